@@ -1,0 +1,8 @@
+import { UsageError } from "../../errors/index.js";
+
+// Placeholder while the stage is being built; replaced before it lands.
+export async function configValidate(): Promise<number> {
+  throw new UsageError("not-implemented", "this command is not implemented yet");
+}
+export const configRender = configValidate;
+export const configSchema = configValidate;

@@ -1,0 +1,75 @@
+import { z } from "zod";
+
+/**
+ * The event stream: the trainer writes one JSON object per line on stdout; everything else goes to stderr.
+ * This file is the contract; docker/train.py emits exactly these shapes (checked by the trainer tests).
+ */
+const base = { v: z.literal(1), time: z.number().describe("unix seconds") };
+
+export const StartEvent = z.object({
+  ...base,
+  type: z.literal("start"),
+  run_id: z.string(),
+  device: z.string(),
+  precision: z.enum(["bf16", "fp16", "fp32"]),
+  params_total: z.int(),
+  params_trainable: z.int(),
+  total_steps: z.int(),
+  start_step: z.int().describe("0, or the step a resumed run continues from"),
+  train_examples: z.int(),
+  train_sequences: z.int().describe("sequences after packing"),
+});
+export const StepEvent = z.object({
+  ...base,
+  type: z.literal("step"),
+  step: z.int(),
+  total_steps: z.int(),
+  epoch: z.number(),
+  loss: z.number(),
+  lr: z.number(),
+  grad_norm: z.number(),
+  tokens_per_s: z.number(),
+  tokens: z.int().describe("non-padding tokens processed so far"),
+  elapsed_s: z.number(),
+});
+export const EvalEvent = z.object({
+  ...base,
+  type: z.literal("eval"),
+  step: z.int(),
+  eval_loss: z.number(),
+  eval_tokens: z.int(),
+});
+export const CheckpointEvent = z.object({
+  ...base,
+  type: z.literal("checkpoint"),
+  step: z.int(),
+  path: z.string().describe("the complete checkpoint folder (its manifest.json already written)"),
+});
+export const DoneEvent = z.object({
+  ...base,
+  type: z.literal("done"),
+  adapter_path: z.string(),
+  metrics: z.object({
+    steps: z.int(),
+    train_loss: z.number(),
+    eval_loss: z.number().nullable(),
+    tokens: z.int(),
+    runtime_s: z.number(),
+  }),
+});
+export const ErrorEvent = z.object({
+  ...base,
+  type: z.literal("error"),
+  code: z.string(),
+  message: z.string(),
+});
+
+export const TrainerEvent = z.discriminatedUnion("type", [
+  StartEvent,
+  StepEvent,
+  EvalEvent,
+  CheckpointEvent,
+  DoneEvent,
+  ErrorEvent,
+]);
+export type TrainerEvent = z.infer<typeof TrainerEvent>;
