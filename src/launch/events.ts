@@ -73,3 +73,6 @@ export const TrainerEvent = z.discriminatedUnion("type", [
   ErrorEvent,
 ]);
 export type TrainerEvent = z.infer<typeof TrainerEvent>;
+export type DoneEvent = z.infer<typeof DoneEvent>;
+export type ErrorEvent = z.infer<typeof ErrorEvent>;
+export type StepEvent = z.infer<typeof StepEvent>;

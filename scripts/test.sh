@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs every test from a fresh clone: installs what the tests need (Node 24, npm packages, the trainer's
+# Python venv, the built-in tiny model), then static checks, the Python trainer tests and the vitest suites.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/bootstrap.sh
+
+echo "› static checks (typecheck, lint, format, generated schemas)"
+npm run --silent typecheck
+npm run --silent lint
+npm run --silent format:check
+
+echo "› trainer environment (created once, then cached)"
+python="$(node bin/pipeline.js setup | sed -n 's/^python: //p')"
+"$python" -c "import pytest" 2>/dev/null || "$python" -m pip install --quiet --disable-pip-version-check "pytest==9.2.0"
+
+echo "› Python trainer tests"
+"$python" -m pytest -q docker/tests scripts/tests
+
+echo "› TypeScript unit, integration and end-to-end tests"
+PIPELINE_PYTHON="$python" npx vitest run

@@ -1,0 +1,44 @@
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { verifyCheckpoint } from "./manifest.js";
+
+const STEP_DIR = /^step-(\d{6,})$/;
+
+export interface CheckpointInfo {
+  step: number;
+  path: string;
+  complete: boolean;
+  reason?: string;
+}
+
+/** Every step-NNNNNN folder of a local checkpoint store, newest first, each verified against its manifest. */
+export async function listCheckpoints(
+  dir: string,
+  options: { hash?: boolean } = {},
+): Promise<CheckpointInfo[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const steps = entries
+    .filter((entry) => entry.isDirectory() && STEP_DIR.test(entry.name))
+    .map((entry) => ({ step: Number(STEP_DIR.exec(entry.name)![1]), path: join(dir, entry.name) }))
+    .sort((a, b) => b.step - a.step);
+  const infos: CheckpointInfo[] = [];
+  for (const { step, path } of steps) {
+    const verdict = await verifyCheckpoint(path, options);
+    infos.push(
+      verdict.ok ? { step, path, complete: true } : { step, path, complete: false, reason: verdict.reason },
+    );
+  }
+  return infos;
+}
+
+/** The newest checkpoint whose files match its manifest, and the newer ones skipped on the way (with why). */
+export async function newestComplete(
+  dir: string,
+): Promise<{ checkpoint?: CheckpointInfo; skipped: CheckpointInfo[] }> {
+  const skipped: CheckpointInfo[] = [];
+  for (const info of await listCheckpoints(dir)) {
+    if (info.complete) return { checkpoint: info, skipped };
+    skipped.push(info);
+  }
+  return { skipped };
+}

@@ -1,0 +1,51 @@
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { z } from "zod";
+
+/**
+ * The checkpoint contract: `manifest.json`, written LAST into a checkpoint folder, lists every file with its
+ * size and sha256. A folder without a manifest — or whose files do not match it — is not a checkpoint.
+ */
+export const Manifest = z.object({
+  version: z.literal(1),
+  step: z.int().min(0),
+  files: z.array(
+    z.object({ path: z.string(), size: z.int().min(0), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+  ),
+});
+export type Manifest = z.infer<typeof Manifest>;
+
+export type Verdict = { ok: true; manifest: Manifest } | { ok: false; reason: string };
+
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+export async function readManifest(dir: string): Promise<Manifest | undefined> {
+  try {
+    return Manifest.parse(JSON.parse(await readFile(join(dir, "manifest.json"), "utf8")));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Re-hashes every file against the manifest; names the first file that does not match. */
+export async function verifyCheckpoint(dir: string, options: { hash?: boolean } = {}): Promise<Verdict> {
+  const manifest = await readManifest(dir);
+  if (!manifest) return { ok: false, reason: "no valid manifest.json (an incomplete checkpoint)" };
+  for (const file of manifest.files) {
+    const path = join(dir, file.path);
+    const info = await stat(path).catch(() => undefined);
+    if (!info) return { ok: false, reason: `${file.path} is missing` };
+    if (info.size !== file.size)
+      return { ok: false, reason: `${file.path} has ${info.size} bytes, expected ${file.size}` };
+    if (options.hash !== false && (await sha256File(path)) !== file.sha256) {
+      return { ok: false, reason: `${file.path} does not match its sha256` };
+    }
+  }
+  return { ok: true, manifest };
+}

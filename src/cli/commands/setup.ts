@@ -1,0 +1,15 @@
+import { defaultVenvDir, ensurePython, resolveBaseModel, BUILTIN_TINY } from "../../launch/index.js";
+
+/** `pipeline setup`: makes what the first run would make anyway, with progress on stderr. */
+export async function setup(options: { python?: string; tinyModel: boolean }): Promise<number> {
+  const progress = (line: string) => process.stderr.write(`  ${line}\n`);
+  process.stderr.write(`› Python environment (${options.python ?? defaultVenvDir()})\n`);
+  const python = await ensurePython({ python: options.python, onProgress: progress });
+  process.stdout.write(`python: ${python}\n`);
+  if (options.tinyModel) {
+    process.stderr.write("› built-in tiny model\n");
+    const model = await resolveBaseModel(BUILTIN_TINY, python, progress);
+    process.stdout.write(`tiny model: ${model}\n`);
+  }
+  return 0;
+}

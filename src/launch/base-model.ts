@@ -1,0 +1,75 @@
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir, rename, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { execa } from "execa";
+import { FailedError, UsageError } from "../errors/index.js";
+import { cacheDir, tinyModelScript } from "./paths.js";
+
+export const BUILTIN_TINY = "builtin:tiny";
+
+/** The project's own tiny model is keyed by the hash of the script that makes it, so a new script makes a new model. */
+export function tinyModelDir(): string {
+  const hash = createHash("sha256").update(readFileSync(tinyModelScript)).digest("hex").slice(0, 12);
+  return join(cacheDir(), "models", `tiny-${hash}`);
+}
+
+/**
+ * Resolves `base_model` to what the trainer loads: the built-in tiny model (made once, offline, and cached),
+ * a local directory (must exist), or a hub id (passed through; the trainer downloads it).
+ */
+export async function resolveBaseModel(
+  baseModel: string,
+  python: string,
+  onProgress: (line: string) => void = () => {},
+): Promise<string> {
+  if (baseModel === BUILTIN_TINY) return ensureTinyModel(python, onProgress);
+  if (looksLikePath(baseModel) && !existsSync(join(baseModel, "config.json"))) {
+    throw new UsageError(
+      "base-model-missing",
+      `base_model ${baseModel} is not a model directory (no config.json)`,
+      {
+        hint: "point base_model at a Hugging Face model directory, a hub id such as org/name, or builtin:tiny",
+      },
+    );
+  }
+  return baseModel;
+}
+
+function looksLikePath(value: string): boolean {
+  return value.startsWith("/") || value.startsWith(".") || existsSync(value);
+}
+
+async function ensureTinyModel(python: string, onProgress: (line: string) => void): Promise<string> {
+  const dir = tinyModelDir();
+  if (existsSync(join(dir, "config.json"))) return dir;
+  const tmp = `${dir}.partial-${process.pid}`;
+  await rm(tmp, { recursive: true, force: true });
+  await mkdir(tmp, { recursive: true });
+  onProgress("pre-training the built-in tiny model (once; cached afterwards)");
+  const child = execa(python, ["-u", tinyModelScript, "--out", tmp], {
+    all: true,
+    reject: false,
+    buffer: { all: true },
+  });
+  child.all?.on("data", (chunk: Buffer) => {
+    for (const line of chunk.toString().split("\n")) if (line.trim()) onProgress(line.trim());
+  });
+  const result = await child;
+  if (result.failed) {
+    await rm(tmp, { recursive: true, force: true });
+    const tail = String(result.all ?? "")
+      .split("\n")
+      .slice(-10)
+      .join("\n");
+    throw new FailedError("tiny-model", `making the built-in tiny model failed (exit ${result.exitCode})`, {
+      hint: tail,
+    });
+  }
+  // Another process may have finished the same model first; theirs is as good as ours.
+  await rename(tmp, dir).catch(async (error: unknown) => {
+    await rm(tmp, { recursive: true, force: true });
+    if (!existsSync(join(dir, "config.json"))) throw error;
+  });
+  return dir;
+}

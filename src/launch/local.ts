@@ -1,0 +1,45 @@
+import { appendFileSync } from "node:fs";
+import { execa } from "execa";
+import type { TrainerEvent } from "./events.js";
+import { parseEventLine } from "./event-lines.js";
+import type { StartOptions, TrainerExit, TrainerHandle } from "./runtime.js";
+import { trainerScript } from "./paths.js";
+
+/** The `local` runtime: the trainer as a child process of this one, in the managed venv (or a given python). */
+export function startLocal(python: string, options: StartOptions): TrainerHandle {
+  const child = execa(python, ["-u", trainerScript, "--spec", options.specPath], {
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: { file: options.logPath, append: true },
+    env: { PYTHONUNBUFFERED: "1", ...options.env },
+    reject: false,
+    buffer: false,
+    // The trainer finishes its step and saves a checkpoint on SIGTERM; cancel() decides when to SIGKILL.
+    forceKillAfterDelay: false,
+  });
+  let exited = false;
+  const exit: Promise<TrainerExit> = child.then((result) => {
+    exited = true;
+    return { exitCode: result.exitCode, signal: result.signal };
+  });
+
+  async function* events(): AsyncGenerator<TrainerEvent> {
+    for await (const line of child.iterable({ from: "stdout" })) {
+      const parsed = parseEventLine(String(line));
+      if ("event" in parsed) yield parsed.event;
+      else appendFileSync(options.logPath, `[stdout] ${parsed.stray}\n`);
+    }
+  }
+
+  return {
+    events: events(),
+    wait: () => exit,
+    async cancel(graceMs = 120_000) {
+      if (exited) return;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+      await exit;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import { appendFile } from "node:fs/promises";
+import type { DoneEvent, ErrorEvent, TrainerEvent } from "./events.js";
+import type { TrainerHandle, TrainerExit } from "./runtime.js";
+
+export interface TrainOutcome {
+  status: "done" | "failed" | "interrupted";
+  exit: TrainerExit;
+  done?: DoneEvent;
+  error?: ErrorEvent;
+  lastStep: number;
+  lastCheckpoint?: { step: number; path: string };
+}
+
+/**
+ * Drives a started trainer to its end: every event is appended to events.jsonl and passed to `onEvent`;
+ * SIGINT/SIGTERM to this process ask the trainer to save and stop (it exits 130), leaving a resumable run.
+ */
+export async function followTrainer(
+  handle: TrainerHandle,
+  options: { eventsFile: string; onEvent: (event: TrainerEvent) => void; graceMs?: number },
+): Promise<TrainOutcome> {
+  let interrupted = false;
+  const onSignal = () => {
+    interrupted = true;
+    void handle.cancel(options.graceMs);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  const outcome: Omit<TrainOutcome, "status" | "exit"> = { lastStep: 0 };
+  try {
+    for await (const event of handle.events) {
+      await appendFile(options.eventsFile, JSON.stringify(event) + "\n");
+      if (event.type === "step") outcome.lastStep = event.step;
+      if (event.type === "checkpoint") outcome.lastCheckpoint = { step: event.step, path: event.path };
+      if (event.type === "done") outcome.done = event;
+      if (event.type === "error") outcome.error = event;
+      options.onEvent(event);
+    }
+    const exit = await handle.wait();
+    const status =
+      outcome.done && exit.exitCode === 0
+        ? "done"
+        : interrupted || exit.exitCode === 130
+          ? "interrupted"
+          : "failed";
+    return { ...outcome, status, exit };
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
