@@ -1,6 +1,56 @@
+import { readFile } from "node:fs/promises";
+import { loadConfig } from "../../config/index.js";
 import { UsageError } from "../../errors/index.js";
+import { createRunDir, newRunId, readRecord, runPaths } from "../../launch/index.js";
+import type { TrainSpec } from "../../config/train-spec.js";
+import type { RunContext } from "../run/context.js";
+import { runTasks } from "../run/tasks.js";
+import { printSummary } from "../run/summary.js";
 
-// Placeholder while the stage is being built; replaced before it lands.
-export async function run(): Promise<number> {
-  throw new UsageError("not-implemented", "this command is not implemented yet");
+interface RunOptions {
+  set?: string[];
+  resume?: string;
+  runsDir: string;
+  json?: boolean;
 }
+
+/** `pipeline run <config>` and `pipeline run --resume <run-id>`. */
+export async function run(configFile: string | undefined, options: RunOptions): Promise<number> {
+  const ctx = options.resume ? await resumeContext(options) : await freshContext(configFile, options);
+  await runTasks(ctx).run();
+  printSummary(ctx);
+  return 0;
+}
+
+async function freshContext(configFile: string | undefined, options: RunOptions): Promise<RunContext> {
+  if (!configFile) {
+    throw new UsageError("missing-config", "pipeline run needs a config file, or --resume <run-id>", {
+      hint: "e.g. pipeline run configs/quickstart.yaml",
+    });
+  }
+  const { config, hash } = await loadConfig(configFile, { set: options.set ?? [] });
+  const runsDir = options.runsDir === "runs" ? config.output.runs_dir : options.runsDir;
+  const paths = runPaths(runsDir, newRunId(config.output.name ?? configFile));
+  await createRunDir(paths);
+  return base({ configFile, config, configHash: hash, paths, resume: false, json: Boolean(options.json) });
+}
+
+async function resumeContext(options: RunOptions): Promise<RunContext> {
+  if (options.set?.length) {
+    throw new UsageError("resume-with-set", "--set cannot change a run that is being resumed", {
+      hint: "a resumed run continues with the exact config it started with; start a new run to change it",
+    });
+  }
+  const id = options.resume!;
+  const record = await readRecord(options.runsDir, id);
+  const paths = runPaths(options.runsDir, id);
+  const { config, hash } = await loadConfig(paths.resolvedConfig, {});
+  const previous = JSON.parse(await readFile(paths.spec, "utf8")) as TrainSpec;
+  const ctx = base({ configFile: record.config, config, configHash: hash, paths, resume: true, json: Boolean(options.json) });
+  return { ...ctx, createdAt: record.createdAt, trainFile: previous.data.train, evalFile: previous.data.eval };
+}
+
+function base(fields: Omit<RunContext, "createdAt" | "startedAt">): RunContext {
+  return { ...fields, createdAt: new Date().toISOString(), startedAt: Date.now() };
+}
+

@@ -1,0 +1,24 @@
+import type { RunConfig } from "../../config/index.js";
+import type { TrainSpec } from "../../config/train-spec.js";
+import type { ExactMatchComparison } from "../../eval/index.js";
+import type { RunPaths, TrainOutcome } from "../../launch/index.js";
+
+/** What the `pipeline run` stages hand to each other. */
+export interface RunContext {
+  configFile: string;
+  config: RunConfig;
+  configHash: string;
+  paths: RunPaths;
+  resume: boolean;
+  createdAt: string;
+  json: boolean;
+  trainFile?: string;
+  evalFile?: string | null;
+  python?: string;
+  baseModel?: string;
+  spec?: TrainSpec;
+  outcome?: TrainOutcome;
+  baseEvalLoss?: number;
+  exactMatch?: ExactMatchComparison;
+  startedAt: number;
+}

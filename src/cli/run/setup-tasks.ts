@@ -1,0 +1,73 @@
+import { writeFile } from "node:fs/promises";
+import { execa } from "execa";
+import { stringify } from "yaml";
+import { renderTrainSpec } from "../../config/index.js";
+import { FailedError, UsageError } from "../../errors/index.js";
+import { ensurePython, resolveBaseModel } from "../../launch/index.js";
+import { newestComplete } from "../../checkpoints/index.js";
+import type { RunContext } from "./context.js";
+
+interface TaskLike {
+  output: string | undefined;
+  title: string;
+}
+
+export async function prepareEnvironment(ctx: RunContext, task: TaskLike): Promise<void> {
+  const runtime = ctx.config.runtime;
+  ctx.python = await ensurePython({
+    python: process.env.PIPELINE_PYTHON ?? runtime.python,
+    venvDir: runtime.venv_dir,
+    onProgress: (line) => (task.output = line),
+  });
+  task.title = `Python environment (${ctx.python})`;
+}
+
+export async function resolveModel(ctx: RunContext, task: TaskLike): Promise<void> {
+  ctx.baseModel = await resolveBaseModel(ctx.config.base_model, ctx.python!, (line) => (task.output = line));
+  task.title = `Base model (${ctx.baseModel})`;
+}
+
+export async function renderSpec(ctx: RunContext, task: TaskLike): Promise<void> {
+  let resumeFrom: string | null = null;
+  if (ctx.resume) {
+    const { checkpoint, skipped } = await newestComplete(ctx.paths.checkpoints);
+    for (const bad of skipped) task.output = `skipping checkpoint step ${bad.step}: ${bad.reason}`;
+    if (!checkpoint) {
+      throw new UsageError("nothing-to-resume", `run ${ctx.paths.id} has no complete checkpoint to resume from`, {
+        hint: "start it again with `pipeline run <config>`; a checkpoint is written every training.save_steps",
+      });
+    }
+    resumeFrom = checkpoint.path;
+    task.title = `Render training spec (resuming from step ${checkpoint.step})`;
+  }
+  ctx.spec = renderTrainSpec(ctx.config, {
+    runId: ctx.paths.id,
+    runDir: ctx.paths.dir,
+    trainPath: ctx.trainFile!,
+    evalPath: ctx.evalFile ?? null,
+    baseModelPath: ctx.baseModel!,
+    resumeFrom,
+  });
+  await writeFile(ctx.paths.spec, JSON.stringify(ctx.spec, null, 2) + "\n");
+  if (!ctx.resume) await writeFile(ctx.paths.resolvedConfig, stringify(ctx.config));
+}
+
+/** Checks the interpreter has the training stack, and a GPU when the config asks for one, before training. */
+export async function preflight(ctx: RunContext, task: TaskLike): Promise<void> {
+  const probe =
+    "import json, torch, transformers, peft; print(json.dumps({'torch': torch.__version__, " +
+    "'transformers': transformers.__version__, 'peft': peft.__version__, 'cuda': torch.cuda.is_available()}))";
+  const result = await execa(ctx.python!, ["-c", probe], { reject: false });
+  if (result.failed) {
+    throw new FailedError("preflight", `${ctx.python} cannot import torch, transformers and peft`, {
+      hint: `${String(result.stderr).split("\n").slice(-3).join("\n")}\ninstall docker/requirements.txt into it, or remove runtime.python to use the managed venv`,
+    });
+  }
+  const found = JSON.parse(String(result.stdout)) as { torch: string; transformers: string; peft: string; cuda: boolean };
+  if (ctx.config.device === "cuda" && !found.cuda) {
+    throw new UsageError("no-gpu", "device is cuda but torch sees no GPU on this machine", {
+      hint: "set device: cpu (or auto), or run on a machine with an NVIDIA GPU and a CUDA build of torch",
+    });
+  }
+  task.title = `Preflight (torch ${found.torch}, transformers ${found.transformers}, peft ${found.peft}, ${found.cuda ? "GPU" : "CPU"})`;
+}

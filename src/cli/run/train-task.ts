@@ -1,0 +1,49 @@
+import { FailedError, InterruptedError } from "../../errors/index.js";
+import { followTrainer, progressLine, startLocal, writeRecord, type RunRecord } from "../../launch/index.js";
+import type { RunContext } from "./context.js";
+
+export async function train(ctx: RunContext, task: { output: string | undefined }): Promise<void> {
+  const handle = startLocal(ctx.python!, { specPath: ctx.paths.spec, logPath: ctx.paths.trainerLog });
+  let startStep = 0;
+  const record = (status: RunRecord["status"], extra: Partial<RunRecord> = {}) =>
+    writeRecord(ctx.paths, {
+      id: ctx.paths.id,
+      config: ctx.configFile,
+      configHash: ctx.configHash,
+      status,
+      createdAt: ctx.createdAt,
+      updatedAt: "",
+      baseModel: ctx.config.base_model,
+      runtime: ctx.config.runtime.type,
+      ...extra,
+    });
+  await record("running");
+  const outcome = await followTrainer(handle, {
+    eventsFile: ctx.paths.events,
+    onEvent(event) {
+      if (event.type === "start") startStep = event.start_step;
+      if (event.type === "eval" && event.step === 0) ctx.baseEvalLoss = event.eval_loss;
+      if (ctx.json) process.stdout.write(JSON.stringify(event) + "\n");
+      const line = progressLine(event, startStep);
+      if (line) task.output = line;
+    },
+  });
+  ctx.outcome = outcome;
+  const metrics = outcome.done?.metrics;
+  await record(outcome.status, {
+    step: metrics?.steps ?? outcome.lastStep,
+    trainLoss: metrics?.train_loss,
+    evalLoss: metrics?.eval_loss,
+    message: outcome.error?.message,
+  });
+  if (outcome.status === "interrupted") {
+    const where = outcome.lastCheckpoint ? `the checkpoint at step ${outcome.lastCheckpoint.step}` : "its newest checkpoint";
+    throw new InterruptedError(`run ${ctx.paths.id} was stopped`, `continue it from ${where}: pipeline run --resume ${ctx.paths.id}`);
+  }
+  if (outcome.status === "failed") {
+    const why = outcome.error ? `[${outcome.error.code}] ${outcome.error.message}` : `exit ${outcome.exit.exitCode ?? outcome.exit.signal}`;
+    throw new FailedError("training-failed", `training failed: ${why}`, {
+      hint: `the trainer's log is ${ctx.paths.trainerLog}; after fixing the cause, pipeline run --resume ${ctx.paths.id} continues from the newest checkpoint`,
+    });
+  }
+}
