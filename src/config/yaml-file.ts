@@ -20,8 +20,8 @@ export async function readConfigFile(
   try {
     text = await readFile(file, "utf8");
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : String(error);
-    problems.add(shown, `${reason} (${file})`);
+    const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
+    problems.add(shown, missing ? "file not found" : `cannot read: ${String(error)}`);
     return undefined;
   }
   return parseConfigText(text, shown, problems);
