@@ -1,7 +1,14 @@
 // Writes the JSON Schemas generated from the zod contracts. `npm run schema`; a test fails when stale.
 import { writeFileSync } from "node:fs";
+import { configJsonSchema } from "../src/config/schema.js";
 import { trainSpecJsonSchema } from "../src/config/train-spec.js";
 
-const out = new URL("../schema/train-spec.schema.json", import.meta.url);
-writeFileSync(out, JSON.stringify(trainSpecJsonSchema(), null, 2) + "\n");
-console.log(`wrote ${out.pathname}`);
+const schemas = {
+  "train-spec.schema.json": trainSpecJsonSchema(),
+  "config.schema.json": configJsonSchema(),
+};
+for (const [name, schema] of Object.entries(schemas)) {
+  const out = new URL(`../schema/${name}`, import.meta.url);
+  writeFileSync(out, JSON.stringify(schema, null, 2) + "\n");
+  console.log(`wrote ${out.pathname}`);
+}

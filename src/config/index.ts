@@ -1,0 +1,14 @@
+// The config stage: run config YAML → resolved RunConfig → TrainSpec.
+export { loadConfig, type LoadOptions, type LoadedConfig } from "./load.js";
+export { renderTrainSpec, previewTrainSpec, type RenderOptions } from "./render.js";
+export { configHash, canonicalJson } from "./hash.js";
+export {
+  RunConfig,
+  type DatasetConfig,
+  configJsonSchema,
+  BUILTIN_TINY,
+  DATASET_FORMATS,
+  TEMPLATES,
+} from "./schema.js";
+export { AVAILABLE_RUNTIMES, type Runtime } from "./runtime-schema.js";
+export { TrainSpec, trainSpecJsonSchema } from "./train-spec.js";

@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../errors/index.js";
+import { configHash } from "./hash.js";
+import { previewTrainSpec, renderTrainSpec } from "./render.js";
+import { RunConfig } from "./schema.js";
+import { TrainSpec } from "./train-spec.js";
+
+// Every field differs from its default, so a field the renderer forgets or swaps shows up.
+const config = RunConfig.parse({
+  base_model: "org/model",
+  device: "cuda",
+  datasets: [{ path: "/data/train.jsonl", template: "chatml" }],
+  lora: {
+    r: 7,
+    alpha: 13,
+    dropout: 0.11,
+    target_modules: ["up_proj"],
+    bias: "lora_only",
+    modules_to_save: ["lm_head"],
+  },
+  training: {
+    epochs: 2.5,
+    max_steps: 99,
+    micro_batch_size: 3,
+    gradient_accumulation_steps: 5,
+    learning_rate: 3e-5,
+    lr_scheduler: "constant_with_warmup",
+    warmup_steps: 0,
+    warmup_ratio: 0.07,
+    weight_decay: 0.01,
+    max_grad_norm: 0.3,
+    max_seq_len: 333,
+    packing: true,
+    precision: "fp16",
+    gradient_checkpointing: true,
+    logging_steps: 2,
+    save_steps: 17,
+    eval_steps: 19,
+    seed: 1234,
+  },
+});
+const run = { runId: "r1", runDir: "/runs/r1", trainPath: "/runs/r1/data/train.jsonl", evalPath: null };
+
+describe("renderTrainSpec", () => {
+  it("maps every config field into a valid TrainSpec", () => {
+    const spec = renderTrainSpec(config, { ...run, resumeFrom: "/runs/r1/checkpoints/step-000017" });
+    const { epochs, ...training } = config.training;
+    expect(TrainSpec.parse(spec)).toEqual(spec);
+    expect(spec).toEqual({
+      version: 1,
+      run_id: "r1",
+      task: "sft",
+      base_model: "org/model",
+      device: "cuda",
+      data: { train: "/runs/r1/data/train.jsonl", eval: null },
+      output: { checkpoint_dir: "/runs/r1/checkpoints", adapter_dir: "/runs/r1/adapter" },
+      resume_from: "/runs/r1/checkpoints/step-000017",
+      lora: config.lora,
+      training: { ...training, num_epochs: epochs },
+    });
+  });
+
+  it("renders an absent max_steps as null and uses the given model path", () => {
+    const noSteps = RunConfig.parse({
+      ...config,
+      base_model: "builtin:tiny",
+      training: { ...config.training, max_steps: undefined },
+    });
+    const spec = renderTrainSpec(noSteps, { ...run, baseModelPath: "/cache/tiny" });
+    expect(spec.training.max_steps).toBeNull();
+    expect(spec.base_model).toBe("/cache/tiny");
+    expect(() => renderTrainSpec(noSteps, run)).toThrow(/needs baseModelPath/);
+  });
+
+  it("refuses a runtime that is not available yet, naming the key", () => {
+    const docker = RunConfig.parse({ ...config, runtime: { type: "docker" } });
+    expect(docker.runtime).toMatchObject({ image: "pipeline-trainer:latest", gpus: "all" });
+    const error = (() => {
+      try {
+        renderTrainSpec(docker, { ...run, configFile: "configs/x.yaml" });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      { location: "configs/x.yaml › runtime.type", message: '"docker" is not available yet' },
+    ]);
+  });
+
+  it("previews with placeholder run paths", () => {
+    const spec = previewTrainSpec(config);
+    expect(spec.output.adapter_dir).toBe("runs/<run-id>/adapter");
+    expect(spec.data.eval).toBe("runs/<run-id>/data/eval.jsonl");
+  });
+});
+
+describe("configHash", () => {
+  it("is stable across key order and changes with any value", () => {
+    const reordered = Object.fromEntries(Object.entries(config).reverse()) as RunConfig;
+    expect(Object.keys(reordered)).not.toEqual(Object.keys(config));
+    expect(configHash(reordered)).toBe(configHash(config));
+    const changed = RunConfig.parse({ ...config, lora: { ...config.lora, r: 8 } });
+    expect(configHash(changed)).not.toBe(configHash(config));
+  });
+});

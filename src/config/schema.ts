@@ -1,0 +1,169 @@
+import { z } from "zod";
+import { Runtime } from "./runtime-schema.js";
+
+/**
+ * RunConfig: the one schema of a run config (`configs/*.yaml`). Strict everywhere, so a misspelt key is
+ * an error with its path, not a silently ignored setting. Types come from it, and so does
+ * `schema/config.schema.json` (`npm run schema`), which editors use for completion.
+ */
+export const BUILTIN_TINY = "builtin:tiny";
+export const DATASET_FORMATS = ["auto", "alpaca", "sharegpt", "messages", "text", "preference"] as const;
+export const TEMPLATES = ["alpaca", "chatml", "llama3", "model"] as const;
+
+const Dataset = z.strictObject({
+  path: z.string().min(1).describe("a JSONL or JSON-array file, relative to this config file"),
+  format: z.enum(DATASET_FORMATS).default("auto").describe("row format; auto detects it from the rows"),
+  template: z
+    .enum(TEMPLATES)
+    .describe("prompt/chat template; model: the base model's own chat template (tokenizer_config.json)"),
+  eval_path: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("a held-out eval file (relative to this config file); when set, eval_split is not used"),
+  eval_split: z.number().min(0).lt(1).default(0.1).describe("fraction of rows held out for eval"),
+  seed: z.int().min(0).default(42).describe("seed of the deterministic train/eval split"),
+});
+
+const Lora = z.strictObject({
+  r: z.int().min(1).default(16).describe("LoRA rank"),
+  alpha: z.number().positive().default(32).describe("LoRA scaling numerator (scale = alpha / r)"),
+  dropout: z.number().min(0).lt(1).default(0.05).describe("dropout on the LoRA input"),
+  target_modules: z
+    .union([z.literal("all-linear"), z.array(z.string().min(1)).min(1)], {
+      error: 'expected "all-linear" or a list of module names',
+    })
+    .default(() => ["q_proj", "k_proj", "v_proj", "o_proj"])
+    .describe('module names to adapt, or "all-linear" for every linear layer but the output head'),
+  bias: z.enum(["none", "all", "lora_only"]).default("none").describe("which biases are trained"),
+  modules_to_save: z
+    .array(z.string().min(1))
+    .default(() => [])
+    .describe("modules trained fully and saved with the adapter (e.g. embed_tokens, lm_head)"),
+});
+
+const Training = z
+  .strictObject({
+    epochs: z
+      .number()
+      .positive()
+      .default(3)
+      .describe("passes over the training data; max_steps overrides it"),
+    max_steps: z.int().min(1).optional().describe("optimizer steps; when set it overrides epochs"),
+    micro_batch_size: z.int().min(1).default(4).describe("examples per forward pass"),
+    gradient_accumulation_steps: z.int().min(1).default(1).describe("micro batches per optimizer step"),
+    learning_rate: z.number().positive().max(1).default(2e-4).describe("peak learning rate"),
+    lr_scheduler: z.enum(["linear", "cosine", "constant", "constant_with_warmup"]).default("cosine"),
+    warmup_steps: z.int().min(0).default(0).describe("linear warmup steps; use this or warmup_ratio"),
+    warmup_ratio: z.number().min(0).max(1).default(0).describe("warmup as a fraction of all steps"),
+    weight_decay: z.number().min(0).default(0).describe("AdamW weight decay"),
+    max_grad_norm: z.number().positive().default(1).describe("gradient clipping norm"),
+    max_seq_len: z.int().min(8).default(2048).describe("tokens per sequence; longer examples are cut"),
+    packing: z.boolean().default(false).describe("pack several examples per sequence (attention kept apart)"),
+    precision: z
+      .enum(["auto", "bf16", "fp16", "fp32"])
+      .default("auto")
+      .describe("auto: bf16 where supported, else fp16 on GPU, fp32 on CPU"),
+    gradient_checkpointing: z.boolean().default(false).describe("trade compute for activation memory"),
+    logging_steps: z.int().min(1).default(10).describe("a step event every this many optimizer steps"),
+    save_steps: z.int().min(1).default(200).describe("a checkpoint every this many optimizer steps"),
+    eval_steps: z
+      .int()
+      .min(1)
+      .nullable()
+      .default(null)
+      .describe("eval every this many steps; null: at the end"),
+    seed: z.int().min(0).default(42).describe("seed of initialisation, dropout and data order"),
+  })
+  .check((ctx) => {
+    const { warmup_steps, warmup_ratio } = ctx.value;
+    if (warmup_steps > 0 && warmup_ratio > 0) {
+      ctx.issues.push({
+        code: "custom",
+        input: warmup_ratio,
+        path: ["warmup_ratio"],
+        message: `set warmup_steps or warmup_ratio, not both (warmup_steps is ${warmup_steps})`,
+      });
+    }
+  });
+
+const Checkpoints = z.strictObject({
+  store: z
+    .string()
+    .min(1)
+    .default("runs")
+    .describe("checkpoint store: a local directory (relative to the working directory)"),
+  keep_last: z.int().min(1).optional().describe("keep only this many newest checkpoints; default all"),
+});
+
+const Eval = z.strictObject({
+  suites: z
+    .array(z.string().min(1))
+    .default(() => [])
+    .describe("eval suite files (relative to this config)"),
+  generate: z
+    .strictObject({
+      max_new_tokens: z.int().min(1).default(128),
+      batch_size: z.int().min(1).default(8),
+    })
+    .prefault({})
+    .describe("generation settings for evals"),
+});
+
+const Output = z.strictObject({
+  runs_dir: z.string().min(1).default("runs").describe("run directories (relative to the working directory)"),
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "expected letters, digits, '.', '_' or '-'")
+    .optional()
+    .describe("a name put in front of run ids"),
+});
+
+const BaseModel = z
+  .string()
+  .min(1)
+  .refine((value) => !value.startsWith("builtin:") || value === BUILTIN_TINY, {
+    error: `unknown builtin model; the only one is ${BUILTIN_TINY}`,
+  })
+  .describe(
+    `a hub id (org/name), a local model directory (start it with ./, ../, / or ~/; relative to this ` +
+      `config file), or ${BUILTIN_TINY}: the project's own tiny model, made offline on first use`,
+  );
+
+export const RunConfig = z
+  .strictObject({
+    base_model: BaseModel,
+    device: z.enum(["auto", "cpu", "cuda"]).default("auto").describe("auto: cuda when available"),
+    datasets: z.array(Dataset).min(1).describe("training data; several files are concatenated"),
+    lora: Lora.prefault({}),
+    training: Training.prefault({}),
+    runtime: Runtime.prefault({ type: "local" }),
+    checkpoints: Checkpoints.prefault({}),
+    eval: Eval.prefault({}),
+    output: Output.prefault({}),
+  })
+  .check((ctx) => {
+    if (ctx.value.device === "cpu" && ctx.value.training.precision === "fp16") {
+      ctx.issues.push({
+        code: "custom",
+        input: "fp16",
+        path: ["training", "precision"],
+        message: "fp16 training needs a GPU; on device cpu use fp32 or bf16",
+      });
+    }
+  });
+export type RunConfig = z.infer<typeof RunConfig>;
+export type DatasetConfig = RunConfig["datasets"][number];
+
+/** JSON Schema of what a user may write: defaults are optional keys, and `extends` is allowed. */
+export function configJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(RunConfig, { target: "draft-2020-12", io: "input" }) as {
+    properties: Record<string, unknown>;
+  };
+  const extendsKey = {
+    type: "string",
+    description:
+      "another config file (relative to this one) that this one builds on; objects merge, lists replace",
+  };
+  return { ...schema, properties: { extends: extendsKey, ...schema.properties } };
+}
