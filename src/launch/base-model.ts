@@ -3,10 +3,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { execa } from "execa";
+import { BUILTIN_TINY } from "../config/index.js";
 import { FailedError, UsageError } from "../errors/index.js";
 import { cacheDir, tinyModelScript } from "./paths.js";
-
-export const BUILTIN_TINY = "builtin:tiny";
 
 /** The project's own tiny model is keyed by the hash of the script that makes it, so a new script makes a new model. */
 export function tinyModelDir(): string {

@@ -46,11 +46,22 @@ async function resumeContext(options: RunOptions): Promise<RunContext> {
   const paths = runPaths(options.runsDir, id);
   const { config, hash } = await loadConfig(paths.resolvedConfig, {});
   const previous = JSON.parse(await readFile(paths.spec, "utf8")) as TrainSpec;
-  const ctx = base({ configFile: record.config, config, configHash: hash, paths, resume: true, json: Boolean(options.json) });
-  return { ...ctx, createdAt: record.createdAt, trainFile: previous.data.train, evalFile: previous.data.eval };
+  const ctx = base({
+    configFile: record.config,
+    config,
+    configHash: hash,
+    paths,
+    resume: true,
+    json: Boolean(options.json),
+  });
+  return {
+    ...ctx,
+    createdAt: record.createdAt,
+    trainFile: previous.data.train,
+    evalFile: previous.data.eval,
+  };
 }
 
 function base(fields: Omit<RunContext, "createdAt" | "startedAt">): RunContext {
   return { ...fields, createdAt: new Date().toISOString(), startedAt: Date.now() };
 }
-

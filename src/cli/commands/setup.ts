@@ -1,4 +1,5 @@
-import { defaultVenvDir, ensurePython, resolveBaseModel, BUILTIN_TINY } from "../../launch/index.js";
+import { BUILTIN_TINY } from "../../config/index.js";
+import { defaultVenvDir, ensurePython, resolveBaseModel } from "../../launch/index.js";
 
 /** `pipeline setup`: makes what the first run would make anyway, with progress on stderr. */
 export async function setup(options: { python?: string; tinyModel: boolean }): Promise<number> {

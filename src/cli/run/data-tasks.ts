@@ -21,15 +21,22 @@ export async function validateData(ctx: RunContext, task: TaskLike): Promise<voi
       const report = await validateFile(file, { format: dataset.format });
       rows += report.validRows;
       for (const error of report.errors) {
-        problems.push({ location: locate(file, error.line ?? error.index, error.path), message: `${error.message} [${error.code}]` });
+        problems.push({
+          location: locate(file, error.line ?? error.index, error.path),
+          message: `${error.message} [${error.code}]`,
+        });
       }
     }
   }
   if (problems.length > 0) {
-    throw new FailedError("dataset-invalid", `the training data has ${problems.length} invalid rows; nothing was trained`, {
-      problems,
-      hint: "`pipeline dataset validate <file>` shows the full report; fix the rows and run again",
-    });
+    throw new FailedError(
+      "dataset-invalid",
+      `the training data has ${problems.length} invalid rows; nothing was trained`,
+      {
+        problems,
+        hint: "`pipeline dataset validate <file>` shows the full report; fix the rows and run again",
+      },
+    );
   }
   task.title = `Validate data (${rows} valid rows)`;
 }
@@ -44,7 +51,10 @@ export async function formatData(ctx: RunContext, task: TaskLike): Promise<void>
     const outDir = join(ctx.paths.data, String(i));
     const common = { format: dataset.format, template, seed: dataset.seed };
     task.output = `formatting ${dataset.path}`;
-    await formatFile({ ...common, file: dataset.path, evalFraction: dataset.eval_path ? 0 : dataset.eval_split, outDir }, reader);
+    await formatFile(
+      { ...common, file: dataset.path, evalFraction: dataset.eval_path ? 0 : dataset.eval_split, outDir },
+      reader,
+    );
     trainParts.push(join(outDir, "train.jsonl"));
     if (dataset.eval_path) {
       const evalDir = join(ctx.paths.data, `${i}-eval`);
@@ -64,6 +74,6 @@ async function concatenate(parts: string[], target: string): Promise<string> {
   const out = createWriteStream(target);
   for (const part of parts) await pipeline(createReadStream(part), out, { end: false });
   out.end();
-  await new Promise((resolve) => out.on("close", resolve));
+  await new Promise<void>((resolve) => out.on("close", () => resolve()));
   return target;
 }

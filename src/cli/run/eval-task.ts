@@ -15,7 +15,10 @@ export async function evaluate(ctx: RunContext, task: { output: string | undefin
     logPath: ctx.paths.trainerLog,
   };
   task.output = "generating with the base model";
-  const base = await generate(ctx.python!, { ...common, out: join(ctx.paths.eval, "generations-base.jsonl") });
+  const base = await generate(ctx.python!, {
+    ...common,
+    out: join(ctx.paths.eval, "generations-base.jsonl"),
+  });
   task.output = "generating with the adapter";
   const adapter = await generate(ctx.python!, {
     ...common,

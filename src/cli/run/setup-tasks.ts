@@ -14,9 +14,10 @@ interface TaskLike {
 
 export async function prepareEnvironment(ctx: RunContext, task: TaskLike): Promise<void> {
   const runtime = ctx.config.runtime;
+  const local = runtime.type === "local" ? runtime : undefined;
   ctx.python = await ensurePython({
-    python: process.env.PIPELINE_PYTHON ?? runtime.python,
-    venvDir: runtime.venv_dir,
+    python: process.env.PIPELINE_PYTHON ?? local?.python,
+    venvDir: local?.venv_dir,
     onProgress: (line) => (task.output = line),
   });
   task.title = `Python environment (${ctx.python})`;
@@ -33,9 +34,13 @@ export async function renderSpec(ctx: RunContext, task: TaskLike): Promise<void>
     const { checkpoint, skipped } = await newestComplete(ctx.paths.checkpoints);
     for (const bad of skipped) task.output = `skipping checkpoint step ${bad.step}: ${bad.reason}`;
     if (!checkpoint) {
-      throw new UsageError("nothing-to-resume", `run ${ctx.paths.id} has no complete checkpoint to resume from`, {
-        hint: "start it again with `pipeline run <config>`; a checkpoint is written every training.save_steps",
-      });
+      throw new UsageError(
+        "nothing-to-resume",
+        `run ${ctx.paths.id} has no complete checkpoint to resume from`,
+        {
+          hint: "start it again with `pipeline run <config>`; a checkpoint is written every training.save_steps",
+        },
+      );
     }
     resumeFrom = checkpoint.path;
     task.title = `Render training spec (resuming from step ${checkpoint.step})`;
@@ -63,7 +68,12 @@ export async function preflight(ctx: RunContext, task: TaskLike): Promise<void> 
       hint: `${String(result.stderr).split("\n").slice(-3).join("\n")}\ninstall docker/requirements.txt into it, or remove runtime.python to use the managed venv`,
     });
   }
-  const found = JSON.parse(String(result.stdout)) as { torch: string; transformers: string; peft: string; cuda: boolean };
+  const found = JSON.parse(String(result.stdout)) as {
+    torch: string;
+    transformers: string;
+    peft: string;
+    cuda: boolean;
+  };
   if (ctx.config.device === "cuda" && !found.cuda) {
     throw new UsageError("no-gpu", "device is cuda but torch sees no GPU on this machine", {
       hint: "set device: cpu (or auto), or run on a machine with an NVIDIA GPU and a CUDA build of torch",

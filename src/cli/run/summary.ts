@@ -14,7 +14,9 @@ export function printSummary(ctx: RunContext): void {
     steps: metrics?.steps,
     trainLoss: metrics?.train_loss,
     evalLoss: { base: ctx.baseEvalLoss ?? null, adapter: metrics?.eval_loss ?? null },
-    exactMatch: ctx.exactMatch ? { n: ctx.exactMatch.n, base: ctx.exactMatch.base, adapter: ctx.exactMatch.adapter } : null,
+    exactMatch: ctx.exactMatch
+      ? { n: ctx.exactMatch.n, base: ctx.exactMatch.base, adapter: ctx.exactMatch.adapter }
+      : null,
   };
   if (ctx.json) {
     process.stdout.write(JSON.stringify({ v: 1, type: "summary", ...summary }) + "\n");
@@ -26,7 +28,9 @@ export function printSummary(ctx: RunContext): void {
     `  adapter      ${summary.adapter}`,
   ];
   if (summary.evalLoss.base !== null && summary.evalLoss.adapter !== null) {
-    lines.push(`  eval loss    base ${summary.evalLoss.base.toFixed(4)} → adapter ${summary.evalLoss.adapter.toFixed(4)}`);
+    lines.push(
+      `  eval loss    base ${summary.evalLoss.base.toFixed(4)} → adapter ${summary.evalLoss.adapter.toFixed(4)}`,
+    );
   }
   if (ctx.exactMatch) {
     const em = ctx.exactMatch;

@@ -12,7 +12,7 @@ import { evaluate } from "./eval-task.js";
 const fresh = (ctx: RunContext) => !ctx.resume;
 const hasEval = (ctx: RunContext) => Boolean(ctx.evalFile) && ctx.outcome?.status === "done";
 
-export function runTasks(ctx: RunContext): Listr<RunContext> {
+export function runTasks(ctx: RunContext): Listr<RunContext, ListrRendererValue, ListrRendererValue> {
   return new Listr<RunContext, ListrRendererValue, ListrRendererValue>(
     [
       { title: "Validate data", enabled: fresh, task: validateData },

@@ -37,11 +37,18 @@ export async function train(ctx: RunContext, task: { output: string | undefined 
     message: outcome.error?.message,
   });
   if (outcome.status === "interrupted") {
-    const where = outcome.lastCheckpoint ? `the checkpoint at step ${outcome.lastCheckpoint.step}` : "its newest checkpoint";
-    throw new InterruptedError(`run ${ctx.paths.id} was stopped`, `continue it from ${where}: pipeline run --resume ${ctx.paths.id}`);
+    const where = outcome.lastCheckpoint
+      ? `the checkpoint at step ${outcome.lastCheckpoint.step}`
+      : "its newest checkpoint";
+    throw new InterruptedError(
+      `run ${ctx.paths.id} was stopped`,
+      `continue it from ${where}: pipeline run --resume ${ctx.paths.id}`,
+    );
   }
   if (outcome.status === "failed") {
-    const why = outcome.error ? `[${outcome.error.code}] ${outcome.error.message}` : `exit ${outcome.exit.exitCode ?? outcome.exit.signal}`;
+    const why = outcome.error
+      ? `[${outcome.error.code}] ${outcome.error.message}`
+      : `exit ${outcome.exit.exitCode ?? outcome.exit.signal}`;
     throw new FailedError("training-failed", `training failed: ${why}`, {
       hint: `the trainer's log is ${ctx.paths.trainerLog}; after fixing the cause, pipeline run --resume ${ctx.paths.id} continues from the newest checkpoint`,
     });
