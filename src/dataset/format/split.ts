@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import type { CanonicalRecord } from "../types.js";
 
 /**
@@ -9,18 +9,35 @@ import type { CanonicalRecord } from "../types.js";
  */
 export function isEval(record: CanonicalRecord, seed: number, fraction: number): boolean {
   if (fraction <= 0) return false;
-  const digest = createHash("sha256").update(`${seed}\n`).update(recordKey(record)).digest();
-  return digest.readUIntBE(0, 6) / 2 ** 48 < fraction;
+  const hash = createHash("sha256").update(`${seed}\n`);
+  feed(hash, record);
+  return hash.digest().readUIntBE(0, 6) / 2 ** 48 < fraction;
 }
 
-/** The record as JSON with sorted keys and whitespace-normalized strings, built in one pass. */
-export function recordKey(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value.replace(/\s+/g, " ").trim());
-  if (Array.isArray(value)) return `[${value.map(recordKey).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value).filter(([, inner]) => inner !== undefined);
-    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, inner]) => `${JSON.stringify(key)}:${recordKey(inner)}`).join(",")}}`;
+/**
+ * Feeds a value to the hash with sorted keys and whitespace-normalized strings. Strings are
+ * length-prefixed instead of JSON-escaped (as unambiguous, and no copy of large texts).
+ */
+function feed(hash: Hash, value: unknown): void {
+  if (typeof value === "string") {
+    const text = normalizeSpace(value);
+    hash.update(`s${text.length}:`).update(text);
+  } else if (Array.isArray(value)) {
+    hash.update(`a${value.length}:`);
+    for (const item of value) feed(hash, item);
+  } else if (value && typeof value === "object") {
+    const keys = Object.keys(value).filter((key) => (value as Record<string, unknown>)[key] !== undefined);
+    hash.update(`o${keys.length}:`);
+    for (const key of keys.sort()) {
+      feed(hash, key);
+      feed(hash, (value as Record<string, unknown>)[key]);
+    }
+  } else {
+    hash.update(`v${JSON.stringify(value) ?? "null"};`);
   }
-  return JSON.stringify(value) ?? "null";
+}
+
+// Most strings need no change; testing first is several times cheaper than always replacing.
+function normalizeSpace(text: string): string {
+  return /\s\s|[^\S ]|^ | $/.test(text) ? text.replace(/\s+/g, " ").trim() : text;
 }
