@@ -1,6 +1,41 @@
-import { UsageError } from "../../errors/index.js";
+import type { DatasetFormat } from "../../dataset/format/index.js";
+import { ExitCode } from "../../errors/index.js";
 
-// Placeholder while the stage is being built; replaced before it lands.
-export async function datasetFormat(): Promise<number> {
-  throw new UsageError("not-implemented", "this command is not implemented yet");
+interface Options {
+  format: string;
+  template: string;
+  model?: string;
+  evalSplit: string;
+  seed: string;
+  output: string;
+  json?: boolean;
+}
+
+/** `pipeline dataset format <file> --template … -o <dir>`: validate, then format, or reuse unchanged output. */
+export async function datasetFormat(file: string, options: Options): Promise<number> {
+  const format = await import("../../dataset/format/index.js");
+  const evalFraction = format.parseEvalSplit(options.evalSplit);
+  const seed = format.parseSeed(options.seed);
+  const template = await format.loadTemplate(
+    options.template,
+    options.model === undefined ? {} : { modelDir: options.model },
+  );
+  const reader = await import("../../dataset/index.js");
+  const outcome = await format.formatFile(
+    {
+      file,
+      format: options.format as DatasetFormat,
+      template,
+      evalFraction,
+      seed,
+      outDir: options.output,
+    },
+    { validateFile: reader.validateFile, readRecords: reader.readRecords },
+  );
+  process.stdout.write(
+    options.json
+      ? JSON.stringify({ ...outcome.manifest, reused: outcome.reused }) + "\n"
+      : format.describeOutcome(outcome, options.output),
+  );
+  return ExitCode.ok;
 }
