@@ -1,8 +1,8 @@
-import { createReadStream, createWriteStream } from "node:fs";
+import { createReadStream, createWriteStream, existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { FailedError, locate } from "../../errors/index.js";
+import { FailedError, UsageError, locate } from "../../errors/index.js";
 import { validateFile, readRecords, formatFile, loadTemplate } from "../../dataset/index.js";
 import type { RunContext } from "./context.js";
 
@@ -47,7 +47,7 @@ export async function formatData(ctx: RunContext, task: TaskLike): Promise<void>
   const trainParts: string[] = [];
   const evalParts: string[] = [];
   for (const [i, dataset] of ctx.config.datasets.entries()) {
-    const template = await loadTemplate(dataset.template, { modelDir: ctx.baseModel });
+    const template = await loadTemplate(dataset.template, { modelDir: localModelDir(ctx.baseModel!, dataset.template) });
     const outDir = join(ctx.paths.data, String(i));
     const common = { format: dataset.format, template, seed: dataset.seed };
     task.output = `formatting ${dataset.path}`;
@@ -66,6 +66,17 @@ export async function formatData(ctx: RunContext, task: TaskLike): Promise<void>
   }
   ctx.trainFile = await concatenate(trainParts, join(ctx.paths.data, "train.jsonl"));
   ctx.evalFile = evalParts.length ? await concatenate(evalParts, join(ctx.paths.data, "eval.jsonl")) : null;
+}
+
+/** Templates read bos/eos (and `model` its chat template) from a local model directory. */
+function localModelDir(baseModel: string, template: string): string | undefined {
+  if (existsSync(join(baseModel, "tokenizer_config.json"))) return baseModel;
+  if (template === "model") {
+    throw new UsageError("template-needs-local-model", `template "model" needs the base model on disk; ${baseModel} is not a local directory`, {
+      hint: "download the model (e.g. `hf download <id> --local-dir DIR`) and set base_model to that directory, or use template chatml, llama3 or alpaca",
+    });
+  }
+  return undefined;
 }
 
 async function concatenate(parts: string[], target: string): Promise<string> {
