@@ -1,6 +1,7 @@
 import { locate } from "../errors/index.js";
 import type { DatasetStats, DatasetWarning, ValidationReport } from "./report.js";
 import type { RowProblem } from "./problems.js";
+import { plural } from "./plural.js";
 
 /** The terminal report of one file: verdict, errors grouped by code, warnings, stats. */
 export function renderReport(report: ValidationReport): string {
@@ -8,7 +9,7 @@ export function renderReport(report: ValidationReport): string {
   const verdict = report.valid ? "valid" : `${invalid} invalid`;
   const lines = [
     `${report.file}: ${report.format ?? "unknown format"} (${report.formatReason}), ${report.layout}`,
-    `  ${report.rows} rows, ${report.validRows} valid — ${verdict}`,
+    `  ${plural(report.rows, "row")}, ${report.validRows} valid — ${verdict}`,
   ];
   if (report.errorGroups.length > 0) lines.push("  errors:");
   for (const group of report.errorGroups) {

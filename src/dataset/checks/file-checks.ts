@@ -8,6 +8,7 @@ import { findPlaceholder } from "./placeholders.js";
 import { RecordHasher } from "./record-hash.js";
 import { charCount, StatsCollector, trainedMessages } from "./stats.js";
 import { Tally } from "./tally.js";
+import { plural } from "../plural.js";
 import type { CountTokens } from "./tokens.js";
 
 /** Fewer valid rows than this rarely change a model's behaviour. */
@@ -110,27 +111,27 @@ export class FileChecks {
     return [
       ...this.duplicates.warning(
         "duplicate",
-        `${this.duplicates.count} rows repeat an earlier row after whitespace normalization (${this.distinctRepeated} distinct rows repeated)${capped}; drop the repeats, they overweight those examples`,
+        `${plural(this.duplicates.count, "row")} repeating an earlier row after whitespace normalization (${plural(this.distinctRepeated, "distinct row")} repeated)${capped}; drop the repeats, they overweight those examples`,
       ),
       ...this.overlaps.warning(
         "eval-overlap",
-        `${this.overlaps.count} rows also appear in the eval file ${evalSet?.file}; remove them from one side so eval measures generalization`,
+        `${plural(this.overlaps.count, "row")} also in the eval file ${evalSet?.file}; remove them from one side so eval measures generalization`,
       ),
       ...this.placeholders.warning(
         "placeholder",
-        `${this.placeholders.count} rows contain what looks like an unfilled template placeholder; fill the template before training`,
+        `${plural(this.placeholders.count, "row")} with what looks like an unfilled template placeholder; fill the template before training`,
       ),
       ...this.longRows.warning(
         "long-row",
-        `${this.longRows.count} rows are longer than ${maxTokens} ${unit}; they will be truncated — raise the limit (--max-tokens / max_seq_len) or shorten them`,
+        `${plural(this.longRows.count, "row")} longer than ${maxTokens} ${unit}; they will be truncated — raise the limit (--max-tokens / max_seq_len) or shorten them`,
       ),
       ...this.identicalPairs.warning(
         "identical-pair",
-        `${this.identicalPairs.count} preference pairs have identical chosen and rejected answers; they teach nothing`,
+        `${plural(this.identicalPairs.count, "preference pair")} with identical chosen and rejected answers; they teach nothing`,
       ),
       ...this.oddWhitespace.warning(
         "odd-whitespace",
-        `${this.oddWhitespace.count} rows contain a form feed or vertical tab, usually a broken escape; check and fix the text`,
+        `${plural(this.oddWhitespace.count, "row")} with a form feed or vertical tab, usually a broken escape; check and fix the text`,
       ),
       ...this.fewExamples(),
     ];
@@ -138,7 +139,7 @@ export class FileChecks {
 
   private fewExamples(): DatasetWarning[] {
     if (this.validRows >= MIN_EXAMPLES) return [];
-    const message = `only ${this.validRows} valid examples; a fine-tune usually needs at least ${MIN_EXAMPLES} to change behaviour reliably`;
+    const message = `only ${plural(this.validRows, "valid example")}; a fine-tune usually needs at least ${MIN_EXAMPLES} to change behaviour reliably`;
     return [{ code: "few-examples", count: this.validRows, message, examples: [] }];
   }
 }
