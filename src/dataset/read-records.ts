@@ -8,7 +8,8 @@ import {
   type ConcreteFormat,
   type DatasetFormat,
 } from "./parsers/index.js";
-import type { Issue, LocationKind } from "./problems.js";
+import { placeIssue, type Issue, type LocationKind, type RowProblem } from "./problems.js";
+import { openRows } from "./read/open-rows.js";
 import type { RawRow, RowSource } from "./read/raw-row.js";
 import type { CanonicalRecord } from "./types.js";
 
@@ -69,11 +70,16 @@ async function* parseBatches(
   format: ConcreteFormat | undefined,
   reason: string,
 ): AsyncGenerator<ParsedRow[]> {
-  // Shift, so the rows held for detection are freed as soon as they are passed on.
-  for (let batch = held.shift(); batch; batch = held.shift())
-    yield batch.map((row) => parseRow(row, format, reason));
-  for (let next = await rest.next(); !next.done; next = await rest.next()) {
-    yield next.value.map((row) => parseRow(row, format, reason));
+  try {
+    // Shift, so the rows held for detection are freed as soon as they are passed on.
+    for (let batch = held.shift(); batch; batch = held.shift())
+      yield batch.map((row) => parseRow(row, format, reason));
+    for (let next = await rest.next(); !next.done; next = await rest.next()) {
+      yield next.value.map((row) => parseRow(row, format, reason));
+    }
+  } finally {
+    // A consumer that stops early (break, throw) must not leave the file open.
+    await rest.return?.();
   }
 }
 
@@ -105,4 +111,33 @@ export function parseRow(raw: RawRow, format: ConcreteFormat | undefined, reason
   }
   if (issues.length > 0) result.record = undefined;
   return result;
+}
+
+export interface RecordRow {
+  /** 1-based line (JSON Lines) or 0-based element index (JSON array). */
+  location: number;
+  /** null when the row is invalid; `problems` says why. */
+  record: CanonicalRecord | null;
+  problems: RowProblem[];
+}
+
+/** Streams every row of a dataset file as a canonical record, in constant memory. */
+export async function* readRecords(
+  path: string,
+  options: { format?: DatasetFormat } = {},
+): AsyncGenerator<RecordRow> {
+  const source = await parseSource(await openRows(path), options.format ?? "auto");
+  for await (const batch of source.batches) {
+    for (const row of batch) {
+      const problems = row.issues.map((issue) => placeIssue(issue, source.kind, row.location));
+      yield { location: row.location, record: row.record ?? null, problems };
+    }
+  }
+}
+
+/** The format of a file as auto-detection sees it from its first rows, without reading the rest. */
+export async function detectFileFormat(path: string): Promise<Detection | undefined> {
+  const source = await parseSource(await openRows(path), "auto");
+  for await (const _ of source.batches) break;
+  return source.format && { format: source.format, reason: source.reason };
 }

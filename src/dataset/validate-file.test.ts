@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readRecords, validateFile } from "./index.js";
+import { detectFileFormat, readRecords, validateFile } from "./index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "pipeline-validate-"));
 const tokenizer = join(import.meta.dirname, "../../test/fixtures/tokenizer/tokenizer.json");
@@ -113,5 +113,16 @@ describe("readRecords", () => {
         problems: [{ line: 2, path: "text", code: "empty-target", message: expect.any(String) }],
       },
     ]);
+  });
+});
+
+describe("detectFileFormat", () => {
+  it("names the format from the first rows", async () => {
+    const file = jsonl("detect.jsonl", [{ conversations: [{ from: "human", value: "x" }] }]);
+    expect(await detectFileFormat(file)).toEqual({
+      format: "sharegpt",
+      reason: expect.stringContaining("conversations"),
+    });
+    expect(await detectFileFormat(jsonl("none.jsonl", [{ q: 1 }]))).toBeUndefined();
   });
 });

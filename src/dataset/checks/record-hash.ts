@@ -1,5 +1,5 @@
 import type { CanonicalRecord, Message } from "../types.js";
-import { SpaceHash } from "./space-hash-wasm.js";
+import { SpaceHash } from "./space-hash.js";
 
 /**
  * A 64-bit fingerprint of a record after whitespace normalization (runs of whitespace collapse to one
