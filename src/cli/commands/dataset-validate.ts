@@ -1,6 +1,35 @@
-import { UsageError } from "../../errors/index.js";
+import { assertDatasetFile, renderReport, validateFile, type DatasetFormat } from "../../dataset/index.js";
+import { ExitCode, UsageError } from "../../errors/index.js";
 
-// Placeholder while the stage is being built; replaced before it lands.
-export async function datasetValidate(): Promise<number> {
-  throw new UsageError("not-implemented", "this command is not implemented yet");
+interface Options {
+  format: DatasetFormat;
+  eval?: string;
+  tokenizer?: string;
+  maxTokens: string;
+  json?: boolean;
+}
+
+/** `pipeline dataset validate <files...>`: exit 0 when every row is usable, 1 when any is not. */
+export async function datasetValidate(files: string[], options: Options): Promise<number> {
+  const maxTokens = Number(options.maxTokens);
+  if (!Number.isInteger(maxTokens) || maxTokens < 1) {
+    throw new UsageError(
+      "invalid-option",
+      `--max-tokens must be a positive whole number, got "${options.maxTokens}"`,
+    );
+  }
+  // Check every path first, so a typo in the last file does not come after minutes of work.
+  for (const file of [...files, ...(options.eval ? [options.eval] : [])]) await assertDatasetFile(file);
+  let exitCode: number = ExitCode.ok;
+  for (const file of files) {
+    const report = await validateFile(file, {
+      format: options.format,
+      tokenizer: options.tokenizer,
+      maxTokens,
+      evalFile: options.eval,
+    });
+    process.stdout.write(options.json ? JSON.stringify(report) + "\n" : renderReport(report));
+    if (!report.valid) exitCode = ExitCode.failed;
+  }
+  return exitCode;
 }

@@ -1,0 +1,46 @@
+import type { CanonicalRecord, Message } from "../types.js";
+import { joinPath, type Issue } from "../problems.js";
+import { checkConversation } from "./conversation.js";
+import { checkKeys, describe, issue, METADATA_KEYS, type Row } from "./fields.js";
+import { readOpenAiMessage } from "./openai-message.js";
+
+const KEYS = new Set(["messages", "tools", "parallel_tool_calls", ...METADATA_KEYS]);
+
+/** OpenAI chat fine-tuning rows {messages: [{role, content, tool_calls?, tool_call_id?}], tools?}. */
+export function parseMessages(row: Row, issues: Issue[]): CanonicalRecord | undefined {
+  checkKeys(row, KEYS, "", issues, "a messages row");
+  const messages = readMessages(row.messages, "messages", issues);
+  if (!messages) return undefined;
+  checkConversation(messages, "messages", "content", issues);
+  if (row.tools !== undefined && !Array.isArray(row.tools)) {
+    issue(
+      issues,
+      "tools",
+      "wrong-type",
+      `"tools" is ${describe(row.tools)}; it must be a list of tool schemas`,
+    );
+  }
+  if (issues.length > 0) return undefined;
+  return row.tools === undefined
+    ? { kind: "chat", messages }
+    : { kind: "chat", messages, tools: JSON.stringify(row.tools) };
+}
+
+export function readMessages(value: unknown, path: string, issues: Issue[]): Message[] | undefined {
+  if (!Array.isArray(value) || value.length === 0) {
+    const got = value === undefined ? "missing" : Array.isArray(value) ? "empty" : describe(value);
+    issue(
+      issues,
+      path,
+      "missing-messages",
+      `"${path}" is ${got}; it must be a non-empty list of {"role", "content"} messages`,
+    );
+    return undefined;
+  }
+  const messages: Message[] = [];
+  value.forEach((item, i) => {
+    const message = readOpenAiMessage(item, joinPath(path, i), issues);
+    if (message) messages.push(message);
+  });
+  return messages.length === value.length ? messages : undefined;
+}
