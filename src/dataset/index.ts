@@ -8,3 +8,4 @@ export type { ValidationReport, DatasetWarning, DatasetStats, ErrorGroup } from 
 export { renderReport } from "./render-report.js";
 export { assertDatasetFile } from "./read/open-rows.js";
 export type * from "./types.js";
+export * from "./format/index.js";

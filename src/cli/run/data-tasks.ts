@@ -47,7 +47,9 @@ export async function formatData(ctx: RunContext, task: TaskLike): Promise<void>
   const trainParts: string[] = [];
   const evalParts: string[] = [];
   for (const [i, dataset] of ctx.config.datasets.entries()) {
-    const template = await loadTemplate(dataset.template, { modelDir: localModelDir(ctx.baseModel!, dataset.template) });
+    const template = await loadTemplate(dataset.template, {
+      modelDir: localModelDir(ctx.baseModel!, dataset.template),
+    });
     const outDir = join(ctx.paths.data, String(i));
     const common = { format: dataset.format, template, seed: dataset.seed };
     task.output = `formatting ${dataset.path}`;
@@ -72,9 +74,13 @@ export async function formatData(ctx: RunContext, task: TaskLike): Promise<void>
 function localModelDir(baseModel: string, template: string): string | undefined {
   if (existsSync(join(baseModel, "tokenizer_config.json"))) return baseModel;
   if (template === "model") {
-    throw new UsageError("template-needs-local-model", `template "model" needs the base model on disk; ${baseModel} is not a local directory`, {
-      hint: "download the model (e.g. `hf download <id> --local-dir DIR`) and set base_model to that directory, or use template chatml, llama3 or alpaca",
-    });
+    throw new UsageError(
+      "template-needs-local-model",
+      `template "model" needs the base model on disk; ${baseModel} is not a local directory`,
+      {
+        hint: "download the model (e.g. `hf download <id> --local-dir DIR`) and set base_model to that directory, or use template chatml, llama3 or alpaca",
+      },
+    );
   }
   return undefined;
 }

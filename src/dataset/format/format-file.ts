@@ -24,7 +24,7 @@ export interface DatasetReader {
   validateFile(
     path: string,
     options: { format: DatasetFormat },
-  ): Promise<{ format: string; errors: readonly RowError[] }>;
+  ): Promise<{ format: string | null; errors: readonly RowError[] }>;
   readRecords(path: string, options: { format: DatasetFormat }): AsyncIterable<SourceRow>;
 }
 
@@ -62,7 +62,7 @@ export async function formatFile(options: FormatFileOptions, reader: DatasetRead
     ...key,
     outDir: options.outDir,
     sourcePath: options.file,
-    format: report.format,
+    format: report.format ?? options.format,
   });
   return { manifest, reused: false };
 }
