@@ -10,6 +10,7 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["test/**/*.test.ts"],
+          globalSetup: ["test/global-setup.ts"],
           testTimeout: 600_000,
           hookTimeout: 600_000,
           fileParallelism: false,

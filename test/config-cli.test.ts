@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { TrainSpec } from "../src/config/train-spec.js";
 import { MINIMAL, workspace } from "./helpers/workspace.js";
 
@@ -19,10 +19,6 @@ async function pipeline(args: string[], cwd: string) {
 }
 
 describe("pipeline config (built binary)", () => {
-  beforeAll(async () => {
-    await promisify(execFile)("npm", ["run", "build"], { cwd: root });
-  });
-
   it("validate: a bad config exits 2 with file:line › path and no stack trace", async () => {
     const bad = `${MINIMAL["configs/run.yaml"]}training:\n  learning_rate: fast\n  lerning_rate: 1\n`;
     const cwd = await workspace({ ...MINIMAL, "configs/run.yaml": bad });

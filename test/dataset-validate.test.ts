@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 // End-to-end: the built `pipeline` binary on the real LLaMA-Factory datasets and on malformed fixtures.
 const root = join(import.meta.dirname, "..");
@@ -27,11 +27,6 @@ function reports(stdout: string) {
         },
     );
 }
-
-beforeAll(() => {
-  const build = spawnSync("npm", ["run", "build"], { cwd: root, encoding: "utf8" });
-  expect(build.status, build.stderr + build.stdout).toBe(0);
-});
 
 describe("real datasets", () => {
   const expected: Record<string, { format: string; rows: number }> = {

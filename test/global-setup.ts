@@ -1,0 +1,9 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+
+/** Integration and end-to-end tests run the built binary: build it once before any of them. */
+export default function setup(): void {
+  const root = join(import.meta.dirname, "..");
+  const build = spawnSync("npm", ["run", "build"], { cwd: root, encoding: "utf8" });
+  if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
+}
