@@ -69,12 +69,16 @@ class Events:
         self._out.write(json.dumps({"v": 1, "type": type_, "time": time.time(), **fields}) + "\n")
         self._out.flush()
 
+    def close(self) -> None:
+        self._out.close()
+
 
 # ── spec ──────────────────────────────────────────────────────────────────────────────────────────────
 
 
 def load_spec(path: str, schema_path: Path) -> dict:
-    """Read and validate spec.json before anything heavy is imported; every problem is listed."""
+    """Read and validate spec.json, its data files and its resume checkpoint before anything heavy is
+    imported; every schema problem is listed."""
     import jsonschema
 
     try:
@@ -91,6 +95,8 @@ def load_spec(path: str, schema_path: Path) -> dict:
         file = spec["data"][key]
         if file is not None and not Path(file).is_file():
             raise TrainerError("data", f"{path} › data.{key}: file not found: {file}", EXIT_INPUT)
+    if spec["resume_from"] is not None:
+        verify_manifest(Path(spec["resume_from"]))  # fail fast, before the model is loaded
     return spec
 
 
@@ -258,6 +264,7 @@ def load_model(spec: dict, device: str, precision: str):
         if p.requires_grad:
             p.data = p.data.float()  # optimizer states and GradScaler need fp32 master weights
     if spec["training"]["gradient_checkpointing"]:
+        # the older name: transformers 5.17 (on the GPU machines) lacks activation_checkpointing_enable
         model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
         model.enable_input_require_grads()
     return model, tokenizer
@@ -447,8 +454,6 @@ def train(spec: dict, events: Events, stop: StopFlag):
     from transformers import get_scheduler
 
     t = spec["training"]
-    if spec["resume_from"] is not None:
-        verify_manifest(Path(spec["resume_from"]))  # fail fast, before the model is loaded
     device, precision = resolve_device(spec)
     random.seed(t["seed"])
     torch.manual_seed(t["seed"])
@@ -610,6 +615,8 @@ def main(argv: list[str] | None = None) -> int:
         first = (str(e).splitlines() or [""])[0]
         events.emit("error", code=error_code(e), message=f"{type(e).__name__}: {first}")
         return EXIT_FAILED
+    finally:
+        events.close()
 
 
 if __name__ == "__main__":
