@@ -445,6 +445,32 @@ class StopFlag:
         self.requested = True
 
 
+def optimizer_step(model, batches, params, optimizer, scheduler, scaler, t: dict, device: str, precision: str):
+    """One optimizer step over `accumulation` micro-batches → (per-token loss, grad norm, lr used)."""
+    import torch
+
+    num_items = sum(trained_tokens(b) for b, _ in batches)
+    step_loss = 0.0
+    for batch, _ in batches:
+        loss = batch_loss(model, batch, num_items, device, precision)
+        (scaler.scale(loss) if scaler else loss).backward()
+        step_loss += float(loss.detach())
+    if scaler:
+        scaler.unscale_(optimizer)
+    grad_norm = float(torch.nn.utils.clip_grad_norm_(params, t["max_grad_norm"]))
+    lr = scheduler.get_last_lr()[0]
+    if scaler:
+        scaler.step(optimizer)
+        scaler.update()
+    else:
+        optimizer.step()
+    scheduler.step()
+    optimizer.zero_grad(set_to_none=True)
+    if device == "cuda":
+        torch.cuda.synchronize()  # honest step times
+    return step_loss, grad_norm, lr
+
+
 # ── the recipe ────────────────────────────────────────────────────────────────────────────────────────
 
 
@@ -511,25 +537,7 @@ def train(spec: dict, events: Events, stop: StopFlag):
             raise TrainerError("interrupted", f"stopped before step {state.step + 1}; nothing new to save", EXIT_INTERRUPTED)
         started = time.perf_counter()
         batches = [stream.at(state.position + i) for i in range(accum)]
-        num_items = sum(trained_tokens(b) for b, _ in batches)
-        step_loss = 0.0
-        for batch, _ in batches:
-            loss = batch_loss(model, batch, num_items, device, precision)
-            (scaler.scale(loss) if scaler else loss).backward()
-            step_loss += float(loss.detach())
-        if scaler:
-            scaler.unscale_(optimizer)
-        grad_norm = float(torch.nn.utils.clip_grad_norm_(params, t["max_grad_norm"]))
-        lr = scheduler.get_last_lr()[0]
-        if scaler:
-            scaler.step(optimizer)
-            scaler.update()
-        else:
-            optimizer.step()
-        scheduler.step()
-        optimizer.zero_grad(set_to_none=True)
-        if device == "cuda":
-            torch.cuda.synchronize()
+        step_loss, grad_norm, lr = optimizer_step(model, batches, params, optimizer, scheduler, scaler, t, device, precision)
         took = time.perf_counter() - started
 
         real = sum(n for _, n in batches)
