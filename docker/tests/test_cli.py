@@ -1,0 +1,107 @@
+"""train.py as the orchestrator runs it: a child process whose stdout is the event stream."""
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import train
+from conftest import DOCKER, REPO
+
+TRAIN = str(DOCKER / "train.py")
+
+
+def contract_fields() -> dict[str, set[str]]:
+    """The top-level fields of every event, read from the TypeScript contract itself."""
+    source = (REPO / "src" / "launch" / "events.ts").read_text()
+    fields = {}
+    for body in re.findall(r"= z\.object\(\{\n(.*?)\n\}\);", source, re.S):
+        keys = set(re.findall(r"^  (\w+):", body, re.M)) | {"v", "time"}
+        fields[re.search(r'type: z\.literal\("(\w+)"\)', body).group(1)] = keys
+    assert set(fields) == {"start", "step", "eval", "checkpoint", "done", "error"}
+    return fields
+
+
+def run(spec_path, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, TRAIN, "--spec", str(spec_path)], capture_output=True, text=True, **kw)
+
+
+def parse(stdout: str) -> list[dict]:
+    events = [json.loads(line) for line in stdout.splitlines()]  # every line must be JSON
+    fields = contract_fields()
+    for e in events:
+        assert e["v"] == 1 and isinstance(e["time"], float)
+        assert set(e) == fields[e["type"]], e
+    return events
+
+
+def assert_complete(folder: Path) -> None:
+    manifest = json.loads((folder / "manifest.json").read_text())
+    files = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} - {"manifest.json"}
+    assert {f["path"] for f in manifest["files"]} == files
+    train.verify_manifest(folder)  # sizes and sha256
+    newest = max((folder / f).stat().st_mtime_ns for f in files)
+    assert (folder / "manifest.json").stat().st_mtime_ns >= newest  # written last
+
+
+def test_a_run_writes_only_contract_events_and_verified_checkpoints(make_spec, data):
+    training = {"max_steps": 4, "save_steps": 2, "eval_steps": 2, "logging_steps": 2}
+    spec, path = make_spec(training=training, data={"train": data["train"], "eval": data["eval"]})
+    result = run(path)
+    assert result.returncode == 0, result.stderr
+    events = parse(result.stdout)
+    assert [e["type"] for e in events] == [
+        "start", "eval", "step", "eval", "checkpoint", "step", "checkpoint", "eval", "done",
+    ]  # fmt: skip
+    assert [e["step"] for e in events if e["type"] == "eval"] == [0, 2, 4]
+    root = Path(spec["output"]["checkpoint_dir"])
+    assert sorted(p.name for p in root.iterdir()) == ["step-000002", "step-000004"]  # no .tmp left over
+    for folder in root.iterdir():
+        assert_complete(folder)
+        assert json.loads((folder / "spec.json").read_text()) == spec
+    assert_complete(Path(spec["output"]["adapter_dir"]))
+    assert events[-1]["adapter_path"] == spec["output"]["adapter_dir"]
+
+    # a checkpoint whose files do not match its manifest is refused before any model is loaded
+    checkpoint = root / "step-000002"
+    with open(checkpoint / "optimizer.pt", "ab") as f:
+        f.write(b"x")
+    _, resume = make_spec("resumed", resume_from=str(checkpoint))
+    result = run(resume)
+    assert result.returncode == 2
+    [event] = parse(result.stdout)
+    assert event["code"] == "bad-checkpoint" and "optimizer.pt" in event["message"]
+
+
+def test_bad_spec_exits_2_with_an_error_event(make_spec, tmp_path):
+    _, path = make_spec(training={"max_steps": 0, "surprise": 1})
+    result = run(path)
+    assert result.returncode == 2
+    [event] = parse(result.stdout)
+    assert event["code"] == "bad-spec"
+    assert "training.max_steps" in event["message"] and "surprise" in event["message"]
+
+
+def test_sigterm_saves_a_checkpoint_and_exits_130(make_spec):
+    spec, path = make_spec(training={"max_steps": 100000, "save_steps": 100000})
+    proc = subprocess.Popen([sys.executable, TRAIN, "--spec", str(path)], stdout=subprocess.PIPE, text=True)
+    lines = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        lines.append(proc.stdout.readline())
+        if '"type": "step"' in lines[-1]:
+            break
+    proc.send_signal(signal.SIGTERM)
+    rest, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    events = parse("".join(lines) + rest)
+    checkpoint, error = events[-2], events[-1]
+    assert checkpoint["type"] == "checkpoint" and error["type"] == "error"
+    assert error["code"] == "interrupted"
+    assert checkpoint["step"] >= 1
+    assert_complete(Path(checkpoint["path"]))
+    assert os.path.basename(checkpoint["path"]) == f"step-{checkpoint['step']:06d}"
