@@ -85,8 +85,8 @@ function localModelDir(baseModel: string, template: string): string | undefined 
   return undefined;
 }
 
+/** The trainer always reads data/train.jsonl and data/eval.jsonl, whatever the number of datasets. */
 async function concatenate(parts: string[], target: string): Promise<string> {
-  if (parts.length === 1) return parts[0]!;
   await mkdir(join(target, ".."), { recursive: true });
   const out = createWriteStream(target);
   for (const part of parts) await pipeline(createReadStream(part), out, { end: false });

@@ -1,0 +1,57 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { workspace } from "./workspace.js";
+import { root } from "./cli.js";
+
+/** Events of a run directory, parsed. */
+export function readEvents(runDir: string): { type: string; [key: string]: unknown }[] {
+  return readFileSync(join(runDir, "events.jsonl"), "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { type: string });
+}
+
+/**
+ * A workspace with a small training config on the built-in tiny model and slices of the bundled demo
+ * data, so a real training run takes seconds.
+ */
+export async function trainingWorkspace(
+  training: Record<string, number | boolean>,
+  rows = { train: 256, eval: 16 },
+) {
+  const slice = (file: string, n: number) =>
+    readFileSync(join(root, "datasets/quickstart", file), "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .slice(0, n)
+      .join("\n") + "\n";
+  const settings = Object.entries(training).map(([key, value]) => `  ${key}: ${value}`);
+  const config = [
+    "base_model: builtin:tiny",
+    "device: cpu",
+    "datasets:",
+    "  - path: ../data/train.jsonl",
+    "    eval_path: ../data/eval.jsonl",
+    "    template: chatml",
+    "lora:",
+    "  r: 8",
+    "  alpha: 16",
+    "  target_modules: all-linear",
+    "training:",
+    "  micro_batch_size: 8",
+    "  learning_rate: 0.002",
+    "  max_seq_len: 128",
+    "  precision: fp32",
+    ...settings,
+    "eval:",
+    "  generate:",
+    "    max_new_tokens: 48",
+    "    batch_size: 16",
+    "",
+  ].join("\n");
+  return workspace({
+    "configs/run.yaml": config,
+    "data/train.jsonl": slice("train.jsonl", rows.train),
+    "data/eval.jsonl": slice("eval.jsonl", rows.eval),
+  });
+}

@@ -1,0 +1,182 @@
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { hasStackTrace, pipeline, root } from "./helpers/cli.js";
+import { readEvents, trainingWorkspace } from "./helpers/run-workspace.js";
+import { workspace } from "./helpers/workspace.js";
+
+// End-to-end: `pipeline run` with the local runtime, the real Python trainer and the built-in tiny model.
+const onlyRun = (runsDir: string) => {
+  const runs = readdirSync(runsDir);
+  expect(runs).toHaveLength(1);
+  return { id: runs[0]!, dir: join(runsDir, runs[0]!) };
+};
+
+describe("pipeline run (local runtime, real trainer)", () => {
+  it("trains, saves a PEFT adapter, evaluates base vs adapter and records everything in the run directory", async () => {
+    const cwd = await trainingWorkspace({ max_steps: 8, logging_steps: 2, save_steps: 4, eval_steps: 4 });
+    const result = pipeline(["run", "configs/run.yaml", "--runs-dir", "runs"], {
+      cwd,
+      env: { ...process.env, CI: "1" },
+    });
+    expect(result.code, result.stderr + result.stdout).toBe(0);
+
+    const run = onlyRun(join(cwd, "runs"));
+    for (const file of [
+      "run.json",
+      "config.resolved.yaml",
+      "spec.json",
+      "events.jsonl",
+      "data/train.jsonl",
+    ]) {
+      expect(existsSync(join(run.dir, file)), file).toBe(true);
+    }
+    expect(readdirSync(join(run.dir, "adapter")).sort()).toEqual(
+      expect.arrayContaining(["adapter_config.json", "adapter_model.safetensors", "manifest.json"]),
+    );
+    expect(readdirSync(join(run.dir, "checkpoints")).sort()).toEqual(["step-000004", "step-000008"]);
+    const types = readEvents(run.dir).map((e) => e.type);
+    expect(types[0]).toBe("start");
+    expect(types).toContain("checkpoint");
+    expect(types.at(-1)).toBe("done");
+    const record = JSON.parse(readFileSync(join(run.dir, "run.json"), "utf8")) as {
+      status: string;
+      step: number;
+    };
+    expect(record).toMatchObject({ status: "done", step: 8 });
+    expect(result.stdout).toMatch(/eval loss\s+base \d+\.\d+ → adapter \d+\.\d+/);
+    expect(result.stdout).toMatch(/exact match\s+base \d+\.\d% → adapter \d+\.\d% \(n=16/);
+    expect(existsSync(join(run.dir, "eval/generations-adapter.jsonl"))).toBe(true);
+
+    const listed = pipeline(["runs", "list", "--runs-dir", "runs"], { cwd });
+    expect(listed.stdout).toContain(run.id);
+    const shown = pipeline(["runs", "show", run.id, "--runs-dir", "runs", "--json"], { cwd });
+    expect(JSON.parse(shown.stdout)).toMatchObject({ id: run.id, status: "done" });
+  });
+
+  it("resumes from the last complete checkpoint after the trainer is killed with SIGKILL", async () => {
+    const cwd = await trainingWorkspace(
+      { max_steps: 40, logging_steps: 1, save_steps: 5 },
+      { train: 512, eval: 8 },
+    );
+    const child = spawn(
+      process.execPath,
+      [join(root, "bin/pipeline.js"), "run", "configs/run.yaml", "--runs-dir", "runs"],
+      {
+        cwd,
+        env: { ...process.env, CI: "1" },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+
+    // Wait for the first checkpoint event, then kill the trainer process (not the orchestrator).
+    const runsDir = join(cwd, "runs");
+    let killedAt = 0;
+    for (let i = 0; i < 600 && !killedAt; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      if (!existsSync(runsDir) || readdirSync(runsDir).length === 0) continue;
+      const { dir } = onlyRun(runsDir);
+      if (!existsSync(join(dir, "events.jsonl"))) continue;
+      const checkpoint = readEvents(dir).find((e) => e.type === "checkpoint");
+      if (!checkpoint) continue;
+      const pids = trainerPids(join(dir, "spec.json"));
+      expect(pids.length).toBe(1);
+      process.kill(pids[0]!, "SIGKILL");
+      killedAt = checkpoint.step as number;
+    }
+    expect(killedAt).toBe(5);
+    expect(await exited).toBe(1);
+    const run = onlyRun(runsDir);
+    expect(stderr).toContain(`pipeline run --resume ${run.id}`);
+    expect(hasStackTrace(stderr)).toBe(false);
+    const before = readEvents(run.dir).filter((e) => e.type === "step").length;
+
+    const resumed = pipeline(["run", "--resume", run.id, "--runs-dir", "runs"], {
+      cwd,
+      env: { ...process.env, CI: "1" },
+    });
+    expect(resumed.code, resumed.stderr + resumed.stdout).toBe(0);
+    const events = readEvents(run.dir);
+    const starts = events.filter((e) => e.type === "start");
+    expect(starts).toHaveLength(2);
+    const restartStep = starts[1]!.start_step as number;
+    expect(restartStep).toBeGreaterThanOrEqual(5);
+    const stepsAfter = events.slice(events.indexOf(starts[1]!)).filter((e) => e.type === "step");
+    expect(stepsAfter[0]!.step).toBe(restartStep + 1);
+    expect(before).toBeGreaterThanOrEqual(5);
+    expect(events.at(-1)).toMatchObject({ type: "done", metrics: { steps: 20 } });
+    expect(JSON.parse(readFileSync(join(run.dir, "run.json"), "utf8"))).toMatchObject({
+      status: "done",
+      step: 40,
+    });
+  });
+
+  it("on SIGTERM stops the trainer cleanly: a checkpoint, exit 130, and a hint to resume", async () => {
+    const cwd = await trainingWorkspace(
+      { max_steps: 200, logging_steps: 1, save_steps: 100 },
+      { train: 512, eval: 8 },
+    );
+    const child = spawn(
+      process.execPath,
+      [join(root, "bin/pipeline.js"), "run", "configs/run.yaml", "--runs-dir", "runs"],
+      {
+        cwd,
+        env: { ...process.env, CI: "1" },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const runsDir = join(cwd, "runs");
+    for (let i = 0; i < 600; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      if (!existsSync(runsDir) || readdirSync(runsDir).length === 0) continue;
+      const { dir } = onlyRun(runsDir);
+      if (
+        existsSync(join(dir, "events.jsonl")) &&
+        readEvents(dir).some((e) => e.type === "step" && (e.step as number) >= 3)
+      )
+        break;
+    }
+    child.kill("SIGTERM");
+    expect(await exited).toBe(130);
+    const run = onlyRun(runsDir);
+    expect(stderr).toContain(`pipeline run --resume ${run.id}`);
+    expect(readdirSync(join(run.dir, "checkpoints")).filter((d) => d.startsWith("step-"))).toHaveLength(1);
+    expect(JSON.parse(readFileSync(join(run.dir, "run.json"), "utf8"))).toMatchObject({
+      status: "interrupted",
+    });
+  });
+
+  it("refuses a config whose dataset is missing: exit 2, file and key path, no run directory", async () => {
+    const cwd = await workspace({
+      "configs/run.yaml":
+        "base_model: builtin:tiny\ndatasets:\n  - path: ../data/nope.jsonl\n    template: chatml\n",
+    });
+    const result = pipeline(["run", "configs/run.yaml", "--runs-dir", "runs"], { cwd });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/run\.yaml:3 › datasets\[0\]\.path/);
+    expect(hasStackTrace(result.stderr)).toBe(false);
+    expect(existsSync(join(cwd, "runs"))).toBe(false);
+  });
+});
+
+function trainerPids(specPath: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+      if (cmdline.some((arg) => arg.endsWith("train.py")) && cmdline.includes(specPath))
+        pids.push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return pids;
+}
