@@ -57,8 +57,8 @@ describe("pipeline run (local runtime, real trainer)", () => {
 
   it("resumes from the last complete checkpoint after the trainer is killed with SIGKILL", async () => {
     const cwd = await trainingWorkspace(
-      { max_steps: 40, logging_steps: 1, save_steps: 5 },
-      { train: 512, eval: 8 },
+      { max_steps: 20, logging_steps: 1, save_steps: 5 },
+      { train: 256, eval: 8 },
     );
     const child = spawn(
       process.execPath,
@@ -111,7 +111,7 @@ describe("pipeline run (local runtime, real trainer)", () => {
     expect(events.at(-1)).toMatchObject({ type: "done", metrics: { steps: 20 } });
     expect(JSON.parse(readFileSync(join(run.dir, "run.json"), "utf8"))).toMatchObject({
       status: "done",
-      step: 40,
+      step: 20,
     });
   });
 
