@@ -1,9 +1,9 @@
 """Make datasets/quickstart/: the demo instruction dataset the quickstart's LoRA learns.
 
-The task: "Format as JSON: <words>" answered with {"text": "<words>"}. The tiny base model
-(scripts/make_tiny_model.py) can repeat words but has never seen this instruction or this output format,
-so it scores ~0 % exact match; a LoRA learns the format on top of the base's copying skill in a couple of
-CPU minutes. The eval split holds word lists that never occur in the train split.
+The task: "Format as JSON:\n<words>" answered with {"words":"<words>"}. The tiny base model
+(scripts/make_tiny_model.py) can repeat and quote words and answer {"words":<count>}, but has never seen
+this instruction or this output format, so it scores ~0 % exact match; a LoRA learns the format on top of
+the base's copying skill in a couple of CPU minutes. The eval split holds word lists that never occur in the train split.
 
     python scripts/make_demo_dataset.py                       # writes datasets/quickstart/{train,eval}.jsonl
     python scripts/make_demo_dataset.py --out DIR --train 1000 --eval 100 --seed 7
@@ -23,7 +23,7 @@ INSTRUCTION = "Format as JSON:\n"
 
 def record(words: list[str]) -> dict:
     text = " ".join(words)
-    answer = json.dumps({"text": text})
+    answer = json.dumps({"words": text}, separators=(",", ":"))
     return {"messages": [{"role": "user", "content": INSTRUCTION + text}, {"role": "assistant", "content": answer}]}
 
 

@@ -2,10 +2,10 @@
 
 A LoRA on a randomly initialised model only memorises (see ENVIRONMENT.md), so this script builds a
 small Llama-architecture model and pre-trains it with full training on a family of word tasks in ChatML
-form (repeat, reverse, first word, last word, ...) until it copies words from a prompt reliably. The
+form (repeat, quote, first word, count as JSON) until it copies words from a prompt reliably. The
 quickstart's LoRA then teaches it something new on top of that skill (datasets/quickstart/).
 
-    python scripts/make_tiny_model.py --out .cache/tiny-model            # ~2-3 CPU minutes
+    python scripts/make_tiny_model.py --out .cache/tiny-model            # ~3-4 minutes on 2 CPU cores
     python scripts/make_tiny_model.py --out /tmp/tiny --steps 20         # a quick smoke build
 
 The tokenizer is a byte-level BPE (GPT-2 style) trained on the task corpus: the task words become
@@ -68,9 +68,10 @@ SKILLS = {
     "repeat": ("Repeat:\n", lambda w: " ".join(w)),
     "quote": ("Quote:\n", lambda w: '"' + " ".join(w) + '"'),
     "first": ("First word:\n", lambda w: w[0]),
-    "count": ("Count words:\n", lambda w: str(len(w))),
+    # Makes the JSON punctuation tokens known outputs; the quickstart's LoRA task reuses them in a new way.
+    "count_json": ("Count as JSON:\n", lambda w: json.dumps({"words": len(w)}, separators=(",", ":"))),
 }
-SKILL_WEIGHTS = {"repeat": 6, "quote": 1, "first": 1, "count": 1}
+SKILL_WEIGHTS = {"repeat": 6, "quote": 1, "first": 1, "count_json": 1}
 
 
 def chatml(role: str, content: str) -> str:
