@@ -1,0 +1,182 @@
+"""Batched greedy generation for evals: a base model, optionally with a PEFT adapter, over formatted prompts.
+
+    python docker/generate.py --model DIR [--adapter DIR] --prompts eval.jsonl --out generations.jsonl \\
+        --batch-size 16 --max-new-tokens 64 [--device auto|cpu|cuda] [--seed 0]
+
+Each input line is a formatted example, {"segments": [{"text": ..., "train": false}, ...]}: the prompt is
+every segment before the last trained one, and the reference is that trained segment's text without its
+end-of-turn token. One JSON line per case goes to --out (in input order):
+    {"index", "prompt", "reference", "output", "exact_match", "latency_s", "new_tokens"}
+and a summary line goes to stdout: {"exact_match": ..., "n": ..., "tokens_per_s": ...}.
+Greedy decoding, stable batching and fixed seeds make the output the same on every run on one machine.
+"""
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import torch
+from transformers import AutoModelForCausalLM, AutoTokenizer
+
+
+class InputError(Exception):
+    """A problem with the prompts file; reported as `file:line › message`, exit code 2."""
+
+
+def read_cases(path: Path) -> list[dict]:
+    cases = []
+    for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            segments = json.loads(line)["segments"]
+            last = max(i for i, s in enumerate(segments) if s["train"])
+        except (json.JSONDecodeError, KeyError, TypeError) as err:
+            raise InputError(f"{path}:{line_no} › expected {{\"segments\": [{{text, train}}, ...]}} ({err})")
+        except ValueError:
+            raise InputError(f"{path}:{line_no} › segments: no trained segment to use as the reference")
+        cases.append({"index": len(cases), "prompt_segments": segments[:last], "reference": segments[last]["text"]})
+    return cases
+
+
+def stop_token_ids(tokenizer, model) -> list[int]:
+    """The ids that end a turn: the tokenizer's eos, the generation config's eos list, and <|im_end|>."""
+    ids = {tokenizer.eos_token_id}
+    configured = model.generation_config.eos_token_id
+    ids.update(configured if isinstance(configured, list) else [configured])
+    im_end = tokenizer.convert_tokens_to_ids("<|im_end|>")
+    if isinstance(im_end, int) and im_end != tokenizer.unk_token_id:
+        ids.add(im_end)
+    return sorted(i for i in ids if i is not None)
+
+
+def strip_end_of_turn(text: str, stop_texts: list[str]) -> str:
+    trimmed = text.rstrip()
+    for stop in stop_texts:
+        if trimmed.endswith(stop):
+            return trimmed[: -len(stop)]
+    return text
+
+
+def encode_prompt(tokenizer, segments: list[dict]) -> list[int]:
+    # Segment by segment, as the trainer tokenizes them: special-token text becomes special tokens.
+    ids: list[int] = []
+    for segment in segments:
+        ids += tokenizer(segment["text"], add_special_tokens=False)["input_ids"]
+    return ids
+
+
+def left_pad(rows: list[list[int]], pad_id: int) -> dict[str, torch.Tensor]:
+    width = max(len(r) for r in rows)
+    ids = torch.tensor([[pad_id] * (width - len(r)) + r for r in rows])
+    mask = torch.tensor([[0] * (width - len(r)) + [1] * len(r) for r in rows])
+    return {"input_ids": ids, "attention_mask": mask}
+
+
+def cut_at_stop(tokens: list[int], stops: set[int]) -> tuple[list[int], int]:
+    """The tokens before the first stop token, and how many tokens were generated up to and including it."""
+    for i, t in enumerate(tokens):
+        if t in stops:
+            return tokens[:i], i + 1
+    return tokens, len(tokens)
+
+
+def load_model(args):
+    device = "cuda" if args.device == "auto" and torch.cuda.is_available() else args.device
+    device = "cpu" if device == "auto" else device
+    tokenizer = AutoTokenizer.from_pretrained(args.model)
+    model = AutoModelForCausalLM.from_pretrained(args.model, dtype="auto")
+    if args.adapter:
+        from peft import PeftModel
+
+        model = PeftModel.from_pretrained(model, args.adapter)
+    return tokenizer, model.to(device).eval(), device
+
+
+@torch.no_grad()
+def generate(args, tokenizer, model, device, cases: list[dict]) -> list[dict]:
+    stops = stop_token_ids(tokenizer, model)
+    stop_texts = [tokenizer.convert_ids_to_tokens(i) for i in stops]
+    pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else stops[0]
+    for case in cases:
+        case["ids"] = encode_prompt(tokenizer, case["prompt_segments"])
+    # Similar lengths share a batch (less padding); a stable sort keeps batches the same on every run.
+    ordered = sorted(cases, key=lambda c: len(c["ids"]))
+    results = []
+    for start in range(0, len(ordered), args.batch_size):
+        batch = ordered[start : start + args.batch_size]
+        inputs = {k: v.to(device) for k, v in left_pad([c["ids"] for c in batch], pad_id).items()}
+        began = time.perf_counter()
+        out = model.generate(
+            **inputs,
+            max_new_tokens=args.max_new_tokens,
+            do_sample=False,
+            eos_token_id=stops,
+            pad_token_id=pad_id,
+        )
+        latency = time.perf_counter() - began
+        for case, row in zip(batch, out[:, inputs["input_ids"].shape[1] :].tolist()):
+            kept, generated = cut_at_stop(row, set(stops))
+            output = tokenizer.decode(kept, skip_special_tokens=False)
+            reference = strip_end_of_turn(case["reference"], stop_texts)
+            results.append(
+                {
+                    "index": case["index"],
+                    "prompt": "".join(s["text"] for s in case["prompt_segments"]),
+                    "reference": reference,
+                    "output": output,
+                    "exact_match": output.strip() == reference.strip(),
+                    "latency_s": round(latency, 4),
+                    "new_tokens": generated,
+                }
+            )
+        print(f"[generate] {len(results)}/{len(cases)} cases", file=sys.stderr, flush=True)
+    return sorted(results, key=lambda r: r["index"])
+
+
+def summarize(results: list[dict], seconds: float) -> dict:
+    n = len(results)
+    tokens = sum(r["new_tokens"] for r in results)
+    return {
+        "exact_match": sum(r["exact_match"] for r in results) / n if n else 0.0,
+        "n": n,
+        "tokens_per_s": round(tokens / seconds, 2) if seconds > 0 else 0.0,
+        "new_tokens": tokens,
+        "seconds": round(seconds, 3),
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", required=True, help="base model directory or hub id")
+    ap.add_argument("--adapter", help="PEFT adapter directory (adapter_config.json + adapter_model.safetensors)")
+    ap.add_argument("--prompts", required=True, type=Path, help="formatted JSONL with segments")
+    ap.add_argument("--out", required=True, type=Path, help="JSONL file to write one result per case to")
+    ap.add_argument("--batch-size", type=int, default=16)
+    ap.add_argument("--max-new-tokens", type=int, default=64)
+    ap.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args()
+    if args.batch_size < 1 or args.max_new_tokens < 1:
+        ap.error("--batch-size and --max-new-tokens must be at least 1")
+
+    try:
+        cases = read_cases(args.prompts)
+    except (InputError, OSError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    torch.manual_seed(args.seed)
+    tokenizer, model, device = load_model(args)
+    began = time.perf_counter()
+    results = generate(args, tokenizer, model, device, cases)
+    summary = summarize(results, time.perf_counter() - began)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in results), encoding="utf-8")
+    print(json.dumps(summary), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,97 @@
+"""docker/generate.py on a freshly built tiny model: valid JSONL, deterministic, loads a PEFT adapter."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+from peft import LoraConfig, get_peft_model
+from transformers import AutoModelForCausalLM
+
+ROOT = Path(__file__).resolve().parents[2]
+GENERATE = ROOT / "docker" / "generate.py"
+MAKE_MODEL = ROOT / "scripts" / "make_tiny_model.py"
+WORDS = ["red fox", "apple river stone", "blue whale", "green tree lamp door", "cold snow"]
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("gen") / "model"
+    subprocess.run([sys.executable, str(MAKE_MODEL), "--out", str(out), "--steps", "20"], check=True, timeout=300)
+    return out
+
+
+@pytest.fixture(scope="module")
+def prompts(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("prompts") / "eval.jsonl"
+    lines = []
+    for words in WORDS:
+        segments = [
+            {"text": f"<|im_start|>user\nRepeat:\n{words}<|im_end|>\n<|im_start|>assistant\n", "train": False},
+            {"text": f"{words}<|im_end|>", "train": True},
+            {"text": "\n", "train": False},
+        ]
+        lines.append(json.dumps({"segments": segments}))
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def run(model_dir: Path, prompts: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, str(GENERATE), "--model", str(model_dir), "--prompts", str(prompts), "--out", str(out)]
+    cmd += ["--batch-size", "2", "--max-new-tokens", "6", "--device", "cpu", *extra]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def test_writes_one_result_per_case_and_a_summary(model_dir, prompts, tmp_path):
+    done = run(model_dir, prompts, tmp_path / "out.jsonl")
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    assert summary["n"] == len(WORDS)
+    assert 0.0 <= summary["exact_match"] <= 1.0 and summary["tokens_per_s"] > 0
+    rows = read_jsonl(tmp_path / "out.jsonl")
+    assert [r["index"] for r in rows] == list(range(len(WORDS)))
+    for row, words in zip(rows, WORDS):
+        assert set(row) == {"index", "prompt", "reference", "output", "exact_match", "latency_s", "new_tokens"}
+        assert row["reference"] == words  # the end-of-turn token is not part of the reference
+        assert row["prompt"].endswith("<|im_start|>assistant\n") and words in row["prompt"]
+        assert row["exact_match"] == (row["output"].strip() == words)
+        assert 1 <= row["new_tokens"] <= 6
+        assert "<|im_end|>" not in row["output"]
+
+
+def test_output_is_deterministic(model_dir, prompts, tmp_path):
+    first = run(model_dir, prompts, tmp_path / "a.jsonl")
+    second = run(model_dir, prompts, tmp_path / "b.jsonl")
+    assert first.returncode == second.returncode == 0
+    strip = lambda rows: [{k: v for k, v in r.items() if k != "latency_s"} for r in rows]  # noqa: E731
+    assert strip(read_jsonl(tmp_path / "a.jsonl")) == strip(read_jsonl(tmp_path / "b.jsonl"))
+
+
+def test_loads_a_peft_adapter(model_dir, prompts, tmp_path):
+    torch.manual_seed(0)
+    base = AutoModelForCausalLM.from_pretrained(model_dir)
+    # Non-zero B matrices, so the adapter really changes what the model says.
+    config = LoraConfig(r=8, lora_alpha=256, target_modules="all-linear", init_lora_weights=False)
+    get_peft_model(base, config).save_pretrained(tmp_path / "adapter")
+    assert (tmp_path / "adapter" / "adapter_model.safetensors").exists()
+
+    plain = run(model_dir, prompts, tmp_path / "base.jsonl")
+    adapted = run(model_dir, prompts, tmp_path / "adapted.jsonl", "--adapter", str(tmp_path / "adapter"))
+    assert adapted.returncode == 0, adapted.stderr
+    outputs = lambda name: [r["output"] for r in read_jsonl(tmp_path / name)]  # noqa: E731
+    assert outputs("adapted.jsonl") != outputs("base.jsonl")
+    assert plain.returncode == 0
+
+
+def test_a_line_without_a_trained_segment_is_an_input_error(model_dir, tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"segments": [{"text": "hi", "train": False}]}) + "\n")
+    done = run(model_dir, bad, tmp_path / "out.jsonl")
+    assert done.returncode == 2
+    assert f"{bad}:1" in done.stderr and "Traceback" not in done.stderr
