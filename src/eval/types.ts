@@ -1,0 +1,36 @@
+/**
+ * The eval stage's shared shapes: what scorers return per case, and what the statistics make of base vs
+ * adapter for one metric. report.json carries MetricResults as they are.
+ */
+
+/** One generation to score (base or adapter), as docker/generate.py writes it. */
+export interface ScorerInput {
+  index: number;
+  prompt: string;
+  reference: string;
+  output: string;
+  latency_s: number;
+  new_tokens: number;
+}
+
+/** A scorer turns one case into a number: 0/1 for pass/fail metrics, a real value otherwise. */
+export type MetricKind = "binary" | "continuous";
+
+export interface MetricResult {
+  suite: string;
+  metric: string;
+  kind: MetricKind;
+  /** false for latency, loss, perplexity. */
+  higherIsBetter: boolean;
+  n: number;
+  base: number;
+  adapter: number;
+  /** adapter − base. */
+  difference: number;
+  /** Paired bootstrap 95 % confidence interval of the difference. */
+  ci95: [number, number];
+  /** Of the paired test named in `test`. */
+  pValue: number;
+  test: "mcnemar" | "paired-bootstrap" | "none";
+  verdict: "better" | "worse" | "no-significant-difference";
+}
