@@ -139,10 +139,10 @@ def make_spec(work: Path, args, packing: bool) -> Path:
 
 def padding_fraction(tokenizer, work: Path, args, packing: bool) -> tuple[float, float]:
     """(padding share, mean row width) of exactly the micro-batches train.py sees (same code, same seed)."""
-    import train
+    from pipeline_trainer.data import MicroBatches, read_examples, to_rows
 
-    examples, _ = train.read_examples(str(work / "train.jsonl"), tokenizer, args.seq_len)
-    stream = train.MicroBatches(train.to_rows(examples, packing, args.seq_len), args.batch, 0, 0)
+    examples, _ = read_examples(str(work / "train.jsonl"), tokenizer, args.seq_len)
+    stream = MicroBatches(to_rows(examples, packing, args.seq_len), args.batch, 0, 0)
     real = padded = 0
     for i in range(args.steps):
         batch, n = stream.at(i)

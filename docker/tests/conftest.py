@@ -163,7 +163,7 @@ def make_spec(tiny_model, data, tmp_path):
 
 
 class Recorder:
-    """Stands in for train.Events in-process."""
+    """Stands in for pipeline_trainer.events.Events in-process."""
 
     def __init__(self) -> None:
         self.events: list[dict] = []

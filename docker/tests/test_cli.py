@@ -9,8 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-import train
 from conftest import DOCKER, REPO
+from pipeline_trainer.checkpoints import verify_manifest
 
 TRAIN = str(DOCKER / "train.py")
 
@@ -43,7 +43,7 @@ def assert_complete(folder: Path) -> None:
     manifest = json.loads((folder / "manifest.json").read_text())
     files = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} - {"manifest.json"}
     assert {f["path"] for f in manifest["files"]} == files
-    train.verify_manifest(folder)  # sizes and sha256
+    verify_manifest(folder)  # sizes and sha256
     newest = max((folder / f).stat().st_mtime_ns for f in files)
     assert (folder / "manifest.json").stat().st_mtime_ns >= newest  # written last
 

@@ -7,13 +7,16 @@ import pytest
 import torch
 import train
 from conftest import NoStop, Recorder
+from pipeline_trainer.checkpoints import verify_manifest
+from pipeline_trainer.data import read_examples, to_rows
+from pipeline_trainer.model import evaluate, load_model
 from safetensors.torch import load_file
 
 
 def initial_lora(spec):
     """The LoRA weights a run starts from: train() seeds and then builds the model the same way."""
     torch.manual_seed(spec["training"]["seed"])
-    model, _ = train.load_model(spec, "cpu", "fp32")
+    model, _ = load_model(spec, "cpu", "fp32")
     return {n: p.detach().clone() for n, p in model.named_parameters() if p.requires_grad}
 
 
@@ -57,7 +60,7 @@ def test_loss_goes_down_and_only_lora_weights_change(make_spec, tiny_model):
     for n, p in loaded.named_parameters():
         if n in after:
             assert torch.equal(p, after[n]), n
-    train.verify_manifest(adapter)
+    verify_manifest(adapter)
     assert rec.of("done")[0]["metrics"]["steps"] == 30
 
 
@@ -100,8 +103,8 @@ def test_eval_at_step_zero_is_the_base_model_loss(make_spec, data, tiny_model):
     assert [e["step"] for e in evals] == [0, 1, 2]
 
     base = AutoModelForCausalLM.from_pretrained(tiny_model)
-    tok = train.load_model(spec, "cpu", "fp32")[1]
-    examples, _ = train.read_examples(data["eval"], tok, 64)
-    loss, count = train.evaluate(base, train.to_rows(examples, True, 64), 8, 0, "cpu", "fp32")
+    tok = load_model(spec, "cpu", "fp32")[1]
+    examples, _ = read_examples(data["eval"], tok, 64)
+    loss, count = evaluate(base, to_rows(examples, True, 64), 8, 0, "cpu", "fp32")
     assert evals[0]["eval_loss"] == pytest.approx(loss, rel=1e-5)
     assert evals[0]["eval_tokens"] == count
