@@ -60,18 +60,7 @@ describe("pipeline run (local runtime, real trainer)", () => {
       { max_steps: 20, logging_steps: 1, save_steps: 5 },
       { train: 256, eval: 8 },
     );
-    const child = spawn(
-      process.execPath,
-      [join(root, "bin/pipeline.js"), "run", "configs/run.yaml", "--runs-dir", "runs"],
-      {
-        cwd,
-        env: { ...process.env, CI: "1" },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let stderr = "";
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const { exited, stderr } = startRun(cwd);
 
     // Wait for the first checkpoint event, then kill the trainer process (not the orchestrator).
     const runsDir = join(cwd, "runs");
@@ -91,8 +80,8 @@ describe("pipeline run (local runtime, real trainer)", () => {
     expect(killedAt).toBe(5);
     expect(await exited).toBe(1);
     const run = onlyRun(runsDir);
-    expect(stderr).toContain(`pipeline run --resume ${run.id}`);
-    expect(hasStackTrace(stderr)).toBe(false);
+    expect(stderr()).toContain(`pipeline run --resume ${run.id}`);
+    expect(hasStackTrace(stderr())).toBe(false);
     const before = readEvents(run.dir).filter((e) => e.type === "step").length;
 
     const resumed = pipeline(["run", "--resume", run.id, "--runs-dir", "runs"], {
@@ -120,18 +109,7 @@ describe("pipeline run (local runtime, real trainer)", () => {
       { max_steps: 200, logging_steps: 1, save_steps: 100 },
       { train: 512, eval: 8 },
     );
-    const child = spawn(
-      process.execPath,
-      [join(root, "bin/pipeline.js"), "run", "configs/run.yaml", "--runs-dir", "runs"],
-      {
-        cwd,
-        env: { ...process.env, CI: "1" },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let stderr = "";
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const { child, exited, stderr } = startRun(cwd);
     const runsDir = join(cwd, "runs");
     for (let i = 0; i < 600; i++) {
       await new Promise((r) => setTimeout(r, 200));
@@ -146,7 +124,7 @@ describe("pipeline run (local runtime, real trainer)", () => {
     child.kill("SIGTERM");
     expect(await exited).toBe(130);
     const run = onlyRun(runsDir);
-    expect(stderr).toContain(`pipeline run --resume ${run.id}`);
+    expect(stderr()).toContain(`pipeline run --resume ${run.id}`);
     expect(readdirSync(join(run.dir, "checkpoints")).filter((d) => d.startsWith("step-"))).toHaveLength(1);
     expect(JSON.parse(readFileSync(join(run.dir, "run.json"), "utf8"))).toMatchObject({
       status: "interrupted",
@@ -179,4 +157,21 @@ function trainerPids(specPath: string): number[] {
     }
   }
   return pids;
+}
+
+/** `pipeline run configs/run.yaml` in the background, for tests that signal it or its trainer. */
+function startRun(cwd: string) {
+  const child = spawn(
+    process.execPath,
+    [join(root, "bin/pipeline.js"), "run", "configs/run.yaml", "--runs-dir", "runs"],
+    {
+      cwd,
+      env: { ...process.env, CI: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let stderr = "";
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, exited, stderr: () => stderr };
 }

@@ -2,15 +2,10 @@ import { readFile } from "node:fs/promises";
 import { execa } from "execa";
 import { FailedError } from "../errors/index.js";
 import { generateScript } from "../launch/paths.js";
+import type { ScorerInput } from "./types.js";
 
-export interface Generation {
-  index: number;
-  prompt: string;
-  reference: string;
-  output: string;
-  latency_s: number;
-  new_tokens: number;
-}
+/** One generated case, as docker/generate.py writes it: what scorers read. */
+export type Generation = ScorerInput;
 
 export interface GenerateOptions {
   model: string;

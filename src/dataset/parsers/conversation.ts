@@ -1,6 +1,6 @@
 import type { Message } from "../types.js";
 import { joinPath, type Issue } from "../problems.js";
-import { issue } from "./fields.js";
+import { describe, issue } from "./fields.js";
 
 /**
  * Checks that hold for any chat: something to learn from (an assistant turn that says or calls
@@ -47,4 +47,28 @@ export function checkConversation(
       "no assistant turn to learn from; add the reply the model should give",
     );
   }
+}
+
+/**
+ * A non-empty list of turns, each read by `readItem`; the list is usable only when every turn is.
+ * `shape` names what a turn looks like in this format, for the message (`{"role", "content"} messages`).
+ */
+export function readTurnList(
+  value: unknown,
+  path: string,
+  issues: Issue[],
+  readItem: (item: unknown, path: string, issues: Issue[]) => Message | undefined,
+  shape: string,
+): Message[] | undefined {
+  if (!Array.isArray(value) || value.length === 0) {
+    const got = value === undefined ? "missing" : Array.isArray(value) ? "empty" : describe(value);
+    issue(issues, path, "missing-messages", `"${path}" is ${got}; it must be a non-empty list of ${shape}`);
+    return undefined;
+  }
+  const turns: Message[] = [];
+  value.forEach((item, i) => {
+    const message = readItem(item, joinPath(path, i), issues);
+    if (message) turns.push(message);
+  });
+  return turns.length === value.length ? turns : undefined;
 }

@@ -1,6 +1,6 @@
 import type { CanonicalRecord, Message } from "../types.js";
-import { joinPath, type Issue } from "../problems.js";
-import { checkConversation } from "./conversation.js";
+import type { Issue } from "../problems.js";
+import { checkConversation, readTurnList } from "./conversation.js";
 import { checkKeys, describe, issue, METADATA_KEYS, type Row } from "./fields.js";
 import { readOpenAiMessage } from "./openai-message.js";
 
@@ -27,20 +27,5 @@ export function parseMessages(row: Row, issues: Issue[]): CanonicalRecord | unde
 }
 
 export function readMessages(value: unknown, path: string, issues: Issue[]): Message[] | undefined {
-  if (!Array.isArray(value) || value.length === 0) {
-    const got = value === undefined ? "missing" : Array.isArray(value) ? "empty" : describe(value);
-    issue(
-      issues,
-      path,
-      "missing-messages",
-      `"${path}" is ${got}; it must be a non-empty list of {"role", "content"} messages`,
-    );
-    return undefined;
-  }
-  const messages: Message[] = [];
-  value.forEach((item, i) => {
-    const message = readOpenAiMessage(item, joinPath(path, i), issues);
-    if (message) messages.push(message);
-  });
-  return messages.length === value.length ? messages : undefined;
+  return readTurnList(value, path, issues, readOpenAiMessage, '{"role", "content"} messages');
 }

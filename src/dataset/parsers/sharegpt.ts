@@ -1,6 +1,6 @@
 import type { CanonicalRecord, Message } from "../types.js";
 import { joinPath, type Issue } from "../problems.js";
-import { checkConversation } from "./conversation.js";
+import { checkConversation, readTurnList } from "./conversation.js";
 import { checkKeys, describe, issue, METADATA_KEYS, readText, type Row } from "./fields.js";
 import { readShareGptTurn } from "./sharegpt-turn.js";
 
@@ -21,22 +21,7 @@ export function parseShareGpt(row: Row, issues: Issue[]): CanonicalRecord | unde
 }
 
 export function readTurns(value: unknown, path: string, issues: Issue[]): Message[] | undefined {
-  if (!Array.isArray(value) || value.length === 0) {
-    const got = value === undefined ? "missing" : Array.isArray(value) ? "empty" : describe(value);
-    issue(
-      issues,
-      path,
-      "missing-messages",
-      `"${path}" is ${got}; it must be a non-empty list of {"from", "value"} turns`,
-    );
-    return undefined;
-  }
-  const turns: Message[] = [];
-  value.forEach((turn, i) => {
-    const message = readShareGptTurn(turn, joinPath(path, i), issues);
-    if (message) turns.push(message);
-  });
-  return turns.length === value.length ? turns : undefined;
+  return readTurnList(value, path, issues, readShareGptTurn, '{"from", "value"} turns');
 }
 
 /** `tools` is JSON text of the tool schemas; a list or object is accepted and serialized. */
