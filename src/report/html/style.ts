@@ -12,6 +12,8 @@ h3 { font-size: 15px; margin: 14px 0 6px; }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { color: var(--muted); font-weight: 600; }
+.scores .num { white-space: nowrap; }
+.scroll { overflow-x: auto; }
 .meta { color: var(--muted); margin: 0; }
 .badge { display: inline-block; padding: 2px 10px; border-radius: 12px; font-weight: 600; color: #fff; }
 .outcome-passed { background: var(--good); } .outcome-gates-failed, .outcome-failed { background: var(--bad); }

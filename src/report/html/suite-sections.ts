@@ -17,20 +17,19 @@ export function suiteSection(s: Suite): string {
   const chart = s.metrics.length ? scoreBars(s.name, s.metrics) : "";
   return `<section class="suite"><h2>Suite ${e(s.name)} <span class="note">(${s.cases} cases)</span></h2>${chart}
 <p class="note">Bars: mean score of base and adapter on the same cases. Whisker: base + the paired bootstrap 95 % interval of the difference.</p>
-<table><thead><tr><th>Metric</th><th>Base</th><th>Adapter</th><th>Δ</th><th>95 % CI</th><th>p</th><th>Verdict</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+<div class="scroll"><table class="scores"><thead><tr><th>Metric</th><th>Base</th><th>Adapter</th><th>Δ</th><th>95 % CI</th><th>p</th><th>Verdict</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
 }
 
 function metricRow(m: MetricResult): string {
   const p = m.test === "none" ? "—" : `${formatP(m.pValue)} (${m.test})`;
-  const cells = [
-    m.metric,
+  const numbers = [
     formatScore(m, m.base),
     formatScore(m, m.adapter),
     formatDelta(m, m.difference),
     formatInterval(m, m.ci95),
-    p,
   ];
-  return `<tr>${cells.map((c) => `<td>${e(c)}</td>`).join("")}<td class="verdict-${m.verdict}">${e(VERDICT_LABEL[m.verdict])}</td></tr>`;
+  const cells = numbers.map((c) => `<td class="num">${e(c)}</td>`).join("");
+  return `<tr><td>${e(m.metric)}</td>${cells}<td>${e(p)}</td><td class="verdict-${m.verdict}">${e(VERDICT_LABEL[m.verdict])}</td></tr>`;
 }
 
 export function gatesSection(gates: Gate[]): string {

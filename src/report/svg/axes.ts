@@ -39,7 +39,7 @@ export function yAxis(f: Frame, ticks: number[], y: (v: number) => number, label
     (t) =>
       `<line class="grid" x1="${x0}" y1="${px(y(t))}" x2="${x1}" y2="${px(y(t))}"/>` +
       `<line class="tick" x1="${x0 - 5}" y1="${px(y(t))}" x2="${x0}" y2="${px(y(t))}"/>` +
-      `<text class="tick-label" x="${x0 - 8}" y="${px(y(t)) + 4}" text-anchor="end">${tickLabel(t)}</text>`,
+      `<text class="tick-label" x="${x0 - 8}" y="${px(y(t) + 4)}" text-anchor="end">${tickLabel(t)}</text>`,
   );
   const mid = px((y0 + y1) / 2);
   return (

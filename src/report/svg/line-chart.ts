@@ -1,4 +1,5 @@
 import { escapeHtml } from "../html/escape.js";
+import { formatNumber } from "../numbers.js";
 import type { Point } from "../schema.js";
 import { plotArea, px, xAxis, yAxis, type Frame } from "./axes.js";
 import { linearScale, niceDomain } from "./scale.js";
@@ -44,7 +45,7 @@ function polyline(s: Series, x: (v: number) => number, y: (v: number) => number)
 function dots(s: Series, x: (v: number) => number, y: (v: number) => number): string {
   const circles = s.points.map(
     ([step, v]) =>
-      `<circle class="dot ${s.className}" cx="${px(x(step))}" cy="${px(y(v))}" r="4"><title>${escapeHtml(`${s.name} at step ${step}: ${v}`)}</title></circle>`,
+      `<circle class="dot ${s.className}" cx="${px(x(step))}" cy="${px(y(v))}" r="4"><title>${escapeHtml(`${s.name} at step ${step}: ${formatNumber(v)}`)}</title></circle>`,
   );
   return `<g>${circles.join("")}</g>`;
 }

@@ -34,6 +34,6 @@ export function niceDomain(values: number[], options: { includeZero?: boolean; c
 export function tickLabel(value: number): string {
   if (value === 0) return "0";
   const size = Math.abs(value);
-  if (size >= 1e5 || size < 1e-3) return value.toExponential(0).replace("e", "e");
+  if (size >= 1e5 || size < 1e-3) return Number(value.toPrecision(3)).toExponential(); // 1.5e-4, not 2e-4
   return String(Number(value.toPrecision(3)));
 }

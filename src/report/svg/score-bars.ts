@@ -26,8 +26,10 @@ export function scoreBars(suite: string, metrics: MetricResult[]): string {
 }
 
 function row(m: MetricResult, top: number): string {
-  const [low, high] = [m.base + m.ci95[0], m.base + m.ci95[1]];
-  const { domain, ticks } = niceDomain([m.base, m.adapter, low, high], { includeZero: true, count: 4 });
+  const { domain, ticks } = rowScale(m);
+  // A pass rate cannot leave [0, 1]; the interval is cut at the frame rather than widening it.
+  const clamp = (v: number) => Math.min(domain[1], Math.max(domain[0], v));
+  const [low, high] = [clamp(m.base + m.ci95[0]), clamp(m.base + m.ci95[1])];
   const x = linearScale(domain, [LABEL, WIDTH - RIGHT]);
   const baseY = top + 6;
   const adapterY = baseY + BAR + 4;
@@ -46,10 +48,16 @@ function row(m: MetricResult, top: number): string {
     ...ticks.map(
       (t) =>
         `<line class="tick" x1="${px(x(t))}" y1="${axisY}" x2="${px(x(t))}" y2="${axisY + 4}"/>` +
-        `<text class="tick-label" x="${px(x(t))}" y="${axisY + 15}" text-anchor="middle">${tickLabel(t)}</text>`,
+        `<text class="tick-label" x="${px(x(t))}" y="${axisY + 15}" text-anchor="middle">${m.kind === "binary" ? `${Math.round(100 * t)} %` : tickLabel(t)}</text>`,
     ),
     "</g>",
   ].join("");
+}
+
+function rowScale(m: MetricResult): { domain: [number, number]; ticks: number[] } {
+  if (m.kind === "binary") return { domain: [0, 1], ticks: [0, 0.25, 0.5, 0.75, 1] };
+  const ends = [m.base, m.adapter, m.base + m.ci95[0], m.base + m.ci95[1]];
+  return niceDomain(ends, { includeZero: true, count: 4 });
 }
 
 /** A bar from 0 to the value, and its label placed right of `labelAfter` (past the whisker, if any). */
