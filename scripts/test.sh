@@ -17,5 +17,8 @@ python="$(node bin/pipeline.js setup | sed -n 's/^python: //p')"
 echo "› Python trainer tests"
 "$python" -m pytest -q docker/tests scripts/tests
 
+echo "› headless Chromium for the HTML report test"
+command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
 echo "› TypeScript unit, integration and end-to-end tests"
 PIPELINE_PYTHON="$python" npx vitest run

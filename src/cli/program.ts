@@ -95,6 +95,14 @@ export function buildProgram(): Command {
     .action(lazy(() => import("./commands/runs.js"), "runsShow"));
 
   program
+    .command("report")
+    .description("Render report.md and report.html again from a run's report.json.")
+    .argument("<run-id>")
+    .option("--runs-dir <dir>", "where run directories live", "runs")
+    .option("--open", "open report.html in the desktop's viewer")
+    .action(lazy(() => import("./commands/report.js"), "report"));
+
+  program
     .command("setup")
     .description(
       "Create the trainer's Python environment and the built-in tiny model ahead of the first run.",

@@ -1,0 +1,76 @@
+import { readFile } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { listCheckpoints } from "../checkpoints/index.js";
+import { computeCost } from "./cost.js";
+import { readDatasets } from "./datasets.js";
+import { Report, REPORT_VERSION, type Gate, type Outcome, type Suite } from "./schema.js";
+import { readEvents, summarizeTraining } from "./training-summary.js";
+
+/** Examples per suite where base and adapter disagree: enough to judge, short enough to read. */
+export const MAX_DISAGREEMENTS = 8;
+
+export interface ReportInputs {
+  runDir: string;
+  runId: string;
+  configFile: string;
+  configHash: string;
+  baseModel: string;
+  runtime: string;
+  /** How the run itself ended; gates then decide between passed and gates-failed. */
+  status: "done" | "failed" | "interrupted";
+  message?: string | null;
+  suites: Suite[];
+  gates: Gate[];
+  /** null or undefined: no price configured, no cost section. */
+  pricePerGpuHour?: number | null;
+  currency?: string;
+  /** GPUs the trainer used; 0 on CPU. */
+  gpus: number;
+  createdAt?: string;
+  finishedAt?: string;
+}
+
+/** Gathers a run's report from its directory (events.jsonl, data manifests, checkpoints) and the eval results. */
+export async function buildReport(inputs: ReportInputs): Promise<Report> {
+  const events = await readEvents(join(inputs.runDir, "events.jsonl"));
+  const training = summarizeTraining(events);
+  const checkpoints = await listCheckpoints(join(inputs.runDir, "checkpoints"), { hash: false });
+  const firstEvent = events[0] ? new Date(events[0].time * 1000).toISOString() : undefined;
+  return Report.parse({
+    version: REPORT_VERSION,
+    run_id: inputs.runId,
+    created_at: inputs.createdAt ?? (await recordCreatedAt(inputs.runDir)) ?? firstEvent ?? now(),
+    finished_at: inputs.finishedAt ?? now(),
+    config: { file: inputs.configFile, hash: inputs.configHash },
+    base_model: inputs.baseModel,
+    runtime: inputs.runtime,
+    outcome: { status: outcome(inputs.status, inputs.gates), message: inputs.message ?? null },
+    datasets: await readDatasets(join(inputs.runDir, "data")),
+    training,
+    checkpoints: checkpoints.map((c) => ({
+      step: c.step,
+      path: relative(inputs.runDir, c.path),
+      complete: c.complete,
+    })),
+    suites: inputs.suites.map((s) => ({ ...s, disagreements: s.disagreements.slice(0, MAX_DISAGREEMENTS) })),
+    gates: inputs.gates,
+    cost: computeCost(training?.wall_time_s ?? 0, inputs.gpus, inputs.pricePerGpuHour, inputs.currency),
+  });
+}
+
+export function outcome(status: ReportInputs["status"], gates: Gate[]): Outcome {
+  if (status !== "done") return status;
+  return gates.every((g) => g.passed) ? "passed" : "gates-failed";
+}
+
+const now = () => new Date().toISOString();
+
+/** run.json's createdAt: when the user started the run, before any data was formatted. */
+async function recordCreatedAt(runDir: string): Promise<string | undefined> {
+  try {
+    const record = JSON.parse(await readFile(join(runDir, "run.json"), "utf8")) as { createdAt?: unknown };
+    return typeof record.createdAt === "string" ? record.createdAt : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,129 @@
+import type { MetricResult } from "../../eval/types.js";
+import {
+  OUTCOME_LABEL,
+  VERDICT_LABEL,
+  formatCount,
+  formatDelta,
+  formatInterval,
+  formatNumber,
+  formatP,
+  formatScore,
+  formatSeconds,
+  regressions,
+} from "../numbers.js";
+import type { Report, Suite, Training } from "../schema.js";
+import { cell, fenced, table } from "./text.js";
+
+/** report.md: what a person reads first — outcome, training, scores, gates, examples. */
+export function renderMarkdown(report: Report): string {
+  return [
+    `# Run ${cell(report.run_id)}`,
+    "",
+    ...outcome(report),
+    "",
+    ...training(report.training),
+    ...report.suites.flatMap(suite),
+    ...gates(report),
+    ...report.suites.flatMap(examples),
+  ].join("\n");
+}
+
+function outcome(report: Report): string[] {
+  const lines = [
+    `**Outcome: ${OUTCOME_LABEL[report.outcome.status]}**${report.outcome.message ? ` — ${cell(report.outcome.message)}` : ""}`,
+    "",
+    `- Base model: \`${cell(report.base_model)}\` · runtime: ${cell(report.runtime)}`,
+    `- Config: \`${cell(report.config.file)}\` (sha256 \`${report.config.hash.slice(0, 12)}\`)`,
+    `- Started ${report.created_at}, finished ${report.finished_at}`,
+  ];
+  for (const d of report.datasets) {
+    const evalFrom = d.eval_source ? ` from \`${cell(d.eval_source)}\`` : "";
+    lines.push(
+      `- Data: \`${cell(d.source)}\` (${d.format}, ${d.template}): ${formatCount(d.rows)} rows → ${formatCount(d.train)} train, ${formatCount(d.eval)} eval${evalFrom}`,
+    );
+  }
+  if (report.cost) {
+    const c = report.cost;
+    lines.push(
+      `- Cost: ${c.gpu_hours.toFixed(3)} GPU-hours × ${c.price_per_gpu_hour} ${c.currency} = **${c.total.toFixed(2)} ${c.currency}**`,
+    );
+  }
+  const worse = regressions(report);
+  if (worse.length > 0) {
+    lines.push(
+      "",
+      `> **Regressions:** ${worse.map((m) => `${m.suite}/${m.metric} got worse (${formatDelta(m, m.difference)})`).join("; ")}`,
+    );
+  }
+  return lines;
+}
+
+function training(t: Training | null): string[] {
+  if (!t) return ["## Training", "", "The trainer never started.", ""];
+  const loss = (v: number | null) => (v === null ? "—" : formatNumber(v));
+  const rows = [
+    [
+      "Steps",
+      `${formatCount(t.steps)} of ${formatCount(t.total_steps)} (${t.epochs.toFixed(2)} epochs${t.resumes ? `, resumed ${t.resumes}×` : ""})`,
+    ],
+    ["Train loss (final)", loss(t.final_train_loss)],
+    ["Eval loss: base → final", `${loss(t.base_eval_loss)} → ${loss(t.final_eval_loss)}`],
+    [
+      "Best eval loss",
+      t.best_eval_step === null ? "—" : `${loss(t.best_eval_loss)} at step ${t.best_eval_step}`,
+    ],
+    ["Tokens", `${formatCount(t.tokens)} (${formatNumber(t.tokens_per_s)} tokens/s)`],
+    ["Wall time", formatSeconds(t.wall_time_s)],
+    ["Parameters", `${formatCount(t.params_trainable)} trainable of ${formatCount(t.params_total)}`],
+    ["Device", `${t.device}, ${t.precision}`],
+  ];
+  return ["## Training", "", ...table(["", ""], rows), ""];
+}
+
+function suite(s: Suite): string[] {
+  const rows = s.metrics.map((m) => [
+    m.metric,
+    formatScore(m, m.base),
+    formatScore(m, m.adapter),
+    formatDelta(m, m.difference),
+    formatInterval(m, m.ci95),
+    m.test === "none" ? "—" : `${formatP(m.pValue)} (${m.test})`,
+    verdict(m),
+  ]);
+  const header = ["Metric", "Base", "Adapter", "Δ", "95 % CI", "p", "Verdict"];
+  return [`## Suite ${cell(s.name)} (${s.cases} cases)`, "", ...table(header, rows), ""];
+}
+
+function verdict(m: MetricResult): string {
+  return m.verdict === "worse" ? "**worse** ⚠" : VERDICT_LABEL[m.verdict];
+}
+
+function gates(report: Report): string[] {
+  if (report.gates.length === 0) return [];
+  const rows = report.gates.map((g) => [
+    g.metric,
+    g.expression,
+    formatNumber(g.actual),
+    formatNumber(g.threshold),
+    g.passed ? "passed" : "**FAILED**",
+  ]);
+  return ["## Gates", "", ...table(["Metric", "Gate", "Actual", "Threshold", "Result"], rows), ""];
+}
+
+function examples(s: Suite): string[] {
+  if (s.disagreements.length === 0) return [];
+  const blocks = s.disagreements.flatMap((d) => [
+    `### Case ${d.index}`,
+    "",
+    "Prompt:",
+    ...fenced(d.prompt),
+    "Reference:",
+    ...fenced(d.reference),
+    "Base:",
+    ...fenced(d.base),
+    "Adapter:",
+    ...fenced(d.adapter),
+    "",
+  ]);
+  return [`## Where base and adapter disagree: ${cell(s.name)}`, "", ...blocks];
+}

@@ -1,0 +1,141 @@
+import { z } from "zod";
+import type { MetricResult as MetricResultShape } from "../eval/types.js";
+
+/**
+ * report.json, the machine-readable outcome of a run (DESIGN.md contract 4). report.md and report.html are
+ * renderings of it and nothing else; `npm run schema` writes schema/report.schema.json from this file.
+ */
+export const REPORT_VERSION = 1;
+
+const Point = z.tuple([z.int(), z.number()]).describe("[step, value]");
+
+export const MetricResult = z.strictObject({
+  suite: z.string(),
+  metric: z.string(),
+  kind: z.enum(["binary", "continuous"]).describe("binary: a 0/1 pass/fail score per case"),
+  higherIsBetter: z.boolean().describe("false for latency, loss, perplexity"),
+  n: z.int().min(0).describe("paired cases"),
+  base: z.number(),
+  adapter: z.number(),
+  difference: z.number().describe("adapter − base"),
+  ci95: z.tuple([z.number(), z.number()]).describe("paired bootstrap 95 % interval of the difference"),
+  pValue: z.number().min(0).max(1),
+  test: z.enum(["mcnemar", "paired-bootstrap", "none"]),
+  verdict: z.enum(["better", "worse", "no-significant-difference"]),
+});
+
+export const Dataset = z.strictObject({
+  source: z.string().describe("the dataset file as the config names it"),
+  eval_source: z.string().nullable().describe("a separate eval file; null when eval was split off"),
+  format: z.string().describe("the format the validator detected"),
+  template: z.string(),
+  rows: z.int().min(0).describe("rows read from the source"),
+  train: z.int().min(0),
+  eval: z.int().min(0),
+  skipped: z.int().min(0),
+});
+
+export const Curves = z.strictObject({
+  loss: z.array(Point).describe("train loss per logged step"),
+  lr: z.array(Point),
+  eval_loss: z.array(Point).describe("held-out loss; step 0 is the base model"),
+});
+
+export const Training = z.strictObject({
+  steps: z.int().min(0),
+  total_steps: z.int().min(0),
+  epochs: z.number().min(0),
+  resumes: z.int().min(0).describe("how many times the run continued from a checkpoint"),
+  final_train_loss: z.number().nullable(),
+  best_eval_loss: z.number().nullable(),
+  best_eval_step: z.int().nullable(),
+  base_eval_loss: z.number().nullable().describe("eval loss at step 0, before any training"),
+  final_eval_loss: z.number().nullable(),
+  tokens: z.int().min(0).describe("non-padding tokens trained on"),
+  wall_time_s: z.number().min(0).describe("from the first start event to the last event, pauses excluded"),
+  train_time_s: z.number().min(0).describe("time inside optimizer steps"),
+  tokens_per_s: z.number().min(0).describe("tokens / train_time_s"),
+  params_trainable: z.int().min(0),
+  params_total: z.int().min(0),
+  device: z.string(),
+  precision: z.enum(["bf16", "fp16", "fp32"]),
+  curves: Curves,
+});
+
+export const Checkpoint = z.strictObject({
+  step: z.int().min(0),
+  path: z.string().describe("relative to the run directory"),
+  complete: z.boolean(),
+});
+
+export const Disagreement = z.strictObject({
+  index: z.int().min(0),
+  prompt: z.string(),
+  reference: z.string(),
+  base: z.string(),
+  adapter: z.string(),
+});
+
+export const Suite = z.strictObject({
+  name: z.string(),
+  cases: z.int().min(0),
+  metrics: z.array(MetricResult),
+  disagreements: z.array(Disagreement).describe("up to a few cases where base and adapter differ"),
+});
+
+export const Gate = z.strictObject({
+  metric: z.string(),
+  expression: z.string().describe('as written in eval.gates, e.g. ">= base + 0.05"'),
+  actual: z.number(),
+  threshold: z.number(),
+  passed: z.boolean(),
+});
+
+export const Cost = z.strictObject({
+  gpus: z.int().min(0).describe("0 on CPU"),
+  gpu_hours: z.number().min(0).describe("wall hours × GPUs"),
+  price_per_gpu_hour: z.number().min(0),
+  currency: z.string(),
+  total: z.number().min(0),
+});
+
+export const OUTCOMES = ["passed", "gates-failed", "failed", "interrupted"] as const;
+
+export const Report = z.strictObject({
+  version: z.literal(REPORT_VERSION),
+  run_id: z.string(),
+  created_at: z.iso.datetime({ offset: true }),
+  finished_at: z.iso.datetime({ offset: true }),
+  config: z.strictObject({ file: z.string(), hash: z.string() }),
+  base_model: z.string(),
+  runtime: z.string(),
+  outcome: z.strictObject({
+    status: z
+      .enum(OUTCOMES)
+      .describe("passed: trained and every gate held; gates-failed: trained, a gate failed"),
+    message: z.string().nullable(),
+  }),
+  datasets: z.array(Dataset),
+  training: Training.nullable().describe("null when the trainer never started"),
+  checkpoints: z.array(Checkpoint).describe("newest first"),
+  suites: z.array(Suite),
+  gates: z.array(Gate),
+  cost: Cost.nullable().describe("null when no price per GPU-hour is configured"),
+});
+export type Report = z.infer<typeof Report>;
+export type Training = z.infer<typeof Training>;
+export type Suite = z.infer<typeof Suite>;
+export type Gate = z.infer<typeof Gate>;
+export type Disagreement = z.infer<typeof Disagreement>;
+export type Dataset = z.infer<typeof Dataset>;
+export type Point = z.infer<typeof Point>;
+export type Outcome = (typeof OUTCOMES)[number];
+
+// The eval stage owns MetricResult; this fails to compile when the two shapes drift apart.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const metricShapeMatches: Same<z.infer<typeof MetricResult>, MetricResultShape> = true;
+void metricShapeMatches;
+
+export function reportJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(Report, { target: "draft-2020-12" }) as Record<string, unknown>;
+}
