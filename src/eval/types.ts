@@ -11,6 +11,8 @@ export interface ScorerInput {
   output: string;
   latency_s: number;
   new_tokens: number;
+  /** Mean NLL of the reference tokens given the prompt (generate.py); absent when it was not computed. */
+  loss?: number | null;
 }
 
 /** A scorer turns one case into a number: 0/1 for pass/fail metrics, a real value otherwise. */
