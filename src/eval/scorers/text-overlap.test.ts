@@ -32,7 +32,13 @@ describe("rouge_l", () => {
 
 describe("token_f1", () => {
   it("normalizes as SQuAD does", () => {
-    expect(squadTokens("The Eiffel  Tower, in an old city.")).toEqual(["eiffel", "tower", "in", "old", "city"]);
+    expect(squadTokens("The Eiffel  Tower, in an old city.")).toEqual([
+      "eiffel",
+      "tower",
+      "in",
+      "old",
+      "city",
+    ]);
   });
   it("matches hand-computed values", () => {
     // [eiffel tower in paris] vs [eiffel tower]: common 2, P = 1/2, R = 1, F1 = 2/3
