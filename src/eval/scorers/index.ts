@@ -10,7 +10,7 @@ import { tokenF1Scorer } from "./token-f1.js";
 import type { ScorerDefinition } from "./types.js";
 
 // The registry: a suite names scorers by these keys. Each definition validates its own options.
-const SCORERS: readonly ScorerDefinition<never>[] = [
+const SCORERS: readonly ScorerDefinition[] = [
   exactMatchScorer,
   containsScorer,
   regexScorer,
@@ -22,7 +22,7 @@ const SCORERS: readonly ScorerDefinition<never>[] = [
   perplexityScorer,
   latencyScorer,
   tokensPerSecondScorer,
-] as unknown as ScorerDefinition<never>[];
+];
 
 const BY_NAME = new Map(SCORERS.map((scorer) => [scorer.name, scorer]));
 
@@ -30,7 +30,7 @@ export const SCORER_NAMES: readonly string[] = SCORERS.map((scorer) => scorer.na
 
 /** The scorer registered under `name`, or undefined. */
 export function getScorer(name: string): ScorerDefinition | undefined {
-  return BY_NAME.get(name) as ScorerDefinition | undefined;
+  return BY_NAME.get(name);
 }
 
 export type { ScorerDefinition, CaseScorer, ScorerContext } from "./types.js";

@@ -38,13 +38,13 @@ function readSchema(file: string): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
-  } catch {
-    throw new Error(`schema file not found: ${file}`);
+  } catch (error) {
+    throw new Error(`schema file not found: ${file}`, { cause: error });
   }
   try {
     return JSON.parse(text) as Record<string, unknown>;
   } catch (error) {
-    throw new Error(`schema file ${file} is not JSON: ${(error as Error).message}`);
+    throw new Error(`schema file ${file} is not JSON: ${(error as Error).message}`, { cause: error });
   }
 }
 
@@ -55,6 +55,6 @@ function compile(schema: Record<string, unknown>): ValidateFunction {
   try {
     return ajv.compile(schema);
   } catch (error) {
-    throw new Error(`invalid JSON Schema: ${(error as Error).message}`);
+    throw new Error(`invalid JSON Schema: ${(error as Error).message}`, { cause: error });
   }
 }

@@ -1,8 +1,8 @@
 import type { ScorerDefinition } from "./types.js";
 
 /** Scores one output/reference pair with a scorer built from raw (unparsed) options. */
-export function score(
-  scorer: ScorerDefinition<never>,
+export function score<Options>(
+  scorer: ScorerDefinition<Options>,
   options: unknown,
   output: string,
   reference = "",
