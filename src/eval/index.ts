@@ -22,7 +22,15 @@ export {
   type CompareInput,
   type McNemarResult,
 } from "./stats/index.js";
-export { loadSuite, loadSuites, HELDOUT, type Suite, type CaseRow } from "./suite/index.js";
+export {
+  loadSuite,
+  loadSuites,
+  defaultSuite,
+  DEFAULT_SUITE_NAME,
+  HELDOUT,
+  type Suite,
+  type CaseRow,
+} from "./suite/index.js";
 export {
   runSuite,
   type RunSuiteOptions,

@@ -43,7 +43,11 @@ export async function loadSuites(files: readonly string[], options: LoadSuiteOpt
     if (names.indexOf(name) !== i)
       problems.add(showPath(suites[i]!.file, cwd), `suite name "${name}" is used twice`);
   }
-  if (problems.size > 0) throw invalidSuites(files, problems);
+  if (problems.size > 0)
+    throw invalidSuites(
+      files.map((f) => showPath(resolve(cwd, f), cwd)),
+      problems,
+    );
   return suites;
 }
 
