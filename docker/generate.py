@@ -1,13 +1,19 @@
 """Batched greedy generation for evals: a base model, optionally with a PEFT adapter, over formatted prompts.
 
-    python docker/generate.py --model DIR [--adapter DIR] --prompts eval.jsonl --out generations.jsonl \\
-        --batch-size 16 --max-new-tokens 64 [--device auto|cpu|cuda] [--seed 0]
+    python docker/generate.py --model DIR [--adapter DIR [--base-out base.jsonl]] --prompts eval.jsonl \\
+        --out generations.jsonl --batch-size 16 --max-new-tokens 64 [--device auto|cpu|cuda] [--seed 0]
 
 Each input line is a formatted example, {"segments": [{"text": ..., "train": false}, ...]}: the prompt is
 every segment before the last trained one, and the reference is that trained segment's text without its
 end-of-turn token. One JSON line per case goes to --out (in input order):
-    {"index", "prompt", "reference", "output", "exact_match", "latency_s", "new_tokens"}
+    {"index", "prompt", "reference", "output", "exact_match", "latency_s", "new_tokens", "loss"}
 and a summary line goes to stdout: {"exact_match": ..., "n": ..., "tokens_per_s": ...}.
+`latency_s` is the wall time of the case's whole batch (what a caller waits for it); `loss` is the mean
+negative log-likelihood of the reference's tokens (end-of-turn token included, as in training) given the
+prompt, so loss and perplexity pair per case like every other metric.
+
+With --adapter and --base-out, one model load serves both: the base model's results are computed with the
+adapter disabled (peft's `disable_adapter()`) and written to --base-out, the adapter's to --out.
 Greedy decoding, stable batching and fixed seeds make the output the same on every run on one machine.
 """
 
@@ -83,6 +89,30 @@ def cut_at_stop(tokens: list[int], stops: set[int]) -> tuple[list[int], int]:
     return tokens, len(tokens)
 
 
+def right_pad(rows: list[list[int]], pad_id: int) -> dict[str, torch.Tensor]:
+    width = max(len(r) for r in rows)
+    ids = torch.tensor([r + [pad_id] * (width - len(r)) for r in rows])
+    mask = torch.tensor([[1] * len(r) + [0] * (width - len(r)) for r in rows])
+    return {"input_ids": ids, "attention_mask": mask}
+
+
+@torch.no_grad()
+def reference_losses(model, device, batch: list[dict], pad_id: int) -> list[float | None]:
+    """Mean NLL of each case's reference tokens given its prompt (one forward pass for the batch)."""
+    rows = [c["ids"] + c["reference_ids"] for c in batch]
+    inputs = {k: v.to(device) for k, v in right_pad(rows, pad_id).items()}
+    logprobs = torch.log_softmax(model(**inputs).logits.float(), dim=-1)
+    losses = []
+    for i, case in enumerate(batch):
+        # A first token with no prompt before it has nothing to be predicted from: it is left out.
+        start, end = max(len(case["ids"]), 1), len(rows[i])
+        # The token at position t is predicted by the logits at t - 1.
+        targets = inputs["input_ids"][i, start:end]
+        picked = logprobs[i, start - 1 : end - 1].gather(1, targets.unsqueeze(1))
+        losses.append(round(-picked.mean().item(), 6) if end > start else None)
+    return losses
+
+
 def load_model(args):
     device = "cuda" if args.device == "auto" and torch.cuda.is_available() else args.device
     device = "cpu" if device == "auto" else device
@@ -102,6 +132,7 @@ def generate(args, tokenizer, model, device, cases: list[dict]) -> list[dict]:
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else stops[0]
     for case in cases:
         case["ids"] = encode_prompt(tokenizer, case["prompt_segments"])
+        case["reference_ids"] = tokenizer(case["reference"], add_special_tokens=False)["input_ids"]
     # Similar lengths share a batch (less padding); a stable sort keeps batches the same on every run.
     ordered = sorted(cases, key=lambda c: len(c["ids"]))
     results = []
@@ -117,7 +148,8 @@ def generate(args, tokenizer, model, device, cases: list[dict]) -> list[dict]:
             pad_token_id=pad_id,
         )
         latency = time.perf_counter() - began
-        for case, row in zip(batch, out[:, inputs["input_ids"].shape[1] :].tolist()):
+        losses = reference_losses(model, device, batch, pad_id) if args.loss else [None] * len(batch)
+        for case, row, loss in zip(batch, out[:, inputs["input_ids"].shape[1] :].tolist(), losses):
             kept, generated = cut_at_stop(row, set(stops))
             output = tokenizer.decode(kept, skip_special_tokens=False)
             reference = strip_end_of_turn(case["reference"], stop_texts)
@@ -130,6 +162,7 @@ def generate(args, tokenizer, model, device, cases: list[dict]) -> list[dict]:
                     "exact_match": output.strip() == reference.strip(),
                     "latency_s": round(latency, 4),
                     "new_tokens": generated,
+                    "loss": loss,
                 }
             )
         print(f"[generate] {len(results)}/{len(cases)} cases", file=sys.stderr, flush=True)
@@ -152,6 +185,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", required=True, help="base model directory or hub id")
     ap.add_argument("--adapter", help="PEFT adapter directory (adapter_config.json + adapter_model.safetensors)")
+    ap.add_argument("--base-out", type=Path, help="with --adapter: also write the base model's results here")
+    ap.add_argument("--no-loss", dest="loss", action="store_false", help="skip the per-case reference loss")
     ap.add_argument("--prompts", required=True, type=Path, help="formatted JSONL with segments")
     ap.add_argument("--out", required=True, type=Path, help="JSONL file to write one result per case to")
     ap.add_argument("--batch-size", type=int, default=16)
@@ -161,21 +196,31 @@ def main() -> int:
     args = ap.parse_args()
     if args.batch_size < 1 or args.max_new_tokens < 1:
         ap.error("--batch-size and --max-new-tokens must be at least 1")
+    if args.base_out and not args.adapter:
+        ap.error("--base-out needs --adapter")
 
     try:
         cases = read_cases(args.prompts)
     except (InputError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    torch.manual_seed(args.seed)
     tokenizer, model, device = load_model(args)
+    if args.base_out:
+        with model.disable_adapter():
+            run_and_write(args, tokenizer, model, device, cases, args.base_out)
+    run_and_write(args, tokenizer, model, device, cases, args.out)
+    return 0
+
+
+def run_and_write(args, tokenizer, model, device, cases: list[dict], out: Path) -> None:
+    # The same seed before each pass: base and adapter see identical conditions.
+    torch.manual_seed(args.seed)
     began = time.perf_counter()
     results = generate(args, tokenizer, model, device, cases)
     summary = summarize(results, time.perf_counter() - began)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in results), encoding="utf-8")
-    print(json.dumps(summary), flush=True)
-    return 0
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in results), encoding="utf-8")
+    print(json.dumps({**summary, "out": str(out)}), flush=True)
 
 
 if __name__ == "__main__":

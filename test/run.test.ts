@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { hasStackTrace, pipeline, root } from "./helpers/cli.js";
@@ -16,7 +17,9 @@ const onlyRun = (runsDir: string) => {
 describe("pipeline run (local runtime, real trainer)", () => {
   it("trains, saves a PEFT adapter, evaluates base vs adapter and records everything in the run directory", async () => {
     const cwd = await trainingWorkspace({ max_steps: 8, logging_steps: 2, save_steps: 4, eval_steps: 4 });
-    const result = pipeline(["run", "configs/run.yaml", "--runs-dir", "runs"], {
+    // A gate that cannot fail (loss is never negative), so the run passes with its gates checked.
+    const gate = "eval.gates.heldout/loss=>= 0";
+    const result = pipeline(["run", "configs/run.yaml", "--runs-dir", "runs", "--set", gate], {
       cwd,
       env: { ...process.env, CI: "1" },
     });
@@ -47,12 +50,37 @@ describe("pipeline run (local runtime, real trainer)", () => {
     expect(record).toMatchObject({ status: "done", step: 8 });
     expect(result.stdout).toMatch(/eval loss\s+base \d+\.\d+ → adapter \d+\.\d+/);
     expect(result.stdout).toMatch(/exact match\s+base \d+\.\d% → adapter \d+\.\d% \(n=16/);
-    expect(existsSync(join(run.dir, "eval/generations-adapter.jsonl"))).toBe(true);
+    expect(existsSync(join(run.dir, "eval/heldout/generations.jsonl"))).toBe(true);
+    // No suites configured: the default held-out suite, with its paired statistics and the gate.
+    expect(result.stdout).toMatch(/suite heldout: 16 cases/);
+    expect(result.stdout).toMatch(/^\s+loss ↓\s+\d+\.\d{4}\s+\d+\.\d{4}/m);
+    expect(result.stdout).toMatch(/pass {2}heldout\/loss >= 0: adapter/);
 
     const listed = pipeline(["runs", "list", "--runs-dir", "runs"], { cwd });
     expect(listed.stdout).toContain(run.id);
     const shown = pipeline(["runs", "show", run.id, "--runs-dir", "runs", "--json"], { cwd });
     expect(JSON.parse(shown.stdout)).toMatchObject({ id: run.id, status: "done" });
+  });
+
+  it("refuses an invalid eval suite before formatting or training anything", async () => {
+    const cwd = await trainingWorkspace({ max_steps: 8 });
+    await writeFile(
+      join(cwd, "configs/suite.yaml"),
+      "name: s\ncases: heldout\nscorers:\n  - rouge_l: { beta: 0 }\n",
+    );
+    const result = pipeline(
+      ["run", "configs/run.yaml", "--runs-dir", "runs", "--set", "eval.suites=[configs/suite.yaml]"],
+      {
+        cwd,
+        env: { ...process.env, CI: "1" },
+      },
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /configs\/suite\.yaml:4 › scorers\[0\]\.rouge_l\.beta: expected > 0, got 0/,
+    );
+    expect(hasStackTrace(result.stderr)).toBe(false);
+    expect(existsSync(join(cwd, "runs"))).toBe(false);
   });
 
   it("resumes from the last complete checkpoint after the trainer is killed with SIGKILL", async () => {

@@ -57,7 +57,7 @@ def test_writes_one_result_per_case_and_a_summary(model_dir, prompts, tmp_path):
     rows = read_jsonl(tmp_path / "out.jsonl")
     assert [r["index"] for r in rows] == list(range(len(WORDS)))
     for row, words in zip(rows, WORDS):
-        assert set(row) == {"index", "prompt", "reference", "output", "exact_match", "latency_s", "new_tokens"}
+        assert set(row) == {"index", "prompt", "reference", "output", "exact_match", "latency_s", "new_tokens", "loss"}
         assert row["reference"] == words  # the end-of-turn token is not part of the reference
         assert row["prompt"].endswith("<|im_start|>assistant\n") and words in row["prompt"]
         assert row["exact_match"] == (row["output"].strip() == words)
@@ -73,16 +73,53 @@ def test_output_is_deterministic(model_dir, prompts, tmp_path):
     assert strip(read_jsonl(tmp_path / "a.jsonl")) == strip(read_jsonl(tmp_path / "b.jsonl"))
 
 
-def test_loads_a_peft_adapter(model_dir, prompts, tmp_path):
+@pytest.fixture(scope="module")
+def adapter_dir(model_dir, tmp_path_factory) -> Path:
     torch.manual_seed(0)
     base = AutoModelForCausalLM.from_pretrained(model_dir)
     # Non-zero B matrices, so the adapter really changes what the model says.
     config = LoraConfig(r=8, lora_alpha=256, target_modules="all-linear", init_lora_weights=False)
-    get_peft_model(base, config).save_pretrained(tmp_path / "adapter")
-    assert (tmp_path / "adapter" / "adapter_model.safetensors").exists()
+    out = tmp_path_factory.mktemp("adapter")
+    get_peft_model(base, config).save_pretrained(out)
+    assert (out / "adapter_model.safetensors").exists()
+    return out
+
+
+def test_reference_loss_is_the_mean_nll_of_the_reference_tokens(model_dir, prompts, tmp_path):
+    from transformers import AutoTokenizer
+
+    done = run(model_dir, prompts, tmp_path / "out.jsonl")
+    assert done.returncode == 0, done.stderr
+    row = read_jsonl(tmp_path / "out.jsonl")[1]
+    # Recomputed by hand, one case alone (no padding): -mean log p(reference token | everything before it).
+    tokenizer = AutoTokenizer.from_pretrained(model_dir)
+    model = AutoModelForCausalLM.from_pretrained(model_dir).eval()
+    prompt = tokenizer(row["prompt"], add_special_tokens=False)["input_ids"]
+    reference = tokenizer(f"{WORDS[1]}<|im_end|>", add_special_tokens=False)["input_ids"]
+    with torch.no_grad():
+        logits = model(torch.tensor([prompt + reference])).logits[0]
+    logprobs = torch.log_softmax(logits, dim=-1)
+    expected = -sum(logprobs[len(prompt) + i - 1, t].item() for i, t in enumerate(reference)) / len(reference)
+    assert row["loss"] == pytest.approx(expected, abs=1e-4)
+
+
+def test_base_out_matches_a_separate_base_run_in_one_model_load(model_dir, prompts, adapter_dir, tmp_path):
+    alone = run(model_dir, prompts, tmp_path / "alone.jsonl")
+    both_flags = ["--adapter", str(adapter_dir), "--base-out", str(tmp_path / "base.jsonl")]
+    both = run(model_dir, prompts, tmp_path / "adapted.jsonl", *both_flags)
+    assert alone.returncode == both.returncode == 0, both.stderr
+    keep = lambda rows: [(r["output"], r["loss"]) for r in rows]  # noqa: E731
+    base, separate = keep(read_jsonl(tmp_path / "base.jsonl")), keep(read_jsonl(tmp_path / "alone.jsonl"))
+    assert [o for o, _ in base] == [o for o, _ in separate]
+    assert [l for _, l in base] == pytest.approx([l for _, l in separate], abs=1e-5)
+    adapted = keep(read_jsonl(tmp_path / "adapted.jsonl"))
+    assert [l for _, l in adapted] != pytest.approx([l for _, l in base], abs=1e-3)
+
+
+def test_loads_a_peft_adapter(model_dir, prompts, adapter_dir, tmp_path):
 
     plain = run(model_dir, prompts, tmp_path / "base.jsonl")
-    adapted = run(model_dir, prompts, tmp_path / "adapted.jsonl", "--adapter", str(tmp_path / "adapter"))
+    adapted = run(model_dir, prompts, tmp_path / "adapted.jsonl", "--adapter", str(adapter_dir))
     assert adapted.returncode == 0, adapted.stderr
     outputs = lambda name: [r["output"] for r in read_jsonl(tmp_path / name)]  # noqa: E731
     assert outputs("adapted.jsonl") != outputs("base.jsonl")

@@ -81,6 +81,32 @@ export function buildProgram(): Command {
     .option("--json", "one JSON event per line instead of the live display")
     .action(lazy(() => import("./commands/run.js"), "run"));
 
+  program
+    .command("eval")
+    .description("Compare an adapter with its base model on eval suites: scores, 95 % CIs, p-values, gates.")
+    .requiredOption("--base <model>", "base model: a model directory, a hub id, or builtin:tiny")
+    .requiredOption("--adapter <dir>", "PEFT adapter directory (e.g. runs/<id>/adapter)")
+    .requiredOption("--suite <files...>", "eval suite YAML file(s)")
+    .addOption(
+      new Option("--template <name>", "the chat template the adapter was trained with")
+        .choices(["alpaca", "chatml", "llama3", "model"])
+        .default("chatml"),
+    )
+    .option("--heldout <file>", "formatted eval split (eval.jsonl) for suites with `cases: heldout`")
+    .option("--out <dir>", "where generations and results.json are written", "eval-results")
+    .addOption(new Option("--device <device>", "device").choices(["auto", "cpu", "cuda"]).default("auto"))
+    .option("--seed <n>", "seed of generation and of the statistics", "0")
+    .option(
+      "--gate <gate...>",
+      "a condition the adapter must meet, e.g. 'exact_match: >= base + 0.05' (repeatable)",
+    )
+    .option(
+      "--python <path>",
+      "Python interpreter with torch, transformers and peft (default: the managed venv)",
+    )
+    .option("--json", "print the results as one JSON object")
+    .action(lazy(() => import("./commands/eval.js"), "evalCommand"));
+
   const runs = program.command("runs").description("List and inspect runs.");
   runs
     .command("list")

@@ -12,3 +12,9 @@ export {
 } from "./schema.js";
 export { AVAILABLE_RUNTIMES, type Runtime } from "./runtime-schema.js";
 export { TrainSpec, trainSpecJsonSchema } from "./train-spec.js";
+// For other stages that read their own YAML files (eval suites) with the same file:line problems.
+export { readConfigFile, type ConfigLayer } from "./yaml-file.js";
+export { ProblemList } from "./problems.js";
+export { reportIssues } from "./issues.js";
+export { suggestKey } from "./known-keys.js";
+export { showPath } from "./show-path.js";

@@ -5,16 +5,21 @@ import { allowedKeys, suggestKey } from "./known-keys.js";
 
 type Issue = z.core.$ZodIssue;
 
-/** Turns zod issues into `file:line › key.path: message` problems, one per unknown key. */
+/**
+ * Turns zod issues into `file:line › key.path: message` problems, one per unknown key. `keysAt` lists
+ * the keys allowed at a path, for "did you mean" hints; run configs by default, other YAML files
+ * (eval suites) pass their own.
+ */
 export function reportIssues(
   issues: readonly Issue[],
   origins: Origins,
   shown: string,
   problems: ProblemList,
+  keysAt: (path: readonly PropertyKey[]) => string[] = allowedKeys,
 ): void {
   for (const issue of issues) {
     if (issue.code === "unrecognized_keys") {
-      const allowed = allowedKeys(issue.path);
+      const allowed = keysAt(issue.path);
       for (const key of issue.keys) {
         const path = [...issue.path, key];
         problems.addUnlessClaimed(path, origins.locate(path, shown), unknownKey(key, allowed));

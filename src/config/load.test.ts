@@ -56,6 +56,15 @@ describe("loadConfig", () => {
     ]);
   });
 
+  it("reports a gate expression that does not parse at its key", async () => {
+    const config = `${MINIMAL["configs/run.yaml"]}eval:\n  gates:\n    exact_match: ">= base + 0.05"\n    loss: "lower than base"\n`;
+    const problems = await problemsOf({ "configs/run.yaml": config });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(
+      /^configs\/run\.yaml:8 › eval\.gates\.loss: invalid gate "lower than base"; expected/,
+    );
+  });
+
   it("reports a wrong type with the value found", async () => {
     const problems = await problemsOf({ "configs/run.yaml": withTraining("  learning_rate: fast") });
     expect(problems).toEqual([

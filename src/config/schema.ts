@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { GateExpressionText } from "../eval/gates/expression.js";
 import { Runtime } from "./runtime-schema.js";
 
 /**
@@ -108,6 +109,13 @@ const Eval = z.strictObject({
     })
     .prefault({})
     .describe("generation settings for evals"),
+  gates: z
+    .record(z.string().min(1), GateExpressionText)
+    .default(() => ({}))
+    .describe(
+      'metric (or suite/metric) → condition the adapter must meet, e.g. exact_match: ">= base + 0.05", ' +
+        'json_valid: ">= 0.99", loss: "<= base"; a failed gate makes `pipeline run` exit 1',
+    ),
 });
 
 const Output = z.strictObject({

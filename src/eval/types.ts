@@ -11,6 +11,8 @@ export interface ScorerInput {
   output: string;
   latency_s: number;
   new_tokens: number;
+  /** Mean NLL of the reference tokens given the prompt (generate.py); absent when it was not computed. */
+  loss?: number | null;
 }
 
 /** A scorer turns one case into a number: 0/1 for pass/fail metrics, a real value otherwise. */
@@ -31,6 +33,10 @@ export interface MetricResult {
   ci95: [number, number];
   /** Of the paired test named in `test`. */
   pValue: number;
-  test: "mcnemar" | "paired-bootstrap" | "none";
+  /**
+   * mcnemar: pass/fail metrics; sign-flip: the paired sign-flip permutation test (continuous metrics);
+   * paired-bootstrap: kept for results that used a bootstrap p-value; none: no cases to compare.
+   */
+  test: "mcnemar" | "sign-flip" | "paired-bootstrap" | "none";
   verdict: "better" | "worse" | "no-significant-difference";
 }

@@ -20,7 +20,7 @@ export const MetricResult = z.strictObject({
   difference: z.number().describe("adapter − base"),
   ci95: z.tuple([z.number(), z.number()]).describe("paired bootstrap 95 % interval of the difference"),
   pValue: z.number().min(0).max(1),
-  test: z.enum(["mcnemar", "paired-bootstrap", "none"]),
+  test: z.enum(["mcnemar", "sign-flip", "paired-bootstrap", "none"]),
   verdict: z.enum(["better", "worse", "no-significant-difference"]),
 });
 

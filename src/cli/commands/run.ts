@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { loadConfig } from "../../config/index.js";
 import { UsageError } from "../../errors/index.js";
+import { loadSuites } from "../../eval/index.js";
 import { createRunDir, newRunId, readRecord, runPaths } from "../../launch/index.js";
 import type { TrainSpec } from "../../config/train-spec.js";
 import type { RunContext } from "../run/context.js";
@@ -19,7 +20,7 @@ export async function run(configFile: string | undefined, options: RunOptions): 
   const ctx = options.resume ? await resumeContext(options) : await freshContext(configFile, options);
   await runTasks(ctx).run();
   printSummary(ctx);
-  return 0;
+  return (ctx.gateResults ?? []).every((gate) => gate.passed) ? 0 : 1;
 }
 
 async function freshContext(configFile: string | undefined, options: RunOptions): Promise<RunContext> {
@@ -29,10 +30,20 @@ async function freshContext(configFile: string | undefined, options: RunOptions)
     });
   }
   const { config, hash } = await loadConfig(configFile, { set: options.set ?? [] });
+  // Every suite and scorer option is checked before a run directory exists or any step is trained.
+  const suites = await loadSuites(config.eval.suites);
   const runsDir = options.runsDir === "runs" ? config.output.runs_dir : options.runsDir;
   const paths = runPaths(runsDir, newRunId(config.output.name ?? configFile));
   await createRunDir(paths);
-  return base({ configFile, config, configHash: hash, paths, resume: false, json: Boolean(options.json) });
+  return base({
+    configFile,
+    config,
+    configHash: hash,
+    paths,
+    resume: false,
+    json: Boolean(options.json),
+    suites,
+  });
 }
 
 async function resumeContext(options: RunOptions): Promise<RunContext> {
@@ -46,7 +57,9 @@ async function resumeContext(options: RunOptions): Promise<RunContext> {
   const paths = runPaths(options.runsDir, id);
   const { config, hash } = await loadConfig(paths.resolvedConfig, {});
   const previous = JSON.parse(await readFile(paths.spec, "utf8")) as TrainSpec;
+  const suites = await loadSuites(config.eval.suites);
   const ctx = base({
+    suites,
     configFile: record.config,
     config,
     configHash: hash,

@@ -1,6 +1,6 @@
 import type { RunConfig } from "../../config/index.js";
 import type { TrainSpec } from "../../config/train-spec.js";
-import type { ExactMatchComparison } from "../../eval/index.js";
+import type { ExactMatchComparison, GateResult, Suite, SuiteResult } from "../../eval/index.js";
 import type { RunPaths, TrainOutcome } from "../../launch/index.js";
 
 /** What the `pipeline run` stages hand to each other. */
@@ -20,5 +20,9 @@ export interface RunContext {
   outcome?: TrainOutcome;
   baseEvalLoss?: number;
   exactMatch?: ExactMatchComparison;
+  /** The config's eval suites, loaded and checked before anything runs. */
+  suites?: Suite[];
+  suiteResults?: SuiteResult[];
+  gateResults?: GateResult[];
   startedAt: number;
 }

@@ -1,4 +1,5 @@
 import { formatDuration } from "../../launch/index.js";
+import { renderResults } from "../eval/render.js";
 import type { RunContext } from "./context.js";
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
@@ -17,6 +18,8 @@ export function printSummary(ctx: RunContext): void {
     exactMatch: ctx.exactMatch
       ? { n: ctx.exactMatch.n, base: ctx.exactMatch.base, adapter: ctx.exactMatch.adapter }
       : null,
+    suites: ctx.suiteResults ?? [],
+    gates: ctx.gateResults ?? [],
   };
   if (ctx.json) {
     process.stdout.write(JSON.stringify({ v: 1, type: "summary", ...summary }) + "\n");
@@ -36,5 +39,6 @@ export function printSummary(ctx: RunContext): void {
     const em = ctx.exactMatch;
     lines.push(`  exact match  base ${pct(em.base)} → adapter ${pct(em.adapter)} (n=${em.n} held-out cases)`);
   }
+  if (summary.suites.length > 0) lines.push("", renderResults(summary.suites, summary.gates).trimEnd());
   process.stdout.write(lines.join("\n") + "\n");
 }

@@ -3,14 +3,14 @@ import type { RunContext } from "./context.js";
 import { validateData, formatData } from "./data-tasks.js";
 import { prepareEnvironment, resolveModel, renderSpec, preflight } from "./setup-tasks.js";
 import { train } from "./train-task.js";
-import { evaluate } from "./eval-task.js";
+import { evaluate, runnableSuites } from "./eval-task.js";
 
 /**
  * `pipeline run` as one flat, declarative task list. Resumed runs skip the data stages (the formatted
  * splits are already in the run directory and must not change under a resumed optimizer).
  */
 const fresh = (ctx: RunContext) => !ctx.resume;
-const hasEval = (ctx: RunContext) => Boolean(ctx.evalFile) && ctx.outcome?.status === "done";
+const hasEval = (ctx: RunContext) => runnableSuites(ctx).length > 0 && ctx.outcome?.status === "done";
 
 export function runTasks(ctx: RunContext): Listr<RunContext, ListrRendererValue, ListrRendererValue> {
   return new Listr<RunContext, ListrRendererValue, ListrRendererValue>(

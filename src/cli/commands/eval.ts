@@ -1,0 +1,102 @@
+import { existsSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { UsageError } from "../../errors/index.js";
+import {
+  type GateResult,
+  type SuiteResult,
+  evaluateGates,
+  loadSuites,
+  parseGateFlag,
+  runSuite,
+} from "../../eval/index.js";
+import { ensurePython, resolveBaseModel } from "../../launch/index.js";
+import { renderResults } from "../eval/render.js";
+
+export interface EvalOptions {
+  base: string;
+  adapter: string;
+  suite: string[];
+  template: string;
+  heldout?: string;
+  out: string;
+  device: string;
+  seed: string;
+  gate?: string[];
+  python?: string;
+  json?: boolean;
+}
+
+/**
+ * `pipeline eval`: base vs adapter on one or more suites. Every suite, scorer option and gate is checked
+ * before any model is loaded. Exit 1 when a gate fails.
+ */
+export async function evalCommand(options: EvalOptions): Promise<number> {
+  const gates = Object.fromEntries((options.gate ?? []).map(parseGateFlag));
+  const seed = parseSeed(options.seed);
+  const suites = await loadSuites(options.suite);
+  checkAdapter(options.adapter);
+  const progress = (line: string) => process.stderr.write(`  ${line}\n`);
+  const python = await ensurePython({
+    python: options.python ?? process.env.PIPELINE_PYTHON,
+    onProgress: progress,
+  });
+  const baseModel = await resolveBaseModel(options.base, python, progress);
+  const outDir = resolve(options.out);
+  const results: SuiteResult[] = [];
+  for (const suite of suites) {
+    process.stderr.write(`› suite ${suite.name}: generating with the base model and the adapter\n`);
+    results.push(
+      await runSuite(suite, {
+        python,
+        baseModel,
+        adapterDir: resolve(options.adapter),
+        heldoutFile: options.heldout && resolve(options.heldout),
+        templateName: options.template,
+        // The same rule as `pipeline run`: a local model lends the template its own special tokens.
+        modelDir: existsSync(join(baseModel, "tokenizer_config.json")) ? baseModel : undefined,
+        outDir,
+        device: options.device,
+        seed,
+      }),
+    );
+  }
+  const gateResults = evaluateGates(
+    gates,
+    results.flatMap((r) => r.metrics),
+  );
+  await writeResults(outDir, results, gateResults);
+  process.stdout.write(
+    options.json ? JSON.stringify(summary(results, gateResults)) + "\n" : renderResults(results, gateResults),
+  );
+  return gateResults.every((g) => g.passed) ? 0 : 1;
+}
+
+function summary(suites: SuiteResult[], gates: GateResult[]) {
+  return { suites, gates, passed: gates.every((g) => g.passed) };
+}
+
+async function writeResults(outDir: string, suites: SuiteResult[], gates: GateResult[]): Promise<void> {
+  await mkdir(outDir, { recursive: true });
+  await writeFile(join(outDir, "results.json"), JSON.stringify(summary(suites, gates), null, 2) + "\n");
+}
+
+function checkAdapter(dir: string): void {
+  if (!existsSync(join(dir, "adapter_config.json"))) {
+    throw new UsageError(
+      "adapter-missing",
+      `${dir} is not a PEFT adapter directory (no adapter_config.json)`,
+      {
+        hint: "point --adapter at a run's adapter/ directory (runs/<id>/adapter) or a checkpoint folder",
+      },
+    );
+  }
+}
+
+function parseSeed(text: string): number {
+  const seed = Number(text);
+  if (!Number.isInteger(seed) || seed < 0) {
+    throw new UsageError("invalid-seed", `--seed ${text}: expected a whole number ≥ 0`);
+  }
+  return seed;
+}
