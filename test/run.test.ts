@@ -55,6 +55,17 @@ describe("pipeline run (local runtime, real trainer)", () => {
     expect(result.stdout).toMatch(/suite heldout: 16 cases/);
     expect(result.stdout).toMatch(/^\s+loss ↓\s+\d+\.\d{4}\s+\d+\.\d{4}/m);
     expect(result.stdout).toMatch(/pass {2}heldout\/loss >= 0: adapter/);
+    // The report after the run: the contract file, validated, and its two renderings.
+    const report = JSON.parse(readFileSync(join(run.dir, "report.json"), "utf8")) as {
+      outcome: { status: string };
+      suites: { name: string; metrics: { metric: string }[] }[];
+      gates: { passed: boolean }[];
+    };
+    expect(report.outcome.status).toBe("passed");
+    expect(report.suites[0]!.metrics.map((m) => m.metric)).toContain("exact_match");
+    expect(report.gates).toEqual([expect.objectContaining({ passed: true })]);
+    expect(existsSync(join(run.dir, "report.html")) && existsSync(join(run.dir, "report.md"))).toBe(true);
+    expect(result.stdout).toContain(`report       ${join(run.dir, "report.html")}`);
 
     const listed = pipeline(["runs", "list", "--runs-dir", "runs"], { cwd });
     expect(listed.stdout).toContain(run.id);
@@ -81,6 +92,25 @@ describe("pipeline run (local runtime, real trainer)", () => {
     );
     expect(hasStackTrace(result.stderr)).toBe(false);
     expect(existsSync(join(cwd, "runs"))).toBe(false);
+  });
+
+  it("exits 1 when a gate fails, and still writes the report that says so", async () => {
+    const cwd = await trainingWorkspace(
+      { max_steps: 2, logging_steps: 1, save_steps: 2 },
+      { train: 32, eval: 4 },
+    );
+    const gate = "eval.gates.exact_match=>= base + 2";
+    const result = pipeline(["run", "configs/run.yaml", "--runs-dir", "runs", "--set", gate], {
+      cwd,
+      env: { ...process.env, CI: "1" },
+    });
+    expect(result.code, result.stderr + result.stdout).toBe(1);
+    expect(result.stdout).toMatch(/FAIL {2}exact_match \(heldout\) >= base \+ 2/);
+    const run = onlyRun(join(cwd, "runs"));
+    const report = JSON.parse(readFileSync(join(run.dir, "report.json"), "utf8")) as {
+      outcome: { status: string };
+    };
+    expect(report.outcome.status).toBe("gates-failed");
   });
 
   it("resumes from the last complete checkpoint after the trainer is killed with SIGKILL", async () => {

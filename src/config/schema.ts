@@ -118,6 +118,15 @@ const Eval = z.strictObject({
     ),
 });
 
+const Cost = z.strictObject({
+  price_per_gpu_hour: z
+    .number()
+    .min(0)
+    .optional()
+    .describe("what one GPU-hour costs; the report prices the run with it (no cost section without it)"),
+  currency: z.string().min(1).default("USD"),
+});
+
 const Output = z.strictObject({
   runs_dir: z.string().min(1).default("runs").describe("run directories (relative to the working directory)"),
   name: z
@@ -149,6 +158,7 @@ export const RunConfig = z
     checkpoints: Checkpoints.prefault({}),
     eval: Eval.prefault({}),
     output: Output.prefault({}),
+    cost: Cost.prefault({}),
   })
   .check((ctx) => {
     if (ctx.value.device === "cpu" && ctx.value.training.precision === "fp16") {

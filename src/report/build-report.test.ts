@@ -137,7 +137,7 @@ describe("buildReport", () => {
   });
 
   it("turns a failed gate into gates-failed, but a failed run stays failed", () => {
-    const gate = { metric: "m", expression: ">= 1", actual: 0, threshold: 1, passed: false };
+    const gate = { metric: "m", suite: "s", expression: ">= 1", actual: 0, threshold: 1, passed: false };
     expect(outcome("done", [gate])).toBe("gates-failed");
     expect(outcome("done", [{ ...gate, passed: true }])).toBe("passed");
     expect(outcome("failed", [{ ...gate, passed: true }])).toBe("failed");

@@ -21,7 +21,8 @@ export function formatP(p: number): string {
   return p < 0.001 ? "< 0.001" : p.toFixed(3);
 }
 
-export function formatNumber(value: number): string {
+export function formatNumber(value: number | null): string {
+  if (value === null) return "—";
   if (!Number.isFinite(value)) return String(value);
   if (value !== 0 && (Math.abs(value) >= 1e5 || Math.abs(value) < 1e-3)) return value.toExponential(2);
   return String(Number(value.toPrecision(4)));

@@ -84,10 +84,11 @@ export const Suite = z.strictObject({
 });
 
 export const Gate = z.strictObject({
-  metric: z.string(),
+  metric: z.string().describe("the gate's key: `metric` or `suite/metric`"),
+  suite: z.string().nullable().describe("the suite measured; null when no suite produced the metric"),
   expression: z.string().describe('as written in eval.gates, e.g. ">= base + 0.05"'),
-  actual: z.number(),
-  threshold: z.number(),
+  actual: z.number().nullable().describe("the adapter's value; null when no suite produced the metric"),
+  threshold: z.number().nullable(),
   passed: z.boolean(),
 });
 

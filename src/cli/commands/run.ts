@@ -7,6 +7,7 @@ import type { TrainSpec } from "../../config/train-spec.js";
 import type { RunContext } from "../run/context.js";
 import { runTasks } from "../run/tasks.js";
 import { printSummary } from "../run/summary.js";
+import { writeRunReport } from "../run/report.js";
 
 interface RunOptions {
   set?: string[];
@@ -18,7 +19,14 @@ interface RunOptions {
 /** `pipeline run <config>` and `pipeline run --resume <run-id>`. */
 export async function run(configFile: string | undefined, options: RunOptions): Promise<number> {
   const ctx = options.resume ? await resumeContext(options) : await freshContext(configFile, options);
-  await runTasks(ctx).run();
+  try {
+    await runTasks(ctx).run();
+  } finally {
+    // A report after every run; failing to write it must not hide why the run itself failed.
+    await writeRunReport(ctx).catch((error: unknown) => {
+      process.stderr.write(`warning: the report could not be written: ${String(error)}\n`);
+    });
+  }
   printSummary(ctx);
   return (ctx.gateResults ?? []).every((gate) => gate.passed) ? 0 : 1;
 }

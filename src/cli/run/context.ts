@@ -24,5 +24,9 @@ export interface RunContext {
   suites?: Suite[];
   suiteResults?: SuiteResult[];
   gateResults?: GateResult[];
+  /** GPUs the trainer ran on (0 on CPU), for the report's cost. */
+  gpus?: number;
+  /** Where the report landed (report.html beside report.json and report.md). */
+  reportPath?: string;
   startedAt: number;
 }

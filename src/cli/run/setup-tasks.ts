@@ -61,7 +61,8 @@ export async function renderSpec(ctx: RunContext, task: TaskLike): Promise<void>
 export async function preflight(ctx: RunContext, task: TaskLike): Promise<void> {
   const probe =
     "import json, torch, transformers, peft; print(json.dumps({'torch': torch.__version__, " +
-    "'transformers': transformers.__version__, 'peft': peft.__version__, 'cuda': torch.cuda.is_available()}))";
+    "'transformers': transformers.__version__, 'peft': peft.__version__, 'cuda': torch.cuda.is_available(), " +
+    "'gpus': torch.cuda.device_count() if torch.cuda.is_available() else 0}))";
   const result = await execa(ctx.python!, ["-c", probe], { reject: false });
   if (result.failed) {
     throw new FailedError("preflight", `${ctx.python} cannot import torch, transformers and peft`, {
@@ -79,5 +80,7 @@ export async function preflight(ctx: RunContext, task: TaskLike): Promise<void> 
       hint: "set device: cpu (or auto), or run on a machine with an NVIDIA GPU and a CUDA build of torch",
     });
   }
+  // The trainer uses one process per run for now; on CPU no GPU-hours are billed.
+  ctx.gpus = ctx.config.device !== "cpu" && found.cuda ? 1 : 0;
   task.title = `Preflight (torch ${found.torch}, transformers ${found.transformers}, peft ${found.peft}, ${found.cuda ? "GPU" : "CPU"})`;
 }

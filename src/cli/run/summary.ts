@@ -20,6 +20,7 @@ export function printSummary(ctx: RunContext): void {
       : null,
     suites: ctx.suiteResults ?? [],
     gates: ctx.gateResults ?? [],
+    report: ctx.reportPath ?? null,
   };
   if (ctx.json) {
     process.stdout.write(JSON.stringify({ v: 1, type: "summary", ...summary }) + "\n");
@@ -30,6 +31,7 @@ export function printSummary(ctx: RunContext): void {
     `run ${summary.run} finished in ${formatDuration(summary.seconds)} (${summary.steps} steps, train loss ${metrics?.train_loss.toFixed(4)})`,
     `  adapter      ${summary.adapter}`,
   ];
+  if (summary.report) lines.push(`  report       ${summary.report} (and report.md, report.json)`);
   if (summary.evalLoss.base !== null && summary.evalLoss.adapter !== null) {
     lines.push(
       `  eval loss    base ${summary.evalLoss.base.toFixed(4)} → adapter ${summary.evalLoss.adapter.toFixed(4)}`,
