@@ -106,6 +106,8 @@ describe("planMounts", () => {
 
   it("keeps a hub id and quotes a quote", () => {
     expect(planMounts({ ...spec, base_model: "org/model" }, runDir).spec.base_model).toBe("org/model");
-    expect(mountFlag({ source: '/a"b', target: "/t", readonly: false })).toBe('type=bind,"source=/a""b",target=/t');
+    expect(mountFlag({ source: '/a"b', target: "/t", readonly: false })).toBe(
+      'type=bind,"source=/a""b",target=/t',
+    );
   });
 });
