@@ -147,6 +147,21 @@ describe("pipeline run with runtime: docker (real engine)", () => {
     expect(managedContainers()).toEqual([]);
   });
 
+  it("a container killed for memory is reported as out-of-memory with what to change", async () => {
+    const cwd = await dockerWorkspace({ max_steps: 2 });
+    const config = join(cwd, "configs/run.yaml");
+    writeFileSync(config, readFileSync(config, "utf8").replace("memory: 4g", "memory: 96m"));
+    const result = pipeline(["run", "configs/run.yaml", "--runs-dir", "runs"], {
+      cwd,
+      env: { ...process.env, CI: "1" },
+    });
+    const text = result.stdout + result.stderr;
+    expect(result.code, text).toBe(1);
+    expect(text).toMatch(/out-of-memory: the container was killed .*runtime\.memory: 96m/);
+    expect(hasStackTrace(text)).toBe(false);
+    expect(managedContainers()).toEqual([]);
+  });
+
   it("runs cleanup removes a container left by a crashed run", async () => {
     const name = `pipeline-ghost-${Date.now()}`;
     const labels = ["--label", "pipeline.managed=true", "--label", "pipeline.run-id=ghost"];

@@ -4,7 +4,7 @@ import { stringify } from "yaml";
 import { renderTrainSpec } from "../../config/index.js";
 import { FailedError, UsageError } from "../../errors/index.js";
 import { ensurePython, resolveBaseModel } from "../../launch/index.js";
-import { assertDaemon, assertImage } from "../../launch/docker/index.js";
+import { assertDaemon, assertImage, assertLocalEngine } from "../../launch/docker/index.js";
 import { newestComplete } from "../../checkpoints/index.js";
 import type { RunContext } from "./context.js";
 
@@ -63,6 +63,7 @@ export async function preflight(ctx: RunContext, task: TaskLike): Promise<void> 
   const runtime = ctx.config.runtime;
   if (runtime.type === "docker") {
     // Training runs in the image; the local venv is still checked below: evaluation generates with it.
+    assertLocalEngine(runtime.host ?? process.env.DOCKER_HOST);
     await assertDaemon(runtime.host);
     ctx.imageId = await assertImage(runtime.image, runtime.host);
   }

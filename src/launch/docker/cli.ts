@@ -46,3 +46,14 @@ export async function assertImage(image: string, host: string | undefined): Prom
     hint: `build it: pipeline image build --tag ${image}`,
   });
 }
+
+/**
+ * The runtime bind-mounts local paths (run directory, model, data), which only works when the engine
+ * shares this filesystem: refuse a remote engine until inputs and outputs travel through the container.
+ */
+export function assertLocalEngine(host: string | undefined): void {
+  if (host === undefined || !/^(ssh|tcp|https?):\/\//.test(host)) return;
+  throw new UsageError("docker-remote-unsupported", `a remote Docker engine (${host}) is not supported yet`, {
+    hint: "the docker runtime mounts local paths; run pipeline on the GPU machine itself, or unset DOCKER_HOST / runtime.host",
+  });
+}
