@@ -29,8 +29,13 @@ export async function startDocker(runtime: DockerRuntime, options: DockerStart):
   const user = containerUser(runtime.user, process.getuid?.() ?? 0, process.getgid?.() ?? 0);
   const owner = parseUser(user);
   const asRoot = process.getuid?.() === 0;
+  // The trainer writes checkpoints, and swaps the adapter in beside them (.tmp-adapter in the run dir).
   if (asRoot && owner.uid !== 0)
-    await handOver([options.spec.output.checkpoint_dir, options.spec.output.adapter_dir], owner);
+    await handOver(
+      options.runDir,
+      [options.spec.output.checkpoint_dir, options.spec.output.adapter_dir],
+      owner,
+    );
   const specFile = join(options.runDir, "spec.docker.json");
   const containerSpec = planMounts(options.spec, options.runDir).spec;
   await writeFile(specFile, JSON.stringify(containerSpec, null, 2) + "\n");

@@ -1,4 +1,5 @@
-import { chown, mkdir, readdir } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { chown, readdir } from "node:fs/promises";
 import { join } from "node:path";
 
 /** The image's non-root user (docker/Dockerfile). */
@@ -18,8 +19,15 @@ export function parseUser(user: string): { uid: number; gid: number } {
   return { uid: uid!, gid: gid ?? uid! };
 }
 
-/** As root, make the folders the trainer writes owned by the container's uid (recursively, for resumes). */
-export async function handOver(dirs: string[], owner: { uid: number; gid: number }): Promise<void> {
+/**
+ * As root, let the container's uid write its outputs: the run directory itself (not its other files) and
+ * the output folders that exist, recursively (a resumed run's checkpoints).
+ */
+export async function handOver(
+  runDir: string,
+  outputs: string[],
+  owner: { uid: number; gid: number },
+): Promise<void> {
   const walk = async (path: string): Promise<void> => {
     await chown(path, owner.uid, owner.gid);
     for (const entry of await readdir(path, { withFileTypes: true })) {
@@ -27,8 +35,6 @@ export async function handOver(dirs: string[], owner: { uid: number; gid: number
       else await chown(join(path, entry.name), owner.uid, owner.gid);
     }
   };
-  for (const dir of dirs) {
-    await mkdir(dir, { recursive: true });
-    await walk(dir);
-  }
+  await chown(runDir, owner.uid, owner.gid);
+  for (const dir of outputs) if (existsSync(dir)) await walk(dir);
 }
