@@ -5,12 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasStackTrace, pipeline, root } from "./helpers/cli.js";
 import { docker, managedContainers, testImage } from "./helpers/docker.js";
 import { readEvents, trainingWorkspace } from "./helpers/run-workspace.js";
+import { cacheDir } from "../src/launch/paths.js";
 
 // The docker runtime against the real engine on this machine (scripts/docker-engine.sh), with the trainer
 // image built offline from the local Debian base. Containers on --network none, as the tests must.
 let image = "";
 beforeAll(() => {
   image = testImage();
+  // The cached tiny model is written by root with model.safetensors 0600; the container runs as uid 1000
+  // (the runtime refuses unreadable inputs with a clear message: src/launch/docker/readable.ts).
+  spawnSync("chmod", ["-R", "a+rX", join(cacheDir(), "models")]);
 });
 afterAll(() => {
   for (const id of managedContainers()) docker(["rm", "--force", id]);
@@ -127,7 +131,7 @@ describe("pipeline run with runtime: docker (real engine)", () => {
     );
     const run = startRun(cwd, {});
     const runsDir = join(cwd, "runs");
-    for (let i = 0; i < 900; i++) {
+    for (let i = 0; i < 900 && run.child.exitCode === null; i++) {
       await sleep(200);
       if (!existsSync(runsDir) || readdirSync(runsDir).length === 0) continue;
       const { dir } = onlyRun(runsDir);

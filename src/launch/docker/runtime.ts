@@ -10,6 +10,7 @@ import { dockerRunArgs } from "./args.js";
 import { docker } from "./cli.js";
 import { mapExit, type ContainerState } from "./exit.js";
 import { planMounts } from "./mounts.js";
+import { assertReadable } from "./readable.js";
 import { writeSecretsFile } from "./secrets.js";
 import { containerUser, handOver, parseUser } from "./user.js";
 
@@ -36,8 +37,13 @@ export async function startDocker(runtime: DockerRuntime, options: DockerStart):
       [options.spec.output.checkpoint_dir, options.spec.output.adapter_dir],
       owner,
     );
+  const plan = planMounts(options.spec, options.runDir);
+  await assertReadable(
+    plan.mounts.filter((m) => m.readonly).map((m) => m.source),
+    owner,
+  );
   const specFile = join(options.runDir, "spec.docker.json");
-  const containerSpec = planMounts(options.spec, options.runDir).spec;
+  const containerSpec = plan.spec;
   await writeFile(specFile, JSON.stringify(containerSpec, null, 2) + "\n");
   const secrets = await writeSecretsFile(options.env ?? process.env, asRoot ? owner : undefined);
   const args = dockerRunArgs(options.spec, runtime, {
