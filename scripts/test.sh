@@ -20,5 +20,10 @@ echo "› Python trainer tests"
 echo "› headless Chromium for the HTML report test"
 command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
+echo "› Docker engine, local base image, trainer wheels (each cached; the docker tests build the image)"
+bash scripts/docker-engine.sh
+bash scripts/docker-base-image.sh
+bash scripts/docker-wheels.sh "$python" >/dev/null
+
 echo "› TypeScript unit, integration and end-to-end tests"
 PIPELINE_PYTHON="$python" npx vitest run

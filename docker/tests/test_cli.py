@@ -105,3 +105,14 @@ def test_sigterm_saves_a_checkpoint_and_exits_130(make_spec):
     assert checkpoint["step"] >= 1
     assert_complete(Path(checkpoint["path"]))
     assert os.path.basename(checkpoint["path"]) == f"step-{checkpoint['step']:06d}"
+
+
+def test_secrets_file_sets_environment_only(tmp_path):
+    from pipeline_trainer.secrets import load_secrets_file
+
+    secrets = tmp_path / "env"
+    secrets.write_text("HF_TOKEN=sk-test-1=2\n# comment\nAWS_REGION=eu\n", encoding="utf-8")
+    env = {"PIPELINE_SECRETS_FILE": str(secrets)}
+    assert load_secrets_file(env) == ["HF_TOKEN", "AWS_REGION"]
+    assert env["HF_TOKEN"] == "sk-test-1=2" and env["AWS_REGION"] == "eu"
+    assert load_secrets_file({}) == []

@@ -74,17 +74,19 @@ describe("renderTrainSpec", () => {
 
   it("refuses a runtime that is not available yet, naming the key", () => {
     const docker = RunConfig.parse({ ...config, runtime: { type: "docker" } });
-    expect(docker.runtime).toMatchObject({ image: "pipeline-trainer:latest", gpus: "all" });
+    expect(docker.runtime).toMatchObject({ image: "pipeline-trainer:latest", gpus: "all", network: "none" });
+    expect(renderTrainSpec(docker, run).run_id).toBe(run.runId);
+    const ray = RunConfig.parse({ ...config, runtime: { type: "ray", address: "http://head:8265" } });
     const error = (() => {
       try {
-        renderTrainSpec(docker, { ...run, configFile: "configs/x.yaml" });
+        renderTrainSpec(ray, { ...run, configFile: "configs/x.yaml" });
       } catch (e) {
         return e;
       }
     })();
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems).toEqual([
-      { location: "configs/x.yaml › runtime.type", message: '"docker" is not available yet' },
+      { location: "configs/x.yaml › runtime.type", message: '"ray" is not available yet' },
     ]);
   });
 

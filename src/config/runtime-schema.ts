@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 // Where the trainer runs. A discriminated union on `type` so each runtime declares only its own fields.
-// Only `local` is built so far; the others are declared so configs and editor completion can name them,
+// `local` and `docker` are built; `ray` is declared so configs and editor completion can name them,
 // and rendering one says plainly that it is not available yet.
 const LocalRuntime = z.strictObject({
   type: z.literal("local").describe("the trainer as a child process on this machine"),
@@ -21,15 +21,43 @@ const LocalRuntime = z.strictObject({
 });
 
 const DockerRuntime = z.strictObject({
-  type: z.literal("docker").describe("docker run of the trainer image (not available yet)"),
-  image: z.string().min(1).default("pipeline-trainer:latest").describe("trainer image"),
+  type: z.literal("docker").describe("docker run of the trainer image on the local engine"),
+  image: z
+    .string()
+    .min(1)
+    .default("pipeline-trainer:latest")
+    .describe("trainer image; build it with `pipeline image build --tag <image>`"),
   host: z
     .string()
     .min(1)
     .optional()
-    .describe("DOCKER_HOST, e.g. ssh://user@gpu-box; default: the local engine"),
-  gpus: z.string().min(1).default("all").describe("value of docker run --gpus"),
-  shm_size: z.string().min(1).default("16g").describe("value of docker run --shm-size"),
+    .describe("DOCKER_HOST of the engine, e.g. unix:///run/docker.sock; default: the docker CLI's own"),
+  gpus: z
+    .string()
+    .regex(/^(all|none|[1-9][0-9]*|device=[0-9a-zA-Z,-]+)$/, "all, none, a count, or device=0,1")
+    .default("all")
+    .describe("docker run --gpus: all, none, a count, or device=0,1 (ignored when device is cpu)"),
+  shm_size: z
+    .string()
+    .regex(/^[0-9]+[bkmg]?$/i, "a size such as 16g or 512m")
+    .default("16g")
+    .describe("docker run --shm-size (PyTorch data loaders need more than docker's 64m)"),
+  ipc: z.enum(["private", "host"]).optional().describe("docker run --ipc; host replaces shm_size"),
+  network: z
+    .enum(["none", "host", "bridge"])
+    .default("none")
+    .describe("docker run --network; training needs none (the model and data are mounted)"),
+  cpus: z.number().positive().optional().describe("docker run --cpus limit"),
+  memory: z
+    .string()
+    .regex(/^[0-9]+[bkmg]?$/i, "a size such as 32g")
+    .optional()
+    .describe("docker run --memory limit; exceeding it is reported as out-of-memory"),
+  user: z
+    .string()
+    .regex(/^[0-9]+(:[0-9]+)?$/, "uid or uid:gid")
+    .optional()
+    .describe("uid[:gid] in the container; default: yours, or the image's uid 1000 when you are root"),
 });
 
 const RayRuntime = z.strictObject({
@@ -45,4 +73,5 @@ export const Runtime = z
 export type Runtime = z.infer<typeof Runtime>;
 
 /** The runtimes the launch stage can start today. */
-export const AVAILABLE_RUNTIMES: readonly Runtime["type"][] = ["local"];
+export const AVAILABLE_RUNTIMES: readonly Runtime["type"][] = ["local", "docker"];
+export type DockerRuntime = z.infer<typeof DockerRuntime>;

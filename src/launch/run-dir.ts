@@ -30,6 +30,9 @@ export interface RunRecord {
   updatedAt: string;
   baseModel: string;
   runtime: string;
+  /** The trainer image's tag and id, for the docker runtime. */
+  image?: string;
+  imageId?: string;
   step?: number;
   totalSteps?: number;
   trainLoss?: number;

@@ -13,6 +13,8 @@ export interface TrainerHandle {
 export interface TrainerExit {
   exitCode: number | undefined;
   signal: string | undefined;
+  /** Why, when the runtime knows better than the exit code (e.g. a container killed for memory). */
+  message?: string;
 }
 
 export interface StartOptions {

@@ -15,6 +15,8 @@ export interface RunContext {
   trainFile?: string;
   evalFile?: string | null;
   python?: string;
+  /** The trainer image's id (docker runtime), recorded in run.json. */
+  imageId?: string;
   baseModel?: string;
   spec?: TrainSpec;
   outcome?: TrainOutcome;

@@ -4,6 +4,7 @@ import { stringify } from "yaml";
 import { renderTrainSpec } from "../../config/index.js";
 import { FailedError, UsageError } from "../../errors/index.js";
 import { ensurePython, resolveBaseModel } from "../../launch/index.js";
+import { assertDaemon, assertImage, assertLocalEngine } from "../../launch/docker/index.js";
 import { newestComplete } from "../../checkpoints/index.js";
 import type { RunContext } from "./context.js";
 
@@ -59,6 +60,13 @@ export async function renderSpec(ctx: RunContext, task: TaskLike): Promise<void>
 
 /** Checks the interpreter has the training stack, and a GPU when the config asks for one, before training. */
 export async function preflight(ctx: RunContext, task: TaskLike): Promise<void> {
+  const runtime = ctx.config.runtime;
+  if (runtime.type === "docker") {
+    // Training runs in the image; the local venv is still checked below: evaluation generates with it.
+    assertLocalEngine(runtime.host ?? process.env.DOCKER_HOST);
+    await assertDaemon(runtime.host);
+    ctx.imageId = await assertImage(runtime.image, runtime.host);
+  }
   const probe =
     "import json, torch, transformers, peft; print(json.dumps({'torch': torch.__version__, " +
     "'transformers': transformers.__version__, 'peft': peft.__version__, 'cuda': torch.cuda.is_available(), " +
@@ -82,5 +90,14 @@ export async function preflight(ctx: RunContext, task: TaskLike): Promise<void> 
   }
   // The trainer uses one process per run for now; on CPU no GPU-hours are billed.
   ctx.gpus = ctx.config.device !== "cpu" && found.cuda ? 1 : 0;
-  task.title = `Preflight (torch ${found.torch}, transformers ${found.transformers}, peft ${found.peft}, ${found.cuda ? "GPU" : "CPU"})`;
+  if (runtime.type === "docker")
+    ctx.gpus = ctx.config.device === "cpu" || runtime.gpus === "none" ? 0 : gpuCount(runtime.gpus);
+  const where = runtime.type === "docker" ? `docker ${runtime.image}, ` : "";
+  task.title = `Preflight (${where}torch ${found.torch}, transformers ${found.transformers}, peft ${found.peft}, ${found.cuda ? "GPU" : "CPU"})`;
+}
+
+/** GPUs a docker --gpus value asks for (all: at least one is assumed; the report's cost uses it). */
+function gpuCount(gpus: string): number {
+  if (gpus.startsWith("device=")) return gpus.slice("device=".length).split(",").length;
+  return /^[0-9]+$/.test(gpus) ? Number(gpus) : 1;
 }

@@ -1,9 +1,25 @@
 import { FailedError, InterruptedError } from "../../errors/index.js";
 import { followTrainer, progressLine, startLocal, writeRecord, type RunRecord } from "../../launch/index.js";
+import type { TrainerHandle } from "../../launch/index.js";
+import { startDocker } from "../../launch/docker/index.js";
 import type { RunContext } from "./context.js";
 
+/** The configured runtime, started on the rendered spec. */
+async function start(ctx: RunContext): Promise<TrainerHandle> {
+  const runtime = ctx.config.runtime;
+  const logPath = ctx.paths.trainerLog;
+  if (runtime.type === "docker")
+    return startDocker(runtime, {
+      spec: ctx.spec!,
+      runDir: ctx.paths.dir,
+      specPath: ctx.paths.spec,
+      logPath,
+    });
+  return startLocal(ctx.python!, { specPath: ctx.paths.spec, logPath });
+}
+
 export async function train(ctx: RunContext, task: { output: string | undefined }): Promise<void> {
-  const handle = startLocal(ctx.python!, { specPath: ctx.paths.spec, logPath: ctx.paths.trainerLog });
+  const handle = await start(ctx);
   let startStep = 0;
   const record = (status: RunRecord["status"], extra: Partial<RunRecord> = {}) =>
     writeRecord(ctx.paths, {
@@ -15,6 +31,7 @@ export async function train(ctx: RunContext, task: { output: string | undefined 
       updatedAt: "",
       baseModel: ctx.config.base_model,
       runtime: ctx.config.runtime.type,
+      ...(ctx.config.runtime.type === "docker" && { image: ctx.config.runtime.image, imageId: ctx.imageId }),
       ...extra,
     });
   await record("running");
@@ -34,7 +51,7 @@ export async function train(ctx: RunContext, task: { output: string | undefined 
     step: metrics?.steps ?? outcome.lastStep,
     trainLoss: metrics?.train_loss,
     evalLoss: metrics?.eval_loss,
-    message: outcome.error?.message,
+    message: outcome.error?.message ?? outcome.exit.message,
   });
   if (outcome.status === "interrupted") {
     const where = outcome.lastCheckpoint
@@ -48,7 +65,7 @@ export async function train(ctx: RunContext, task: { output: string | undefined 
   if (outcome.status === "failed") {
     const why = outcome.error
       ? `[${outcome.error.code}] ${outcome.error.message}`
-      : `exit ${outcome.exit.exitCode ?? outcome.exit.signal}`;
+      : (outcome.exit.message ?? `exit ${outcome.exit.exitCode ?? outcome.exit.signal}`);
     throw new FailedError("training-failed", `training failed: ${why}`, {
       hint: `the trainer's log is ${ctx.paths.trainerLog}; after fixing the cause, pipeline run --resume ${ctx.paths.id} continues from the newest checkpoint`,
     });

@@ -1,0 +1,74 @@
+import { basename, isAbsolute, join, relative, sep } from "node:path";
+import type { TrainSpec } from "../../config/train-spec.js";
+
+/** Where things live inside the trainer container. */
+export const CONTAINER = {
+  runDir: "/run-dir",
+  model: "/model",
+  data: "/data",
+  secrets: "/run/secrets/pipeline.env",
+} as const;
+
+export interface Mount {
+  source: string;
+  target: string;
+  readonly: boolean;
+}
+
+/** A host path inside the run directory → its path in the container; undefined when outside. */
+export function runDirPath(runDir: string, path: string): string | undefined {
+  const rel = relative(runDir, path);
+  if (rel.startsWith("..") || isAbsolute(rel)) return undefined;
+  return rel === "" ? CONTAINER.runDir : join(CONTAINER.runDir, ...rel.split(sep));
+}
+
+/**
+ * The bind mounts a spec needs, and the spec with container paths. The run directory is the one writable
+ * mount (checkpoints, adapter); the base model and any dataset outside the run directory are read-only.
+ * A base_model that is not an absolute path is a hub id and is left as it is.
+ */
+export function planMounts(spec: TrainSpec, runDir: string): { mounts: Mount[]; spec: TrainSpec } {
+  const mounts: Mount[] = [{ source: runDir, target: CONTAINER.runDir, readonly: false }];
+  const inRunDir = (path: string) => runDirPath(runDir, path);
+  const dataFile = (path: string, name: string) => {
+    const mapped = inRunDir(path);
+    if (mapped !== undefined) return mapped;
+    const target = `${CONTAINER.data}/${name}-${basename(path)}`;
+    mounts.push({ source: path, target, readonly: true });
+    return target;
+  };
+  let baseModel = spec.base_model;
+  if (isAbsolute(baseModel)) {
+    mounts.push({ source: baseModel, target: CONTAINER.model, readonly: true });
+    baseModel = CONTAINER.model;
+  }
+  const outputPath = (path: string, what: string) => {
+    const mapped = inRunDir(path);
+    if (mapped === undefined) throw new Error(`${what} ${path} is outside the run directory ${runDir}`);
+    return mapped;
+  };
+  return {
+    mounts,
+    spec: {
+      ...spec,
+      base_model: baseModel,
+      data: {
+        train: dataFile(spec.data.train, "train"),
+        eval: spec.data.eval === null ? null : dataFile(spec.data.eval, "eval"),
+      },
+      output: {
+        checkpoint_dir: outputPath(spec.output.checkpoint_dir, "checkpoint_dir"),
+        adapter_dir: outputPath(spec.output.adapter_dir, "adapter_dir"),
+      },
+      resume_from: spec.resume_from === null ? null : outputPath(spec.resume_from, "resume_from"),
+    },
+  };
+}
+
+/** One `--mount` value; a field holding a comma or a quote is CSV-quoted, as docker parses it. */
+export function mountFlag(mount: Mount): string {
+  const field = (value: string) => (/[",]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
+  const parts = ["type=bind", field(`source=${mount.source}`), field(`target=${mount.target}`)];
+  if (mount.readonly) parts.push("readonly");
+  return parts.join(",");
+}

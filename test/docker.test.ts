@@ -1,0 +1,218 @@
+import { spawn, spawnSync } from "node:child_process";
+import { appendFileSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hasStackTrace, pipeline, root } from "./helpers/cli.js";
+import { docker, managedContainers, testImage } from "./helpers/docker.js";
+import { readEvents, trainingWorkspace } from "./helpers/run-workspace.js";
+import { cacheDir } from "../src/launch/paths.js";
+
+// The docker runtime against the real engine on this machine (scripts/docker-engine.sh), with the trainer
+// image built offline from the local Debian base. Containers on --network none, as the tests must.
+let image = "";
+beforeAll(() => {
+  image = testImage();
+  // The cached tiny model is written by root with model.safetensors 0600; the container runs as uid 1000
+  // (the runtime refuses unreadable inputs with a clear message: src/launch/docker/readable.ts).
+  spawnSync("chmod", ["-R", "a+rX", join(cacheDir(), "models")]);
+});
+afterAll(() => {
+  for (const id of managedContainers()) docker(["rm", "--force", id]);
+});
+
+async function dockerWorkspace(training: Record<string, number>, rows = { train: 256, eval: 16 }) {
+  const cwd = await trainingWorkspace(training, rows);
+  appendFileSync(
+    join(cwd, "configs/run.yaml"),
+    `runtime:\n  type: docker\n  image: ${image}\n  network: none\n  shm_size: 256m\n  memory: 4g\n`,
+  );
+  return cwd;
+}
+
+function startRun(cwd: string, env: NodeJS.ProcessEnv) {
+  const child = spawn(
+    process.execPath,
+    [join(root, "bin/pipeline.js"), "run", "configs/run.yaml", "--runs-dir", "runs"],
+    { cwd, env: { ...process.env, CI: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, exited, output: () => stdout + stderr };
+}
+
+const onlyRun = (runsDir: string) => {
+  const runs = readdirSync(runsDir);
+  expect(runs).toHaveLength(1);
+  return { id: runs[0]!, dir: join(runsDir, runs[0]!) };
+};
+
+/** Every file under a folder, binary ones included. */
+function allFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .map((f) => join(dir, f))
+    .filter((f) => statSync(f).isFile());
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe("pipeline run with runtime: docker (real engine)", () => {
+  it("trains the tiny model in a container as uid 1000, with no secret in ps, docker inspect or the run dir", async () => {
+    const cwd = await dockerWorkspace({ max_steps: 8, logging_steps: 2, save_steps: 4, eval_steps: 4 });
+    const secret = `sk-test-${Math.random().toString(36).slice(2)}${Date.now()}`;
+    const run = startRun(cwd, { HF_TOKEN: secret, AWS_SECRET_ACCESS_KEY: `${secret}-aws` });
+    // While it runs: every process's argv, and the container's full inspect while it exists.
+    let psSeen = 0;
+    let inspect = "";
+    let done = false;
+    void run.exited.then(() => (done = true));
+    while (!done) {
+      const ps = spawnSync("ps", ["-eo", "args"], { encoding: "utf8" }).stdout;
+      expect(ps).not.toContain(secret);
+      psSeen++;
+      if (!inspect) {
+        const ids = managedContainers();
+        if (ids.length > 0) inspect = spawnSync("docker", ["inspect", ids[0]!], { encoding: "utf8" }).stdout;
+      }
+      await sleep(200);
+    }
+    expect(await run.exited, run.output()).toBe(0);
+    expect(psSeen).toBeGreaterThan(3);
+    // The inspect was caught, and it shows the secret went in as a mounted file, not as an env var.
+    expect(inspect).toContain("pipeline.run-id");
+    expect(inspect).toContain("/run/secrets/pipeline.env");
+    expect(inspect).not.toContain(secret);
+    const [container] = JSON.parse(inspect) as {
+      Config: { User: string; Env: string[] };
+      HostConfig: { NetworkMode: string };
+      Mounts: { Source: string; Destination: string; RW: boolean }[];
+    }[];
+    expect(container!.Config.User).toBe("1000:1000");
+    expect(container!.HostConfig.NetworkMode).toBe("none");
+    const secretsMount = container!.Mounts.find((m) => m.Destination === "/run/secrets/pipeline.env")!;
+    expect(secretsMount.RW).toBe(false);
+    expect(existsSync(secretsMount.Source), "the secrets file is deleted after the start").toBe(false);
+    expect(container!.Mounts.find((m) => m.Destination === "/model")!.RW).toBe(false);
+
+    const { dir } = onlyRun(join(cwd, "runs"));
+    for (const file of allFiles(dir)) expect(readFileSync(file).includes(secret), file).toBe(false);
+    // The same adapter as the local runtime makes, written by the container's non-root user.
+    expect(readdirSync(join(dir, "adapter")).sort()).toEqual(
+      expect.arrayContaining(["adapter_config.json", "adapter_model.safetensors", "manifest.json"]),
+    );
+    expect(statSync(join(dir, "adapter/adapter_model.safetensors")).uid).toBe(1000);
+    const config = JSON.parse(readFileSync(join(dir, "adapter/adapter_config.json"), "utf8")) as {
+      peft_type: string;
+      r: number;
+    };
+    expect(config).toMatchObject({ peft_type: "LORA", r: 8 });
+    expect(readdirSync(join(dir, "checkpoints")).sort()).toEqual(["step-000004", "step-000008"]);
+    const types = readEvents(dir).map((e) => e.type);
+    expect(types[0]).toBe("start");
+    expect(types.at(-1)).toBe("done");
+    expect(JSON.parse(readFileSync(join(dir, "run.json"), "utf8"))).toMatchObject({
+      status: "done",
+      step: 8,
+      runtime: "docker",
+      image,
+      imageId: expect.stringMatching(/^sha256:/),
+    });
+    // Evaluation still generates with the local venv after training in the container.
+    expect(run.output()).toMatch(/eval loss\s+base \d+\.\d+ → adapter \d+\.\d+/);
+    expect(managedContainers()).toEqual([]);
+  });
+
+  it("on SIGTERM stops the container with a checkpoint, exits 130 and leaves no container", async () => {
+    const cwd = await dockerWorkspace(
+      { max_steps: 400, logging_steps: 1, save_steps: 200 },
+      { train: 512, eval: 8 },
+    );
+    const run = startRun(cwd, {});
+    const runsDir = join(cwd, "runs");
+    for (let i = 0; i < 900 && run.child.exitCode === null; i++) {
+      await sleep(200);
+      if (!existsSync(runsDir) || readdirSync(runsDir).length === 0) continue;
+      const { dir } = onlyRun(runsDir);
+      if (
+        existsSync(join(dir, "events.jsonl")) &&
+        readEvents(dir).some((e) => e.type === "step" && (e.step as number) >= 3)
+      )
+        break;
+    }
+    const stoppedAt = Date.now();
+    run.child.kill("SIGTERM");
+    expect(await run.exited, run.output()).toBe(130);
+    expect(Date.now() - stoppedAt).toBeLessThan(30_000);
+    const { id, dir } = onlyRun(runsDir);
+    expect(run.output()).toContain(`pipeline run --resume ${id}`);
+    expect(readdirSync(join(dir, "checkpoints")).filter((d) => d.startsWith("step-"))).toHaveLength(1);
+    expect(managedContainers()).toEqual([]);
+  });
+
+  it("a container killed for memory is reported as out-of-memory with what to change", async () => {
+    const cwd = await dockerWorkspace({ max_steps: 2 });
+    const config = join(cwd, "configs/run.yaml");
+    writeFileSync(config, readFileSync(config, "utf8").replace("memory: 4g", "memory: 96m"));
+    const result = pipeline(["run", "configs/run.yaml", "--runs-dir", "runs"], {
+      cwd,
+      env: { ...process.env, CI: "1" },
+    });
+    const text = result.stdout + result.stderr;
+    expect(result.code, text).toBe(1);
+    expect(text).toMatch(/out-of-memory: the container was killed .*runtime\.memory: 96m/);
+    expect(hasStackTrace(text)).toBe(false);
+    expect(managedContainers()).toEqual([]);
+  });
+
+  it("runs cleanup removes a container left by a crashed run", async () => {
+    const name = `pipeline-ghost-${Date.now()}`;
+    const labels = ["--label", "pipeline.managed=true", "--label", "pipeline.run-id=ghost"];
+    docker(["create", "--name", name, ...labels, "--network", "none", "--entrypoint", "true", image]);
+    const result = pipeline(["runs", "cleanup", "--runs-dir", "runs"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`removed ${name} (run ghost, created)`);
+    expect(managedContainers()).toEqual([]);
+  });
+
+  it("a stopped daemon: exit 2, one clear message, no stack trace", async () => {
+    const cwd = await dockerWorkspace({ max_steps: 2 });
+    const env = { ...process.env, CI: "1", DOCKER_HOST: "unix:///nonexistent/docker.sock" };
+    const result = pipeline(["run", "configs/run.yaml", "--runs-dir", "runs"], { cwd, env });
+    expect(result.code, result.stdout + result.stderr).toBe(2);
+    const text = result.stdout + result.stderr;
+    // One error (the task list's failure line repeats its message, as for every failed stage).
+    expect(text.match(/error\[docker-unavailable\]/g)).toHaveLength(1);
+    expect(text).toMatch(/the Docker daemon is not running or not reachable at unix:\/\/\/nonexistent/);
+    expect(text).toContain("start it with scripts/docker-engine.sh");
+    expect(hasStackTrace(text)).toBe(false);
+    const build = pipeline(["image", "build"], { env });
+    expect(build.code).toBe(2);
+    expect(build.stderr).toMatch(/Docker daemon is not running/);
+  });
+
+  it("a bad runtime config: exit 2 naming the key, and a missing image says how to build it", async () => {
+    const cwd = await dockerWorkspace({ max_steps: 2 });
+    const bad = readFileSync(join(cwd, "configs/run.yaml"), "utf8").replace(
+      "network: none",
+      "network: internet",
+    );
+    writeFileSync(join(cwd, "configs/bad.yaml"), bad);
+    const result = pipeline(["config", "validate", "configs/bad.yaml"], { cwd });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/bad\.yaml:\d+ › runtime\.network/);
+    expect(hasStackTrace(result.stderr)).toBe(false);
+    const missing = pipeline(
+      ["run", "configs/run.yaml", "--runs-dir", "runs", "--set", "runtime.image=nope:1"],
+      {
+        cwd,
+        env: { ...process.env, CI: "1" },
+      },
+    );
+    expect(missing.code).toBe(2);
+    expect(missing.stdout + missing.stderr).toMatch(
+      /image nope:1 is not on the Docker engine[\s\S]*pipeline image build --tag nope:1/,
+    );
+  });
+});

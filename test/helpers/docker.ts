@@ -1,0 +1,42 @@
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { pipeline, root } from "./cli.js";
+
+/** Runs the docker CLI; stdout trimmed, throws with stderr on failure. */
+export function docker(args: string[], env: NodeJS.ProcessEnv = process.env): string {
+  const result = spawnSync("docker", args, { encoding: "utf8", env });
+  if (result.status !== 0) throw new Error(`docker ${args.join(" ")}: ${result.stderr}`);
+  return result.stdout.trim();
+}
+
+/** Containers this tool started, stopped ones included. */
+export function managedContainers(): string[] {
+  return docker(["ps", "--all", "--quiet", "--filter", "label=pipeline.managed=true"])
+    .split("\n")
+    .filter(Boolean);
+}
+
+/**
+ * The trainer image for the tests, tagged by a hash of what goes into it (so a changed trainer is rebuilt;
+ * docker's layer cache keeps the pip install when only the sources change). Built offline from the local
+ * Debian base and the cached wheels (scripts/docker-base-image.sh, scripts/docker-wheels.sh).
+ */
+export function testImage(): string {
+  const hash = createHash("sha256");
+  const files = ["docker/Dockerfile", "docker/requirements.txt", "docker/train.py", "docker/generate.py"];
+  const pkg = "docker/pipeline_trainer";
+  for (const f of readdirSync(join(root, pkg)).filter((f) => f.endsWith(".py"))) files.push(`${pkg}/${f}`);
+  files.push("schema/train-spec.schema.json");
+  for (const f of files.sort()) hash.update(f).update(readFileSync(join(root, f)));
+  const tag = `pipeline-trainer:test-${hash.digest("hex").slice(0, 12)}`;
+  if (spawnSync("docker", ["image", "inspect", tag]).status === 0) return tag;
+  for (const script of ["scripts/docker-base-image.sh", "scripts/docker-wheels.sh"]) {
+    const run = spawnSync("bash", [join(root, script)], { encoding: "utf8" });
+    if (run.status !== 0) throw new Error(`${script} failed:\n${run.stdout}${run.stderr}`);
+  }
+  const build = pipeline(["image", "build", "--tag", tag]);
+  if (build.code !== 0) throw new Error(`pipeline image build failed:\n${build.stdout}${build.stderr}`);
+  return tag;
+}
