@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, rename, rm } from "node:fs/promises";
+import { chmod, mkdir, readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { execa } from "execa";
 import { BUILTIN_TINY } from "../config/index.js";
@@ -65,6 +65,9 @@ async function ensureTinyModel(python: string, onProgress: (line: string) => voi
       hint: tail,
     });
   }
+  // transformers writes weights through a private temp file (mode 0600); the model is shared read-only
+  // with containers that run as another uid, so make it readable to all.
+  for (const name of await readdir(tmp)) await chmod(join(tmp, name), 0o644);
   // Another process may have finished the same model first; theirs is as good as ours.
   await rename(tmp, dir).catch(async (error: unknown) => {
     await rm(tmp, { recursive: true, force: true });
