@@ -20,5 +20,8 @@ echo "› Python trainer tests"
 echo "› headless Chromium for the HTML report test"
 command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
+echo "› S3 test server for the checkpoint-store tests (installed once into ~/.cache/pipeline, then cached)"
+scripts/s3-server.sh install
+
 echo "› TypeScript unit, integration and end-to-end tests"
 PIPELINE_PYTHON="$python" npx vitest run
