@@ -25,5 +25,8 @@ bash scripts/docker-engine.sh
 bash scripts/docker-base-image.sh
 bash scripts/docker-wheels.sh "$python" >/dev/null
 
+echo "› S3 test server for the checkpoint-store tests (installed once into ~/.cache/pipeline, then cached)"
+bash scripts/s3-server.sh install
+
 echo "› TypeScript unit, integration and end-to-end tests"
 PIPELINE_PYTHON="$python" npx vitest run

@@ -93,8 +93,22 @@ const Checkpoints = z.strictObject({
     .string()
     .min(1)
     .default("runs")
-    .describe("checkpoint store: a local directory (relative to the working directory)"),
+    .describe(
+      "checkpoint store: a local directory (relative to the working directory), or s3://bucket/prefix " +
+        "(credentials from the usual AWS sources: env, profile, instance role)",
+    ),
   keep_last: z.int().min(1).optional().describe("keep only this many newest checkpoints; default all"),
+  s3: z
+    .strictObject({
+      endpoint: z.url().optional().describe("an S3-compatible endpoint (MinIO, R2, ...); default AWS"),
+      region: z.string().min(1).optional().describe("default AWS_REGION, else us-east-1"),
+      path_style: z
+        .boolean()
+        .optional()
+        .describe("bucket in the path instead of the host name; default on when endpoint is set"),
+    })
+    .prefault({})
+    .describe("how to reach an s3:// store"),
 });
 
 const Eval = z.strictObject({

@@ -2,6 +2,7 @@ import type { RunConfig } from "../../config/index.js";
 import type { TrainSpec } from "../../config/train-spec.js";
 import type { ExactMatchComparison, GateResult, Suite, SuiteResult } from "../../eval/index.js";
 import type { RunPaths, TrainOutcome } from "../../launch/index.js";
+import type { UploadResult } from "../../checkpoints/index.js";
 
 /** What the `pipeline run` stages hand to each other. */
 export interface RunContext {
@@ -31,4 +32,6 @@ export interface RunContext {
   /** Where the report landed (report.html beside report.json and report.md). */
   reportPath?: string;
   startedAt: number;
+  /** What the background uploader put in (or failed to put in) an s3:// checkpoint store. */
+  uploads?: UploadResult[];
 }

@@ -7,6 +7,7 @@ import { ensurePython, resolveBaseModel } from "../../launch/index.js";
 import { assertDaemon, assertImage, assertLocalEngine } from "../../launch/docker/index.js";
 import { newestComplete } from "../../checkpoints/index.js";
 import type { RunContext } from "./context.js";
+import { pullNewerCheckpoint } from "./pull-checkpoint.js";
 
 interface TaskLike {
   output: string | undefined;
@@ -32,8 +33,12 @@ export async function resolveModel(ctx: RunContext, task: TaskLike): Promise<voi
 export async function renderSpec(ctx: RunContext, task: TaskLike): Promise<void> {
   let resumeFrom: string | null = null;
   if (ctx.resume) {
+    await pullNewerCheckpoint(ctx, (line) => (task.output = line));
     const { checkpoint, skipped } = await newestComplete(ctx.paths.checkpoints);
-    for (const bad of skipped) task.output = `skipping checkpoint step ${bad.step}: ${bad.reason}`;
+    for (const bad of skipped) {
+      task.output = `skipping checkpoint step ${bad.step}: ${bad.reason}`;
+      process.stderr.write(`warning: skipping local checkpoint step ${bad.step}: ${bad.reason}\n`);
+    }
     if (!checkpoint) {
       throw new UsageError(
         "nothing-to-resume",

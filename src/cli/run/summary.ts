@@ -21,6 +21,13 @@ export function printSummary(ctx: RunContext): void {
     suites: ctx.suiteResults ?? [],
     gates: ctx.gateResults ?? [],
     report: ctx.reportPath ?? null,
+    uploads: ctx.uploads?.map((u) => ({
+      what: u.job.label,
+      uri: u.uri,
+      ok: u.ok,
+      bytes: u.bytes,
+      error: u.error,
+    })),
   };
   if (ctx.json) {
     process.stdout.write(JSON.stringify({ v: 1, type: "summary", ...summary }) + "\n");
@@ -41,6 +48,19 @@ export function printSummary(ctx: RunContext): void {
     const em = ctx.exactMatch;
     lines.push(`  exact match  base ${pct(em.base)} → adapter ${pct(em.adapter)} (n=${em.n} held-out cases)`);
   }
+  lines.push(...uploadLines(ctx));
   if (summary.suites.length > 0) lines.push("", renderResults(summary.suites, summary.gates).trimEnd());
   process.stdout.write(lines.join("\n") + "\n");
+}
+
+/** One line for what reached the s3:// store and one per thing that did not. */
+export function uploadLines(ctx: RunContext): string[] {
+  if (!ctx.uploads) return [];
+  const done = ctx.uploads.filter((u) => u.ok);
+  const mb = done.reduce((sum, u) => sum + (u.bytes ?? 0), 0) / 1e6;
+  const lines = [
+    `  uploaded     ${done.length}/${ctx.uploads.length} to the store (${mb.toFixed(1)} MB): ${done.map((u) => u.job.label).join(", ") || "nothing"}`,
+  ];
+  for (const u of ctx.uploads.filter((u) => !u.ok)) lines.push(`  NOT uploaded ${u.job.label}: ${u.error}`);
+  return lines;
 }

@@ -3,6 +3,8 @@ import { followTrainer, progressLine, startLocal, writeRecord, type RunRecord } 
 import type { TrainerHandle } from "../../launch/index.js";
 import { startDocker } from "../../launch/docker/index.js";
 import type { RunContext } from "./context.js";
+import { startUploads } from "./uploads.js";
+import { uploadLines } from "./summary.js";
 
 /** The configured runtime, started on the rendered spec. */
 async function start(ctx: RunContext): Promise<TrainerHandle> {
@@ -35,17 +37,22 @@ export async function train(ctx: RunContext, task: { output: string | undefined 
       ...extra,
     });
   await record("running");
+  const uploads = startUploads(ctx, (line) => (task.output = line));
   const outcome = await followTrainer(handle, {
     eventsFile: ctx.paths.events,
     onEvent(event) {
       if (event.type === "start") startStep = event.start_step;
       if (event.type === "eval" && event.step === 0) ctx.baseEvalLoss = event.eval_loss;
+      uploads?.onEvent(event);
       if (ctx.json) process.stdout.write(JSON.stringify(event) + "\n");
       const line = progressLine(event, startStep);
       if (line) task.output = line;
     },
   });
   ctx.outcome = outcome;
+  // Checkpoints matter most when training stopped early: the queue is drained whatever the outcome.
+  if (uploads) ctx.uploads = await uploads.finish(outcome.status === "done", (line) => (task.output = line));
+  if (ctx.uploads && outcome.status !== "done") process.stderr.write(uploadLines(ctx).join("\n") + "\n");
   const metrics = outcome.done?.metrics;
   await record(outcome.status, {
     step: metrics?.steps ?? outcome.lastStep,

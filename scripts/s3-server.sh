@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# A real S3 server on loopback for the tests and the upload benchmark.
+#
+#   scripts/s3-server.sh install             install once into ~/.cache/pipeline (idempotent); prints the server
+#   scripts/s3-server.sh start PORT DATADIR  start on 127.0.0.1:PORT, wait until it answers, print the endpoint
+#   scripts/s3-server.sh stop DATADIR        stop the server started with that DATADIR
+#
+# MinIO is used when its binary is in ~/.cache/pipeline/bin (go install github.com/minio/minio@…, which did not
+# build within 6 minutes on a 2-core machine); otherwise moto's standalone server (real HTTP S3, in memory).
+# Credentials: any AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY work with moto; MinIO gets them as its root user.
+set -euo pipefail
+cache="${PIPELINE_CACHE:-$HOME/.cache/pipeline}"
+moto_version="5.2.5"
+moto_venv="$cache/venvs/moto"
+
+install() {
+  if [[ -x "$cache/bin/minio" ]]; then echo "minio $cache/bin/minio"; return; fi
+  if ! "$moto_venv/bin/python" -c "import moto, moto.server; assert moto.__version__ == '$moto_version'" 2>/dev/null; then
+    python3 -m venv "$moto_venv" >&2
+    "$moto_venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$moto_version" >&2
+  fi
+  echo "moto $moto_venv/bin/moto_server"
+}
+
+start() {
+  local port="$1" dir="$2"
+  mkdir -p "$dir"
+  read -r kind bin < <(install)
+  if [[ "$kind" == minio ]]; then
+    MINIO_ROOT_USER="${AWS_ACCESS_KEY_ID:-pipeline-test}" MINIO_ROOT_PASSWORD="${AWS_SECRET_ACCESS_KEY:-pipeline-test-secret}" \
+      nohup "$bin" server --quiet --address "127.0.0.1:$port" "$dir/data" >"$dir/server.log" 2>&1 &
+    ready="/minio/health/live"
+  else
+    nohup "$bin" -H 127.0.0.1 -p "$port" >"$dir/server.log" 2>&1 &
+    ready="/moto-api/"
+  fi
+  echo $! >"$dir/server.pid"
+  for _ in $(seq 1 150); do
+    if curl -fsS -o /dev/null "http://127.0.0.1:$port$ready" 2>/dev/null; then
+      echo "http://127.0.0.1:$port"
+      return
+    fi
+    kill -0 "$(cat "$dir/server.pid")" 2>/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+    sleep 0.2
+  done
+  echo "the S3 server on port $port did not answer within 30 s; see $dir/server.log" >&2
+  exit 1
+}
+
+stop() {
+  local dir="$1"
+  [[ -f "$dir/server.pid" ]] || return 0
+  local pid
+  pid="$(cat "$dir/server.pid")"
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null || true
+  rm -f "$dir/server.pid"
+}
+
+case "${1:-}" in
+  install) install ;;
+  start) start "${2:?port}" "${3:?data directory}" ;;
+  stop) stop "${2:?data directory}" ;;
+  *) echo "usage: $0 install | start PORT DATADIR | stop DATADIR" >&2; exit 2 ;;
+esac

@@ -1,0 +1,331 @@
+import { createHash } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { Transform, Writable, type Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import {
+  AbortMultipartUploadCommand,
+  CreateBucketCommand,
+  DeleteObjectsCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  type _Object,
+} from "@aws-sdk/client-s3";
+import { Upload } from "@aws-sdk/lib-storage";
+import { Manifest, verifyCheckpoint, type Verdict } from "./manifest.js";
+import { DEFAULT_RETRY, withRetry, type RetryPolicy } from "./retry.js";
+import { type S3Location, joinKey } from "./s3-uri.js";
+
+// The one module that talks to S3 (AWS, MinIO, R2, ...). Credentials come from the SDK's default chain
+// (env, shared profile, instance role), never from the run config.
+
+export interface S3Options {
+  endpoint?: string;
+  region?: string;
+  /** Path-style addressing (bucket in the path): what MinIO and most self-hosted stores need. */
+  pathStyle?: boolean;
+  retry?: RetryPolicy;
+  onRetry?: (message: string) => void;
+}
+
+export interface RemoteCheckpoint {
+  step: number;
+  /** The folder's key, without a trailing slash. */
+  key: string;
+  bytes: number;
+  complete: boolean;
+  reason?: string;
+}
+
+const MiB = 1024 * 1024;
+const STEP_DIR = /^step-(\d{6,})$/;
+
+/** 8 MiB parts, larger for multi-GB files so a file never needs more than ~1000 parts (S3 allows 10000). */
+export const partSizeFor = (bytes: number): number => Math.max(8, Math.ceil(bytes / 1000 / MiB)) * MiB;
+
+export class S3Store {
+  readonly client: S3Client;
+  private readonly retry: RetryPolicy;
+
+  constructor(
+    readonly location: S3Location,
+    private readonly options: S3Options = {},
+  ) {
+    this.retry = options.retry ?? DEFAULT_RETRY;
+    this.client = new S3Client({
+      endpoint: options.endpoint,
+      region: options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1",
+      forcePathStyle: options.pathStyle ?? Boolean(options.endpoint),
+      // Many S3-compatible stores reject the SDK's default CRC32 trailers; integrity is our own sha256.
+      requestChecksumCalculation: "WHEN_REQUIRED",
+      responseChecksumValidation: "WHEN_REQUIRED",
+      maxAttempts: 2,
+      requestHandler: { connectionTimeout: 5_000, requestTimeout: 120_000 },
+    });
+  }
+
+  key(...parts: string[]): string {
+    return joinKey(this.location.prefix, ...parts);
+  }
+
+  /** One file, multipart with 4 parts in flight; an upload that fails is aborted (no orphaned parts). */
+  async uploadFile(path: string, key: string, signal?: AbortSignal): Promise<number> {
+    const { size } = await stat(path);
+    await this.retrying(`upload ${key}`, async () => {
+      const upload = new Upload({
+        client: this.client,
+        params: { Bucket: this.location.bucket, Key: key, Body: createReadStream(path) },
+        partSize: partSizeFor(size),
+        queueSize: 4,
+        leavePartsOnError: false,
+      });
+      const abort = () => void upload.abort();
+      signal?.addEventListener("abort", abort);
+      try {
+        await upload.done();
+      } finally {
+        signal?.removeEventListener("abort", abort);
+      }
+    });
+    return size;
+  }
+
+  /**
+   * Uploads a checkpoint folder that carries its manifest.json: the old manifest (if any) goes first, then
+   * every listed file, then the manifest LAST — so the folder only counts as complete once all is in place.
+   */
+  async uploadFolder(dir: string, key: string, signal?: AbortSignal): Promise<{ bytes: number }> {
+    const verdict = await verifyCheckpoint(dir);
+    if (!verdict.ok) throw new Error(`${dir}: ${verdict.reason}; not uploaded`);
+    await this.retrying(`delete ${key}/manifest.json`, () =>
+      this.client.send(
+        new DeleteObjectCommand({ Bucket: this.location.bucket, Key: `${key}/manifest.json` }),
+      ),
+    );
+    let bytes = 0;
+    for (const file of verdict.manifest.files) {
+      signal?.throwIfAborted();
+      bytes += await this.uploadFile(join(dir, file.path), `${key}/${file.path}`, signal);
+    }
+    const body = await readFile(join(dir, "manifest.json"));
+    await this.retrying(`upload ${key}/manifest.json`, () =>
+      this.client.send(
+        new PutObjectCommand({
+          Bucket: this.location.bucket,
+          Key: `${key}/manifest.json`,
+          Body: body,
+          ContentType: "application/json",
+        }),
+      ),
+    );
+    return { bytes: bytes + body.length };
+  }
+
+  /** Every object under a folder key (all pages). */
+  async listObjects(key: string): Promise<_Object[]> {
+    const objects: _Object[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.retrying(`list ${key}/`, () =>
+        this.client.send(
+          new ListObjectsV2Command({
+            Bucket: this.location.bucket,
+            Prefix: `${key}/`,
+            ContinuationToken: token,
+          }),
+        ),
+      );
+      objects.push(...(page.Contents ?? []));
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return objects;
+  }
+
+  /** The step-NNNNNN folders under `key`, newest first; complete = a manifest whose every file is there at its size. */
+  async listCheckpoints(key: string): Promise<RemoteCheckpoint[]> {
+    const folders = new Map<number, _Object[]>();
+    for (const object of await this.listObjects(key)) {
+      const name = object.Key!.slice(key.length + 1).split("/")[0]!;
+      const match = STEP_DIR.exec(name);
+      if (match) folders.set(Number(match[1]), [...(folders.get(Number(match[1])) ?? []), object]);
+    }
+    const result: RemoteCheckpoint[] = [];
+    for (const [step, objects] of [...folders].sort((a, b) => b[0] - a[0])) {
+      const folder = `${key}/step-${String(step).padStart(6, "0")}`;
+      const bytes = objects.reduce((sum, o) => sum + (o.Size ?? 0), 0);
+      const reason = await this.incompleteReason(folder, objects);
+      result.push({ step, key: folder, bytes, complete: !reason, ...(reason ? { reason } : {}) });
+    }
+    return result;
+  }
+
+  private async incompleteReason(folder: string, objects: _Object[]): Promise<string | undefined> {
+    const manifest = await this.readManifest(folder);
+    if (!manifest) return "no valid manifest.json (an incomplete checkpoint)";
+    const sizes = new Map(objects.map((o) => [o.Key!.slice(folder.length + 1), o.Size]));
+    for (const file of manifest.files) {
+      if (!sizes.has(file.path)) return `${file.path} is missing`;
+      if (sizes.get(file.path) !== file.size)
+        return `${file.path} has ${sizes.get(file.path)} bytes, expected ${file.size}`;
+    }
+    return undefined;
+  }
+
+  async readManifest(folder: string): Promise<Manifest | undefined> {
+    try {
+      const text = await this.retrying(`get ${folder}/manifest.json`, async () => {
+        const response = await this.client.send(
+          new GetObjectCommand({ Bucket: this.location.bucket, Key: `${folder}/manifest.json` }),
+        );
+        return response.Body!.transformToString();
+      });
+      return Manifest.parse(JSON.parse(text));
+    } catch (error) {
+      if ((error as { name?: string }).name === "NoSuchKey" || error instanceof SyntaxError) return undefined;
+      if ((error as { name?: string }).name === "ZodError") return undefined;
+      throw error;
+    }
+  }
+
+  /** Re-downloads every file of a stored folder and re-hashes it against the stored manifest. */
+  verify(folder: string): Promise<Verdict> {
+    return this.download(folder);
+  }
+
+  /**
+   * Downloads a stored folder into `dir`, hashing on the way; the folder appears at `dir` only when every
+   * file matched the manifest (written to a temporary sibling first, then renamed).
+   */
+  async pull(folder: string, dir: string): Promise<Verdict> {
+    const tmp = join(dirname(dir), `.pull-${Date.now()}-${dir.split("/").pop()}`);
+    await rm(tmp, { recursive: true, force: true });
+    const verdict = await this.download(folder, tmp);
+    if (!verdict.ok) {
+      await rm(tmp, { recursive: true, force: true });
+      return verdict;
+    }
+    await rm(dir, { recursive: true, force: true });
+    await rename(tmp, dir);
+    return verdict;
+  }
+
+  private async download(folder: string, into?: string): Promise<Verdict> {
+    const manifest = await this.readManifest(folder);
+    if (!manifest) return { ok: false, reason: "no valid manifest.json (an incomplete checkpoint)" };
+    for (const file of manifest.files) {
+      const { size, sha256 } = await this.retrying(`get ${folder}/${file.path}`, () =>
+        this.fetchObject(`${folder}/${file.path}`, into && join(into, file.path)),
+      ).catch((error: unknown) => {
+        if ((error as { name?: string }).name === "NoSuchKey") return { size: -1, sha256: "" };
+        throw error;
+      });
+      if (size < 0) return { ok: false, reason: `${file.path} is missing` };
+      if (size !== file.size)
+        return { ok: false, reason: `${file.path} has ${size} bytes, expected ${file.size}` };
+      if (sha256 !== file.sha256) return { ok: false, reason: `${file.path} does not match its sha256` };
+    }
+    if (into) await writeJson(join(into, "manifest.json"), manifest);
+    return { ok: true, manifest };
+  }
+
+  private async fetchObject(key: string, path?: string): Promise<{ size: number; sha256: string }> {
+    const response = await this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: key }));
+    const hash = createHash("sha256");
+    let size = 0;
+    const tap = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        size += chunk.length;
+        done(null, path ? chunk : undefined);
+      },
+    });
+    if (path) await mkdir(dirname(path), { recursive: true });
+    const sink = path ? createWriteStream(path) : new Writable({ write: (_c, _e, done) => done() });
+    await pipeline(response.Body as Readable, tap, sink);
+    return { size, sha256: hash.digest("hex") };
+  }
+
+  /** Deletes a stored folder, manifest first (so a half-deleted folder never counts as complete). */
+  async deleteFolder(folder: string): Promise<void> {
+    await this.retrying(`delete ${folder}/manifest.json`, () =>
+      this.client.send(
+        new DeleteObjectCommand({ Bucket: this.location.bucket, Key: `${folder}/manifest.json` }),
+      ),
+    );
+    const keys = (await this.listObjects(folder)).map((o) => ({ Key: o.Key! }));
+    for (let i = 0; i < keys.length; i += 1000) {
+      const batch = keys.slice(i, i + 1000);
+      await this.retrying(`delete ${folder}/`, () =>
+        this.client.send(
+          new DeleteObjectsCommand({ Bucket: this.location.bucket, Delete: { Objects: batch } }),
+        ),
+      );
+    }
+  }
+
+  /** Aborts multipart uploads under `key` started more than `olderThanMs` ago; returns the keys aborted. */
+  async abortStaleUploads(key: string, olderThanMs: number): Promise<string[]> {
+    const aborted: string[] = [];
+    const cutoff = Date.now() - olderThanMs;
+    let keyMarker: string | undefined;
+    let uploadIdMarker: string | undefined;
+    do {
+      const page = await this.retrying(`list uploads ${key}/`, () =>
+        this.client.send(
+          new ListMultipartUploadsCommand({
+            Bucket: this.location.bucket,
+            Prefix: `${key}/`,
+            KeyMarker: keyMarker,
+            UploadIdMarker: uploadIdMarker,
+          }),
+        ),
+      );
+      for (const upload of page.Uploads ?? []) {
+        // 0 means every upload (some servers report Initiated in a skewed or local-time clock).
+        if (olderThanMs > 0 && (upload.Initiated?.getTime() ?? 0) > cutoff) continue;
+        await this.retrying(`abort ${upload.Key}`, () =>
+          this.client.send(
+            new AbortMultipartUploadCommand({
+              Bucket: this.location.bucket,
+              Key: upload.Key,
+              UploadId: upload.UploadId,
+            }),
+          ),
+        );
+        aborted.push(upload.Key!);
+      }
+      keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+      uploadIdMarker = page.IsTruncated ? page.NextUploadIdMarker : undefined;
+    } while (keyMarker);
+    return aborted;
+  }
+
+  /** Creates the bucket (tests and benchmarks; real stores are created by their owner). */
+  async createBucket(): Promise<void> {
+    await this.client.send(new CreateBucketCommand({ Bucket: this.location.bucket }));
+  }
+
+  destroy(): void {
+    this.client.destroy();
+  }
+
+  private retrying<T>(what: string, work: () => Promise<T>): Promise<T> {
+    return withRetry(work, this.retry, (error, attempt, delay) =>
+      this.options.onRetry?.(
+        `${what}: ${(error as Error).name ?? "error"} ${(error as Error).message ?? ""} — retry ${attempt + 1} in ${(delay / 1000).toFixed(1)} s`,
+      ),
+    );
+  }
+}
+
+async function writeJson(path: string, value: unknown): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await pipeline(async function* () {
+    yield JSON.stringify(value, null, 1);
+  }, createWriteStream(path));
+}
