@@ -1,3 +1,4 @@
+import { appendFileSync } from "node:fs";
 import { TrainerEvent } from "./events.js";
 
 export type ParsedLine = { event: TrainerEvent } | { stray: string };
@@ -11,5 +12,22 @@ export function parseEventLine(line: string): ParsedLine {
     return parsed.success ? { event: parsed.data } : { stray: line };
   } catch {
     return { stray: line };
+  }
+}
+
+/**
+ * The trainer's stdout lines → events, for every runtime. Stray lines are kept in the trainer log;
+ * `onLine` runs before each line is handled (the docker runtime removes its secrets file on the first).
+ */
+export async function* eventsFromLines(
+  lines: AsyncIterable<unknown>,
+  logPath: string,
+  onLine: () => Promise<void> | void = () => {},
+): AsyncGenerator<TrainerEvent> {
+  for await (const line of lines) {
+    await onLine();
+    const parsed = parseEventLine(String(line));
+    if ("event" in parsed) yield parsed.event;
+    else appendFileSync(logPath, `[stdout] ${parsed.stray}\n`);
   }
 }

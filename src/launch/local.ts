@@ -1,7 +1,5 @@
-import { appendFileSync } from "node:fs";
 import { execa } from "execa";
-import type { TrainerEvent } from "./events.js";
-import { parseEventLine } from "./event-lines.js";
+import { eventsFromLines } from "./event-lines.js";
 import type { StartOptions, TrainerExit, TrainerHandle } from "./runtime.js";
 import { trainerScript } from "./paths.js";
 
@@ -23,16 +21,8 @@ export function startLocal(python: string, options: StartOptions): TrainerHandle
     return { exitCode: result.exitCode, signal: result.signal };
   });
 
-  async function* events(): AsyncGenerator<TrainerEvent> {
-    for await (const line of child.iterable({ from: "stdout" })) {
-      const parsed = parseEventLine(String(line));
-      if ("event" in parsed) yield parsed.event;
-      else appendFileSync(options.logPath, `[stdout] ${parsed.stray}\n`);
-    }
-  }
-
   return {
-    events: events(),
+    events: eventsFromLines(child.iterable({ from: "stdout" }), options.logPath),
     wait: () => exit,
     async cancel(graceMs = 120_000) {
       if (exited) return;

@@ -1,10 +1,8 @@
-import { appendFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { DockerRuntime } from "../../config/index.js";
 import type { TrainSpec } from "../../config/train-spec.js";
-import { parseEventLine } from "../event-lines.js";
-import type { TrainerEvent } from "../events.js";
+import { eventsFromLines } from "../event-lines.js";
 import type { StartOptions, TrainerExit, TrainerHandle } from "../runtime.js";
 import { dockerRunArgs } from "./args.js";
 import { docker } from "./cli.js";
@@ -72,18 +70,9 @@ export async function startDocker(runtime: DockerRuntime, options: DockerStart):
     }
   })();
 
-  async function* events(): AsyncGenerator<TrainerEvent> {
-    for await (const line of child.iterable({ from: "stdout" })) {
-      // A line from the trainer means the container runs: its mount of the secrets file is in place.
-      await secrets?.remove();
-      const parsed = parseEventLine(String(line));
-      if ("event" in parsed) yield parsed.event;
-      else appendFileSync(options.logPath, `[stdout] ${parsed.stray}\n`);
-    }
-  }
-
   return {
-    events: events(),
+    // A line from the trainer means the container runs: its mount of the secrets file is in place.
+    events: eventsFromLines(child.iterable({ from: "stdout" }), options.logPath, () => secrets?.remove()),
     wait: () => exit,
     async cancel(graceMs = 120_000) {
       if (exited) return;

@@ -1,11 +1,5 @@
-import {
-  OUTCOME_LABEL,
-  formatCount,
-  formatNumber,
-  formatSeconds,
-  regressions,
-  formatDelta,
-} from "../numbers.js";
+import { OUTCOME_LABEL, formatCount, regressions, formatDelta } from "../numbers.js";
+import { trainingFacts } from "../training-facts.js";
 import type { Report, Training } from "../schema.js";
 import { lineChart } from "../svg/line-chart.js";
 import { escapeHtml as e } from "./escape.js";
@@ -42,23 +36,7 @@ export function overview(report: Report): string {
 
 export function training(t: Training | null): string {
   if (!t) return `<section id="training"><h2>Training</h2><p>The trainer never started.</p></section>`;
-  const loss = (v: number | null) => (v === null ? "—" : formatNumber(v));
-  const facts: [string, string][] = [
-    [
-      "Steps",
-      `${formatCount(t.steps)} of ${formatCount(t.total_steps)} (${t.epochs.toFixed(2)} epochs${t.resumes ? `, resumed ${t.resumes}×` : ""})`,
-    ],
-    ["Train loss (final)", loss(t.final_train_loss)],
-    ["Eval loss: base → final", `${loss(t.base_eval_loss)} → ${loss(t.final_eval_loss)}`],
-    [
-      "Best eval loss",
-      t.best_eval_step === null ? "—" : `${loss(t.best_eval_loss)} at step ${t.best_eval_step}`,
-    ],
-    ["Tokens", `${formatCount(t.tokens)} (${formatNumber(t.tokens_per_s)} tokens/s)`],
-    ["Wall time", formatSeconds(t.wall_time_s)],
-    ["Parameters", `${formatCount(t.params_trainable)} trainable of ${formatCount(t.params_total)}`],
-    ["Device", `${t.device}, ${t.precision}`],
-  ];
+  const facts = trainingFacts(t);
   const lossChart = lineChart({
     label: "training and eval loss by step",
     yLabel: "loss",

@@ -8,9 +8,9 @@ import {
   formatNumber,
   formatP,
   formatScore,
-  formatSeconds,
   regressions,
 } from "../numbers.js";
+import { trainingFacts } from "../training-facts.js";
 import type { Report, Suite, Training } from "../schema.js";
 import { cell, fenced, table } from "./text.js";
 
@@ -60,23 +60,7 @@ function outcome(report: Report): string[] {
 
 function training(t: Training | null): string[] {
   if (!t) return ["## Training", "", "The trainer never started.", ""];
-  const loss = (v: number | null) => (v === null ? "—" : formatNumber(v));
-  const rows = [
-    [
-      "Steps",
-      `${formatCount(t.steps)} of ${formatCount(t.total_steps)} (${t.epochs.toFixed(2)} epochs${t.resumes ? `, resumed ${t.resumes}×` : ""})`,
-    ],
-    ["Train loss (final)", loss(t.final_train_loss)],
-    ["Eval loss: base → final", `${loss(t.base_eval_loss)} → ${loss(t.final_eval_loss)}`],
-    [
-      "Best eval loss",
-      t.best_eval_step === null ? "—" : `${loss(t.best_eval_loss)} at step ${t.best_eval_step}`,
-    ],
-    ["Tokens", `${formatCount(t.tokens)} (${formatNumber(t.tokens_per_s)} tokens/s)`],
-    ["Wall time", formatSeconds(t.wall_time_s)],
-    ["Parameters", `${formatCount(t.params_trainable)} trainable of ${formatCount(t.params_total)}`],
-    ["Device", `${t.device}, ${t.precision}`],
-  ];
+  const rows = trainingFacts(t);
   return ["## Training", "", ...table(["", ""], rows), ""];
 }
 
