@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasStackTrace, pipeline, root } from "./helpers/cli.js";
 import { docker, managedContainers, testImage } from "./helpers/docker.js";
-import { readEvents, trainingWorkspace } from "./helpers/run-workspace.js";
+import { onlyRun, readEvents, trainingWorkspace, waitForStep } from "./helpers/run-workspace.js";
 import { cacheDir } from "../src/launch/paths.js";
 
 // The docker runtime against the real engine on this machine (scripts/docker-engine.sh), with the trainer
@@ -42,12 +42,6 @@ function startRun(cwd: string, env: NodeJS.ProcessEnv) {
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   return { child, exited, output: () => stdout + stderr };
 }
-
-const onlyRun = (runsDir: string) => {
-  const runs = readdirSync(runsDir);
-  expect(runs).toHaveLength(1);
-  return { id: runs[0]!, dir: join(runsDir, runs[0]!) };
-};
 
 /** Every file under a folder, binary ones included. */
 function allFiles(dir: string): string[] {
@@ -131,16 +125,7 @@ describe("pipeline run with runtime: docker (real engine)", () => {
     );
     const run = startRun(cwd, {});
     const runsDir = join(cwd, "runs");
-    for (let i = 0; i < 900 && run.child.exitCode === null; i++) {
-      await sleep(200);
-      if (!existsSync(runsDir) || readdirSync(runsDir).length === 0) continue;
-      const { dir } = onlyRun(runsDir);
-      if (
-        existsSync(join(dir, "events.jsonl")) &&
-        readEvents(dir).some((e) => e.type === "step" && (e.step as number) >= 3)
-      )
-        break;
-    }
+    await waitForStep(runsDir, 3, () => run.child.exitCode !== null);
     const stoppedAt = Date.now();
     run.child.kill("SIGTERM");
     expect(await run.exited, run.output()).toBe(130);

@@ -4,16 +4,10 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { hasStackTrace, pipeline, root } from "./helpers/cli.js";
-import { readEvents, trainingWorkspace } from "./helpers/run-workspace.js";
+import { onlyRun, readEvents, trainingWorkspace, waitForStep } from "./helpers/run-workspace.js";
 import { workspace } from "./helpers/workspace.js";
 
 // End-to-end: `pipeline run` with the local runtime, the real Python trainer and the built-in tiny model.
-const onlyRun = (runsDir: string) => {
-  const runs = readdirSync(runsDir);
-  expect(runs).toHaveLength(1);
-  return { id: runs[0]!, dir: join(runsDir, runs[0]!) };
-};
-
 describe("pipeline run (local runtime, real trainer)", () => {
   it("trains, saves a PEFT adapter, evaluates base vs adapter and records everything in the run directory", async () => {
     const cwd = await trainingWorkspace({ max_steps: 8, logging_steps: 2, save_steps: 4, eval_steps: 4 });
@@ -169,16 +163,7 @@ describe("pipeline run (local runtime, real trainer)", () => {
     );
     const { child, exited, stderr } = startRun(cwd);
     const runsDir = join(cwd, "runs");
-    for (let i = 0; i < 600; i++) {
-      await new Promise((r) => setTimeout(r, 200));
-      if (!existsSync(runsDir) || readdirSync(runsDir).length === 0) continue;
-      const { dir } = onlyRun(runsDir);
-      if (
-        existsSync(join(dir, "events.jsonl")) &&
-        readEvents(dir).some((e) => e.type === "step" && (e.step as number) >= 3)
-      )
-        break;
-    }
+    await waitForStep(runsDir, 3);
     child.kill("SIGTERM");
     expect(await exited).toBe(130);
     const run = onlyRun(runsDir);

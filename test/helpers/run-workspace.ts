@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { expect } from "vitest";
 import { join } from "node:path";
 import { workspace } from "./workspace.js";
 import { root } from "./cli.js";
@@ -54,4 +55,22 @@ export async function trainingWorkspace(
     "data/train.jsonl": slice("train.jsonl", rows.train),
     "data/eval.jsonl": slice("eval.jsonl", rows.eval),
   });
+}
+
+/** The one run directory under runsDir (tests start exactly one run per workspace). */
+export function onlyRun(runsDir: string): { id: string; dir: string } {
+  const runs = readdirSync(runsDir);
+  expect(runs).toHaveLength(1);
+  return { id: runs[0]!, dir: join(runsDir, runs[0]!) };
+}
+
+/** Polls until the single run under runsDir has logged step `step`, or `stopped()` says the run ended. */
+export async function waitForStep(runsDir: string, step: number, stopped: () => boolean = () => false) {
+  for (let i = 0; i < 900 && !stopped(); i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    if (!existsSync(runsDir) || readdirSync(runsDir).length === 0) continue;
+    const { dir } = onlyRun(runsDir);
+    if (!existsSync(join(dir, "events.jsonl"))) continue;
+    if (readEvents(dir).some((e) => e.type === "step" && (e.step as number) >= step)) return;
+  }
 }
