@@ -1,32 +1,53 @@
 #!/usr/bin/env bash
-# Runs every test from a fresh clone: installs what the tests need (Node 24, npm packages, the trainer's
-# Python venv, the built-in tiny model), then static checks, the Python trainer tests and the vitest suites.
+# Runs every test from a fresh clone: installs what the tests need (Node 24, npm packages, system packages, the
+# Docker engine and a local base image, an S3 server, the trainer's Python venv, the built-in tiny model), then
+# static checks, the Python trainer tests and the vitest suites. Everything slow is cached in ~/.cache/pipeline;
+# the independent installs run side by side (their logs go to a temp folder, shown when one fails).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/bootstrap.sh
+
+echo "› system packages (Chromium, Docker engine, debootstrap, OpenSSH server)"
+bash scripts/system-packages.sh
+
+logs="$(mktemp -d)"
+declare -A jobs=()
+background() { # background NAME COMMAND...: runs beside the rest, logged
+  local name="$1"
+  shift
+  ("$@") >"$logs/$name.log" 2>&1 &
+  jobs[$name]=$!
+}
+finish() { # finish NAME: waits for a background job; on failure shows its log and stops
+  if ! wait "${jobs[$1]}"; then
+    echo "✖ $1 failed; its log:" >&2
+    tail -n 40 "$logs/$1.log" >&2
+    exit 1
+  fi
+  sed 's/^/  /' "$logs/$1.log"
+}
+trap 'kill "${jobs[@]}" 2>/dev/null || true' EXIT
+
+echo "› in the background: Docker engine + local base image; S3 test server"
+background docker bash -c "bash scripts/docker-engine.sh && bash scripts/docker-base-image.sh"
+background s3 bash scripts/s3-server.sh install
 
 echo "› static checks (typecheck, lint, format, generated schemas)"
 npm run --silent typecheck
 npm run --silent lint
 npm run --silent format:check
 
-echo "› trainer environment (created once, then cached)"
-python="$(node bin/pipeline.js setup | sed -n 's/^python: //p')"
+echo "› trainer wheels, then the trainer's venv from them (no second download) and the tiny model (each cached)"
+wheels="$(bash scripts/docker-wheels.sh python3 | tail -n 1)"
+python="$(PIP_FIND_LINKS="$wheels" node bin/pipeline.js setup | sed -n 's/^python: //p')"
 "$python" -c "import pytest" 2>/dev/null || "$python" -m pip install --quiet --disable-pip-version-check "pytest==9.2.0"
 
 echo "› Python trainer tests"
 "$python" -m pytest -q docker/tests scripts/tests
 
-echo "› headless Chromium for the HTML report test"
-command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
-
-echo "› Docker engine, local base image, trainer wheels (each cached; the docker tests build the image)"
-bash scripts/docker-engine.sh
-bash scripts/docker-base-image.sh
-bash scripts/docker-wheels.sh "$python" >/dev/null
-
-echo "› S3 test server for the checkpoint-store tests (installed once into ~/.cache/pipeline, then cached)"
-bash scripts/s3-server.sh install
+echo "› waiting for the background installs"
+finish docker
+finish s3
 
 echo "› TypeScript unit, integration and end-to-end tests"
 PIPELINE_PYTHON="$python" npx vitest run
