@@ -15,3 +15,4 @@ export { estimateCost, type CostEstimate, type EstimateInput } from "./estimate.
 export { checkBudget, type BudgetCheck, type BudgetCheckInput } from "./check.js";
 export { periodStarts } from "./periods.js";
 export { formatMoney } from "./money.js";
+export { isHttpUrl } from "./http-url.js";

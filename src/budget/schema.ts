@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isHttpUrl } from "./http-url.js";
 
 /**
  * The workspace settings file, `pipeline.workspace.yaml`: prices, budgets, job limits and notifications
@@ -79,15 +80,6 @@ export const WorkspaceSettings = z.strictObject({
     .describe("notifications about jobs"),
 });
 export type WorkspaceSettings = z.infer<typeof WorkspaceSettings>;
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === "https:" || url.protocol === "http:";
-  } catch {
-    return false;
-  }
-}
 
 /** The keys allowed at a path of the workspace file, for "did you mean" hints. */
 export function workspaceKeysAt(path: readonly PropertyKey[]): string[] {
