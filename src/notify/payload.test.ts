@@ -22,7 +22,7 @@ describe("buildPayload", () => {
       message: "x".repeat(5000),
       metrics,
     });
-    const [head, fields] = payload.blocks as [{ text: { text: string } }, { fields: unknown[] }];
+    const [head, fields] = payload.blocks as unknown as [{ text: { text: string } }, { fields: unknown[] }];
     expect(fields.fields).toHaveLength(10);
     expect(head.text.text.length).toBeLessThanOrEqual(3000);
     expect(head.text.text.endsWith("…")).toBe(true);
