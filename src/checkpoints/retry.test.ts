@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backoffDelay, isTransient, withRetry, type RetryPolicy } from "./retry.js";
+import { isTransient, withRetry, type RetryPolicy } from "./retry.js";
 
 const fast: RetryPolicy = { attempts: 5, baseMs: 1, maxDelayMs: 4, maxElapsedMs: 10_000 };
 const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" });
@@ -15,12 +15,6 @@ describe("retries", () => {
     expect(isTransient({ name: "SlowDown", $metadata: { httpStatusCode: 503 } })).toBe(true);
     expect(isTransient(denied)).toBe(false);
     expect(isTransient({ name: "NoSuchBucket", $metadata: { httpStatusCode: 404 } })).toBe(false);
-  });
-
-  it("backs off exponentially with full jitter, capped", () => {
-    const policy = { ...fast, baseMs: 100, maxDelayMs: 1000 };
-    expect([0, 1, 2, 3, 4].map((n) => backoffDelay(policy, n, () => 1))).toEqual([100, 200, 400, 800, 1000]);
-    expect(backoffDelay(policy, 3, () => 0)).toBe(0);
   });
 
   it("retries a transient failure until it succeeds, and gives up at once on a permanent one", async () => {

@@ -1,11 +1,6 @@
-/** How hard to keep trying: exponential backoff with full jitter, bounded by attempts and by time. */
-export interface RetryPolicy {
-  attempts: number;
-  baseMs: number;
-  maxDelayMs: number;
-  /** Give up once this much time has passed since the first try, whatever the attempts left. */
-  maxElapsedMs: number;
-}
+import { type RetryPolicy, backoffDelay, sleep } from "../retry/index.js";
+
+export type { RetryPolicy };
 
 export const DEFAULT_RETRY: RetryPolicy = {
   attempts: 8,
@@ -56,13 +51,6 @@ export function isTransient(error: unknown): boolean {
   if (e.cause) return isTransient(e.cause);
   // No HTTP response at all: the request never reached a server, or the connection broke mid-way.
   return /socket hang up|ECONNREFUSED|ECONNRESET|EPIPE|timed? ?out|other side closed/i.test(String(error));
-}
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** The delay before attempt n+1 (n from 0): uniform in [0, min(max, base·2ⁿ)] — "full jitter". */
-export function backoffDelay(policy: RetryPolicy, attempt: number, random = Math.random): number {
-  return Math.round(random() * Math.min(policy.maxDelayMs, policy.baseMs * 2 ** attempt));
 }
 
 /** Runs `work` until it succeeds, a non-transient error, or the policy's bound; then throws the last error. */

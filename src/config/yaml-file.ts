@@ -11,10 +11,16 @@ export interface ConfigLayer {
   doc: Document;
 }
 
+export interface ReadOptions {
+  /** Read a file with no content (only comments) as an empty mapping; for files whose every key has a default. */
+  emptyIsMapping?: boolean;
+}
+
 export async function readConfigFile(
   file: string,
   shown: string,
   problems: ProblemList,
+  options: ReadOptions = {},
 ): Promise<ConfigLayer | undefined> {
   let text: string;
   try {
@@ -24,17 +30,22 @@ export async function readConfigFile(
     problems.add(shown, missing ? "file not found" : `cannot read: ${String(error)}`);
     return undefined;
   }
-  return parseConfigText(text, shown, problems);
+  return parseConfigText(text, shown, problems, options);
 }
 
-export function parseConfigText(text: string, shown: string, problems: ProblemList): ConfigLayer | undefined {
+export function parseConfigText(
+  text: string,
+  shown: string,
+  problems: ProblemList,
+  options: ReadOptions = {},
+): ConfigLayer | undefined {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   for (const error of doc.errors) {
     problems.add(`${shown}:${lines.linePos(error.pos[0]).line}`, `invalid YAML: ${error.message}`);
   }
   if (doc.errors.length > 0) return undefined;
-  const value: unknown = doc.toJS();
+  const value: unknown = doc.contents === null && options.emptyIsMapping ? {} : doc.toJS();
   if (!isPlainObject(value)) {
     problems.add(shown, "a config file must be a YAML mapping of keys (base_model:, datasets:, …)");
     return undefined;

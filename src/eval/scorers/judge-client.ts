@@ -8,7 +8,8 @@ import {
 } from "@huggingface/inference";
 import type { JudgeOptions } from "./judge-options.js";
 import { judgeMessages, responseFormat } from "./judge-prompt.js";
-import { JudgeCallError, parseRetryAfter } from "./judge-retry.js";
+import { parseRetryAfter } from "../../retry/index.js";
+import { JudgeCallError } from "./judge-retry.js";
 import type { ScorerInput } from "../types.js";
 
 /** One request to the judge: its reply text, or undefined when the reply is not a readable chat completion. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backoffMs, JudgeCallError, parseRetryAfter, withRetries } from "./judge-retry.js";
+import { backoffMs, JudgeCallError, withRetries } from "./judge-retry.js";
 
 describe("backoffMs", () => {
   it("doubles from 500 ms with half of each step jittered, up to the cap", () => {
@@ -12,17 +12,6 @@ describe("backoffMs", () => {
     expect(backoffMs(5, 0, {})).toBe(0);
     expect(backoffMs(0, 7000, {})).toBe(7000);
     expect(backoffMs(0, 3_600_000, {})).toBe(120_000);
-  });
-});
-
-describe("parseRetryAfter", () => {
-  it("reads seconds and HTTP dates", () => {
-    expect(parseRetryAfter("0")).toBe(0);
-    expect(parseRetryAfter(" 12 ")).toBe(12_000);
-    const now = Date.parse("Wed, 21 Oct 2015 07:28:00 GMT");
-    expect(parseRetryAfter("Wed, 21 Oct 2015 07:28:30 GMT", now)).toBe(30_000);
-    expect(parseRetryAfter(null)).toBeUndefined();
-    expect(parseRetryAfter("soon")).toBeUndefined();
   });
 });
 

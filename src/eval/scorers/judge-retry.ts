@@ -50,11 +50,3 @@ export function backoffMs(
   const ceiling = Math.min(policy.capMs ?? 30_000, (policy.baseMs ?? 500) * 2 ** attempt);
   return ceiling / 2 + ((policy.random ?? Math.random)() * ceiling) / 2;
 }
-
-/** Retry-After is either delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
-  if (value === null || value.trim() === "") return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
