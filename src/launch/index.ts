@@ -7,3 +7,5 @@ export { resolveBaseModel, tinyModelDir } from "./base-model.js";
 export { progressLine, formatDuration } from "./progress-line.js";
 export * from "./run-dir.js";
 export { packageRoot, generateScript } from "./paths.js";
+export { acquireRunLock, runLockHolder, lockFile } from "./run-lock.js";
+export { watchParent } from "./parent-watch.js";

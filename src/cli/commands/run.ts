@@ -2,7 +2,16 @@ import { readFile } from "node:fs/promises";
 import { loadConfig } from "../../config/index.js";
 import { UsageError } from "../../errors/index.js";
 import { loadSuites } from "../../eval/index.js";
-import { createRunDir, newRunId, readRecord, runPaths } from "../../launch/index.js";
+import { existsSync } from "node:fs";
+import {
+  acquireRunLock,
+  createRunDir,
+  newRunId,
+  readRecord,
+  runPaths,
+  watchParent,
+} from "../../launch/index.js";
+import { withAssignedGpus } from "../../launch/docker/index.js";
 import type { TrainSpec } from "../../config/train-spec.js";
 import type { RunContext } from "../run/context.js";
 import { runTasks } from "../run/tasks.js";
@@ -14,11 +23,15 @@ interface RunOptions {
   resume?: string;
   runsDir: string;
   json?: boolean;
+  /** Hidden: the run id to use (a queue worker records it before the run starts). */
+  runId?: string;
 }
 
 /** `pipeline run <config>` and `pipeline run --resume <run-id>`. */
 export async function run(configFile: string | undefined, options: RunOptions): Promise<number> {
+  watchParent();
   const ctx = options.resume ? await resumeContext(options) : await freshContext(configFile, options);
+  const release = acquireRunLock(ctx.paths.dir, ctx.paths.id);
   try {
     await runTasks(ctx).run();
   } finally {
@@ -26,6 +39,7 @@ export async function run(configFile: string | undefined, options: RunOptions): 
     await writeRunReport(ctx).catch((error: unknown) => {
       process.stderr.write(`warning: the report could not be written: ${String(error)}\n`);
     });
+    release();
   }
   printSummary(ctx);
   return (ctx.gateResults ?? []).every((gate) => gate.passed) ? 0 : 1;
@@ -41,7 +55,8 @@ async function freshContext(configFile: string | undefined, options: RunOptions)
   // Every suite and scorer option is checked before a run directory exists or any step is trained.
   const suites = await loadSuites(config.eval.suites);
   const runsDir = options.runsDir === "runs" ? config.output.runs_dir : options.runsDir;
-  const paths = runPaths(runsDir, newRunId(config.output.name ?? configFile));
+  const paths = runPaths(runsDir, options.runId ?? newRunId(config.output.name ?? configFile));
+  if (options.runId !== undefined) checkNewRunId(paths.record, options.runId);
   await createRunDir(paths);
   return base({
     configFile,
@@ -84,5 +99,19 @@ async function resumeContext(options: RunOptions): Promise<RunContext> {
 }
 
 function base(fields: Omit<RunContext, "createdAt" | "startedAt">): RunContext {
-  return { ...fields, createdAt: new Date().toISOString(), startedAt: Date.now() };
+  // A queue worker assigns the job's GPUs (PIPELINE_GPUS); the docker runtime honours them.
+  const config = { ...fields.config, runtime: withAssignedGpus(fields.config.runtime) };
+  return { ...fields, config, createdAt: new Date().toISOString(), startedAt: Date.now() };
+}
+
+/** A given run id must be new (a worker's first attempt); an existing run is continued with --resume. */
+function checkNewRunId(record: string, id: string): void {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(id)) {
+    throw new UsageError("bad-run-id", `--run-id ${id}: letters, digits, '-', '_' and '.' only`);
+  }
+  if (existsSync(record)) {
+    throw new UsageError("run-exists", `run ${id} already exists`, {
+      hint: `continue it with pipeline run --resume ${id}`,
+    });
+  }
 }

@@ -1,0 +1,202 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { hasStackTrace, pipeline, root } from "./helpers/cli.js";
+import { readEvents, trainingWorkspace } from "./helpers/run-workspace.js";
+
+// The queue end to end: real `pipeline worker --cpu` processes running real (tiny) trainings.
+const TINY = { max_steps: 2, logging_steps: 1, save_steps: 2 };
+const env = { ...process.env, CI: "1", PIPELINE_RETRY_BASE_MS: "500" };
+const started: ChildProcess[] = [];
+
+afterEach(() => {
+  for (const child of started.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
+});
+
+/** A workspace whose config trains a few steps with no held-out split (no eval: fast). */
+async function queueWorkspace(training: Record<string, number>, rows = { train: 32, eval: 4 }) {
+  const cwd = await trainingWorkspace(training, rows);
+  const file = join(cwd, "configs/run.yaml");
+  const text = readFileSync(file, "utf8").replace(
+    "    eval_path: ../data/eval.jsonl\n",
+    "    eval_split: 0\n",
+  );
+  await import("node:fs/promises").then((fs) => fs.writeFile(file, text + "  suites: []\n"));
+  return cwd;
+}
+
+function startWorker(cwd: string, args: string[]) {
+  const child = spawn(
+    process.execPath,
+    [join(root, "bin/pipeline.js"), "worker", "--cpu", "--runs-dir", "runs", ...args],
+    {
+      cwd,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  started.push(child);
+  let stderr = "";
+  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  child.stdout!.resume();
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, exited, stderr: () => stderr };
+}
+
+interface JobJson {
+  id: string;
+  state: string;
+  outcome: string | null;
+  runId: string;
+  attempts: number;
+  schedule: string | null;
+}
+const jobs = (cwd: string) =>
+  JSON.parse(pipeline(["queue", "list", "--json"], { cwd, env }).stdout) as JobJson[];
+
+/** `pipeline run` processes (and their trainers) of the given runs dir that are still alive. */
+function livingRuns(runsDir: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8");
+      if (cmdline.includes(runsDir)) pids.push(Number(entry));
+    } catch {
+      // ended while we looked
+    }
+  }
+  return pids;
+}
+
+describe("pipeline queue and workers (CPU, real trainer)", () => {
+  it("two workers run four jobs, each exactly once", async () => {
+    const cwd = await queueWorkspace(TINY);
+    const added = pipeline(
+      ["queue", "add", "configs/run.yaml", "configs/run.yaml", "configs/run.yaml", "configs/run.yaml"],
+      { cwd, env },
+    );
+    expect(added.code, added.stderr).toBe(0);
+    const a = startWorker(cwd, ["--once", "--poll-ms", "200"]);
+    const b = startWorker(cwd, ["--once", "--poll-ms", "200"]);
+    expect(await a.exited, a.stderr()).toBe(0);
+    expect(await b.exited, b.stderr()).toBe(0);
+
+    const done = jobs(cwd);
+    expect(done.map((j) => [j.state, j.outcome, j.attempts])).toEqual(Array(4).fill(["done", "done", 1]));
+    const runIds = new Set(done.map((j) => j.runId));
+    expect(runIds.size).toBe(4);
+    const dirs = readdirSync(join(cwd, "runs")).sort();
+    expect(dirs).toEqual([...runIds].sort());
+    for (const dir of dirs) {
+      const events = readEvents(join(cwd, "runs", dir));
+      expect(events.filter((e) => e.type === "start")).toHaveLength(1);
+      expect(events.at(-1)).toMatchObject({ type: "done" });
+    }
+    // Both workers took part: each logged at least one attempt of its own.
+    expect(a.stderr()).toMatch(/attempt 1 done/);
+    expect(b.stderr()).toMatch(/attempt 1 done/);
+    const status = JSON.parse(pipeline(["status", "--json"], { cwd, env }).stdout) as {
+      jobsByState: Record<string, number>;
+      spend: unknown;
+    };
+    expect(status.jobsByState).toMatchObject({ done: 4, queued: 0, running: 0 });
+    expect(status.spend).toBeNull();
+  });
+
+  it("a worker killed with SIGKILL has its job requeued, resumed from its checkpoint and completed by another", async () => {
+    const cwd = await queueWorkspace(
+      { max_steps: 40, logging_steps: 1, save_steps: 4 },
+      { train: 256, eval: 4 },
+    );
+    expect(pipeline(["queue", "add", "configs/run.yaml"], { cwd, env }).code).toBe(0);
+    const runsDir = join(cwd, "runs");
+    const a = startWorker(cwd, ["--lease-s", "3", "--poll-ms", "200"]);
+    let runDir = "";
+    for (let i = 0; i < 900 && !runDir; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      const [run] = existsSync(runsDir) ? readdirSync(runsDir) : [];
+      const events =
+        run && existsSync(join(runsDir, run, "events.jsonl")) ? readEvents(join(runsDir, run)) : [];
+      if (events.some((e) => e.type === "checkpoint")) runDir = join(runsDir, run!);
+    }
+    expect(runDir, a.stderr()).not.toBe("");
+    a.child.kill("SIGKILL");
+    await a.exited;
+
+    const b = startWorker(cwd, ["--lease-s", "3", "--poll-ms", "200"]);
+    let finished: JobJson | undefined;
+    for (let i = 0; i < 900 && !finished; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      finished = jobs(cwd).find((j) => j.state !== "queued" && j.state !== "running");
+    }
+    b.child.kill("SIGTERM");
+    expect(await b.exited).toBe(130);
+    expect(finished, b.stderr()).toMatchObject({ state: "done", outcome: "done", attempts: 2 });
+    expect(b.stderr()).toMatch(/its worker stopped responding → queued/);
+    expect(b.stderr()).toMatch(/attempt 2, resuming run/);
+
+    const events = readEvents(runDir);
+    const starts = events.filter((e) => e.type === "start");
+    expect(starts).toHaveLength(2);
+    expect(starts[1]!.start_step as number).toBeGreaterThan(0);
+    expect(events.at(-1)).toMatchObject({ type: "done", metrics: { steps: 40 } });
+    expect(JSON.parse(readFileSync(join(runDir, "run.json"), "utf8"))).toMatchObject({
+      status: "done",
+      step: 40,
+    });
+    // The orphaned run of the killed worker stopped by itself (it noticed its parent was gone).
+    expect(readFileSync(join(runDir, "worker.log"), "utf8")).toMatch(/"code":"interrupted"/);
+    expect(livingRuns(runsDir)).toEqual([]);
+  });
+
+  it("refuses a bad config (nothing enqueued), a bad cron, and a GPU worker without nvidia-smi", async () => {
+    const cwd = await queueWorkspace(TINY);
+    const bad = pipeline(["queue", "add", "configs/run.yaml", "configs/missing.yaml"], { cwd, env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/configs\/missing\.yaml/);
+    expect(hasStackTrace(bad.stderr)).toBe(false);
+    expect(jobs(cwd)).toEqual([]);
+
+    const cron = pipeline(["schedule", "add", "0 25 * * *", "configs/run.yaml"], { cwd, env });
+    expect(cron.code).toBe(2);
+    expect(cron.stderr).toMatch(/error\[bad-cron\]: cron "0 25 \* \* \*": .*hour/);
+
+    const gpu = pipeline(["worker", "--once"], { cwd, env: { ...env, PATH: "/nonexistent" } });
+    expect(gpu.code).toBe(2);
+    expect(gpu.stderr).toMatch(/no GPU found.*\n.*--cpu/);
+  });
+
+  it("a cron schedule fires at the expected minute, once, with the clock injected", async () => {
+    const cwd = await queueWorkspace(TINY);
+    const add = pipeline(
+      [
+        "schedule",
+        "add",
+        "30 3 * * *",
+        "configs/run.yaml",
+        "--name",
+        "nightly",
+        "--timezone",
+        "UTC",
+        "--now",
+        "2026-03-02T10:00:00Z",
+      ],
+      { cwd, env },
+    );
+    expect(add.code, add.stderr).toBe(0);
+    expect(add.stdout).toContain("next 2026-03-03T03:30:00Z");
+    const tick = (now: string) => pipeline(["scheduler", "--once", "--now", now], { cwd, env });
+    expect(tick("2026-03-03T03:29:59Z").stdout).toBe("");
+    expect(jobs(cwd)).toEqual([]);
+    expect(tick("2026-03-03T03:30:00Z").stdout).toMatch(/schedule nightly: enqueued job-000001/);
+    expect(tick("2026-03-03T03:30:30Z").stdout).toBe("");
+    expect(jobs(cwd)).toEqual([expect.objectContaining({ state: "queued", schedule: "nightly" })]);
+    const listed = pipeline(["schedule", "list"], { cwd, env });
+    expect(listed.stdout).toMatch(
+      /nightly\s+30 3 \* \* \*\s+UTC\s+2026-03-04T03:30:00Z\s+2026-03-03T03:30:00Z/,
+    );
+    expect(pipeline(["schedule", "remove", "nightly"], { cwd, env }).code).toBe(0);
+  });
+});
