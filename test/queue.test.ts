@@ -1,59 +1,21 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { hasStackTrace, pipeline, root } from "./helpers/cli.js";
-import { readEvents, trainingWorkspace } from "./helpers/run-workspace.js";
+import { hasStackTrace, pipeline } from "./helpers/cli.js";
+import {
+  jobs,
+  killWorkers,
+  queueEnv,
+  queueWorkspace,
+  startWorker,
+  TINY,
+  type JobJson,
+} from "./helpers/queue.js";
+import { readEvents } from "./helpers/run-workspace.js";
 
-// The queue end to end: real `pipeline worker --cpu` processes running real (tiny) trainings.
-const TINY = { max_steps: 2, logging_steps: 1, save_steps: 2 };
-const env = { ...process.env, CI: "1", PIPELINE_RETRY_BASE_MS: "500" };
-const started: ChildProcess[] = [];
+const env = queueEnv;
 
-afterEach(() => {
-  for (const child of started.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
-});
-
-/** A workspace whose config trains a few steps with no held-out split (no eval: fast). */
-async function queueWorkspace(training: Record<string, number>, rows = { train: 32, eval: 4 }) {
-  const cwd = await trainingWorkspace(training, rows);
-  const file = join(cwd, "configs/run.yaml");
-  const text = readFileSync(file, "utf8").replace(
-    "    eval_path: ../data/eval.jsonl\n",
-    "    eval_split: 0\n",
-  );
-  await import("node:fs/promises").then((fs) => fs.writeFile(file, text + "  suites: []\n"));
-  return cwd;
-}
-
-function startWorker(cwd: string, args: string[]) {
-  const child = spawn(
-    process.execPath,
-    [join(root, "bin/pipeline.js"), "worker", "--cpu", "--runs-dir", "runs", ...args],
-    {
-      cwd,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  started.push(child);
-  let stderr = "";
-  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-  child.stdout!.resume();
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, exited, stderr: () => stderr };
-}
-
-interface JobJson {
-  id: string;
-  state: string;
-  outcome: string | null;
-  runId: string;
-  attempts: number;
-  schedule: string | null;
-}
-const jobs = (cwd: string) =>
-  JSON.parse(pipeline(["queue", "list", "--json"], { cwd, env }).stdout) as JobJson[];
+afterEach(killWorkers);
 
 /** `pipeline run` processes (and their trainers) of the given runs dir that are still alive. */
 function livingRuns(runsDir: string): number[] {

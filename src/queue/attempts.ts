@@ -90,3 +90,13 @@ export function deviceHours(db: Db): { total: number; byDeviceType: Record<strin
   const byDeviceType = Object.fromEntries(rows.map((row) => [row.type, row.hours]));
   return { total: rows.reduce((sum, row) => sum + row.hours, 0), byDeviceType };
 }
+
+/** Money spent per project and currency by ended attempts, for the metrics endpoint. */
+export function costByProject(db: Db): { project: string; currency: string; value: number }[] {
+  return db
+    .prepare(
+      `SELECT j.project AS project, coalesce(a.currency, 'USD') AS currency, sum(a.cost) AS value
+       FROM attempts a JOIN jobs j ON j.seq = a.job WHERE a.cost IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2`,
+    )
+    .all() as { project: string; currency: string; value: number }[];
+}

@@ -125,11 +125,13 @@ describe("buildReport", () => {
     expect(report.outcome).toEqual({ status: "passed", message: null });
   });
 
-  it("has no cost without a price, zero GPU-hours on CPU, and writes a report that reads back", async () => {
+  it("has no cost without a price, a CPU run priced as one device, and writes a report that reads back", async () => {
     const dir = await runDir();
     expect((await buildReport({ ...inputs(dir), pricePerGpuHour: null })).cost).toBeNull();
     const report = await buildReport({ ...inputs(dir), gpus: 0 });
-    expect(report.cost).toMatchObject({ gpu_hours: 0, total: 0 });
+    expect(report.cost?.gpus).toBe(0);
+    expect(report.cost?.gpu_hours).toBeGreaterThan(0);
+    expect(report.cost?.total).toBeCloseTo(report.cost!.gpu_hours * report.cost!.price_per_gpu_hour);
     const files = await writeReport(dir, report);
     expect(await readReport(dir)).toEqual(report);
     expect(await readFile(files.markdown, "utf8")).toContain("# Run r1");

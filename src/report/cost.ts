@@ -1,6 +1,9 @@
 import type { Report } from "./schema.js";
 
-/** GPU-hours are wall hours × GPUs (0 on CPU); no configured price means no cost section at all. */
+/**
+ * Device-hours are wall hours × GPUs, a CPU-only run counting as one device (the machine is paid for too; a
+ * worker prices CPU jobs at its `cpu` rate); no configured price means no cost section at all.
+ */
 export function computeCost(
   wallTimeS: number,
   gpus: number,
@@ -8,7 +11,7 @@ export function computeCost(
   currency = "USD",
 ): Report["cost"] {
   if (pricePerGpuHour === null || pricePerGpuHour === undefined) return null;
-  const gpuHours = (wallTimeS / 3600) * gpus;
+  const gpuHours = (wallTimeS / 3600) * Math.max(gpus, 1);
   return {
     gpus,
     gpu_hours: gpuHours,

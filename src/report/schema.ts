@@ -94,7 +94,7 @@ export const Gate = z.strictObject({
 
 export const Cost = z.strictObject({
   gpus: z.int().min(0).describe("0 on CPU"),
-  gpu_hours: z.number().min(0).describe("wall hours × GPUs"),
+  gpu_hours: z.number().min(0).describe("device-hours: wall hours × GPUs (a CPU-only run counts one device)"),
   price_per_gpu_hour: z.number().min(0),
   currency: z.string(),
   total: z.number().min(0),

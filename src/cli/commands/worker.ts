@@ -43,7 +43,7 @@ export async function worker(options: WorkerCommandOptions): Promise<number> {
           backoff: backoffFromEnv(),
           signal: stop.signal,
         },
-        await workerHooks(db, { ...(metricsPort !== undefined && { metricsPort }) }),
+        await workerHooks(db, { deviceType: devices.deviceType }),
       ),
     );
   } finally {

@@ -6,6 +6,7 @@ export interface RunArgs {
   resume: boolean;
   /** The hourly device price, so the run's own report carries its cost (fresh runs only). */
   pricePerGpuHour?: number;
+  currency?: string;
 }
 
 /** The `pipeline …` arguments of one attempt: the same code path as a hand-started `pipeline run`. */
@@ -13,6 +14,7 @@ export function runArgs(run: RunArgs): string[] {
   if (run.resume) return ["run", "--resume", run.runId, "--runs-dir", run.runsDir, "--json"];
   const args = ["run", run.config, "--runs-dir", run.runsDir, "--json", "--run-id", run.runId];
   if (run.pricePerGpuHour !== undefined) args.push("--set", `cost.price_per_gpu_hour=${run.pricePerGpuHour}`);
+  if (run.currency !== undefined) args.push("--set", `cost.currency=${run.currency}`);
   return args;
 }
 

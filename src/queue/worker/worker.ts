@@ -156,13 +156,13 @@ export async function runWorker(options: WorkerOptions, hooks: WorkerHooks = {})
       assignedGpus: entry.gpus.join(","),
       resumed: resume,
     });
-    const rate = hooks.priceAttempt?.(options.deviceType, 1)?.cost;
+    const rate = hooks.priceAttempt?.(options.deviceType, 1);
     const args = runArgs({
       config: job.config,
       runsDir: job.runsDir!,
       runId: job.runId!,
       resume,
-      pricePerGpuHour: rate,
+      ...(rate && { pricePerGpuHour: rate.cost, currency: rate.currency }),
     });
     log(
       `${job.id}: attempt ${entry.claim.attempt}, ${resume ? "resuming" : "starting"} run ${job.runId}${entry.gpus.length ? ` on GPUs ${entry.gpus.join(",")}` : ""}`,

@@ -22,7 +22,7 @@ export function overview(report: Report): string {
     const c = report.cost;
     facts.push([
       "Cost",
-      `${c.gpu_hours.toFixed(3)} GPU-hours × ${c.price_per_gpu_hour} ${c.currency} = ${c.total.toFixed(2)} ${c.currency}`,
+      `${c.gpu_hours.toFixed(3)} ${c.gpus > 0 ? "GPU" : "CPU"}-hours × ${c.price_per_gpu_hour} ${c.currency} = ${c.total.toFixed(2)} ${c.currency}`,
     ]);
   }
   const worse = regressions(report);

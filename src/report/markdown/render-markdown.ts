@@ -45,7 +45,7 @@ function outcome(report: Report): string[] {
   if (report.cost) {
     const c = report.cost;
     lines.push(
-      `- Cost: ${c.gpu_hours.toFixed(3)} GPU-hours × ${c.price_per_gpu_hour} ${c.currency} = **${c.total.toFixed(2)} ${c.currency}**`,
+      `- Cost: ${c.gpu_hours.toFixed(3)} ${c.gpus > 0 ? "GPU" : "CPU"}-hours × ${c.price_per_gpu_hour} ${c.currency} = **${c.total.toFixed(2)} ${c.currency}**`,
     );
   }
   const worse = regressions(report);
