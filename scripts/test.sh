@@ -25,6 +25,9 @@ bash scripts/docker-engine.sh
 bash scripts/docker-base-image.sh
 bash scripts/docker-wheels.sh "$python" >/dev/null
 
+echo "› OpenSSH server for the remote-engine tests (they start their own sshd on 127.0.0.1)"
+bash scripts/ssh-server.sh
+
 echo "› S3 test server for the checkpoint-store tests (installed once into ~/.cache/pipeline, then cached)"
 bash scripts/s3-server.sh install
 
