@@ -50,7 +50,10 @@ describe("pipeline run with runtime: docker (real engine)", () => {
       psSeen++;
       if (!inspect) {
         const ids = managedContainers();
-        if (ids.length > 0) inspect = spawnSync("docker", ["inspect", ids[0]!], { encoding: "utf8" }).stdout;
+        const seen =
+          ids.length > 0 ? spawnSync("docker", ["inspect", ids[0]!], { encoding: "utf8" }).stdout : "";
+        // The trainer's container, not a preflight probe (which has no run-id label and is gone at once).
+        if (seen.includes("pipeline.run-id")) inspect = seen;
       }
       await sleep(200);
     }
