@@ -34,7 +34,7 @@ from pipeline_trainer.checkpoints import TrainState, load_checkpoint, save_adapt
 from pipeline_trainer.data import MicroBatches, read_examples, to_rows, trained_tokens  # noqa: E402
 from pipeline_trainer.events import EXIT_FAILED, EXIT_INTERRUPTED, Events, TrainerError, error_code  # noqa: E402
 from pipeline_trainer.model import batch_loss, evaluate, load_model  # noqa: E402
-from pipeline_trainer.secrets import load_secrets_file  # noqa: E402
+from pipeline_trainer.secrets import load_secrets_file, load_secrets_stdin  # noqa: E402
 from pipeline_trainer.signals import StopFlag  # noqa: E402
 from pipeline_trainer.spec import load_spec, resolve_device  # noqa: E402
 
@@ -191,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--schema", default=str(SCHEMA_PATH), help="the TrainSpec JSON Schema")
     args = parser.parse_args(argv)
     load_secrets_file()
+    load_secrets_stdin()
 
     events = Events()
     stop = StopFlag()

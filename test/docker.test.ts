@@ -1,10 +1,17 @@
-import { spawn, spawnSync } from "node:child_process";
-import { appendFileSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hasStackTrace, pipeline, root } from "./helpers/cli.js";
-import { docker, managedContainers, testImage } from "./helpers/docker.js";
-import { onlyRun, readEvents, trainingWorkspace, waitForStep } from "./helpers/run-workspace.js";
+import { hasStackTrace, pipeline } from "./helpers/cli.js";
+import {
+  allFiles,
+  docker,
+  dockerWorkspace,
+  managedContainers,
+  startRun,
+  testImage,
+} from "./helpers/docker.js";
+import { onlyRun, readEvents, waitForStep } from "./helpers/run-workspace.js";
 import { cacheDir } from "../src/launch/paths.js";
 
 // The docker runtime against the real engine on this machine (scripts/docker-engine.sh), with the trainer
@@ -20,41 +27,16 @@ afterAll(() => {
   for (const id of managedContainers()) docker(["rm", "--force", id]);
 });
 
-async function dockerWorkspace(training: Record<string, number>, rows = { train: 256, eval: 16 }) {
-  const cwd = await trainingWorkspace(training, rows);
-  appendFileSync(
-    join(cwd, "configs/run.yaml"),
-    `runtime:\n  type: docker\n  image: ${image}\n  network: none\n  shm_size: 256m\n  memory: 4g\n`,
-  );
-  return cwd;
-}
-
-function startRun(cwd: string, env: NodeJS.ProcessEnv) {
-  const child = spawn(
-    process.execPath,
-    [join(root, "bin/pipeline.js"), "run", "configs/run.yaml", "--runs-dir", "runs"],
-    { cwd, env: { ...process.env, CI: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, exited, output: () => stdout + stderr };
-}
-
-/** Every file under a folder, binary ones included. */
-function allFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: "utf8" })
-    .map((f) => join(dir, f))
-    .filter((f) => statSync(f).isFile());
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("pipeline run with runtime: docker (real engine)", () => {
   it("trains the tiny model in a container as uid 1000, with no secret in ps, docker inspect or the run dir", async () => {
-    const cwd = await dockerWorkspace({ max_steps: 8, logging_steps: 2, save_steps: 4, eval_steps: 4 });
+    const cwd = await dockerWorkspace(image, {
+      max_steps: 8,
+      logging_steps: 2,
+      save_steps: 4,
+      eval_steps: 4,
+    });
     const secret = `sk-test-${Math.random().toString(36).slice(2)}${Date.now()}`;
     const run = startRun(cwd, { HF_TOKEN: secret, AWS_SECRET_ACCESS_KEY: `${secret}-aws` });
     // While it runs: every process's argv, and the container's full inspect while it exists.
@@ -68,7 +50,10 @@ describe("pipeline run with runtime: docker (real engine)", () => {
       psSeen++;
       if (!inspect) {
         const ids = managedContainers();
-        if (ids.length > 0) inspect = spawnSync("docker", ["inspect", ids[0]!], { encoding: "utf8" }).stdout;
+        const seen =
+          ids.length > 0 ? spawnSync("docker", ["inspect", ids[0]!], { encoding: "utf8" }).stdout : "";
+        // The trainer's container, not a preflight probe (which has no run-id label and is gone at once).
+        if (seen.includes("pipeline.run-id")) inspect = seen;
       }
       await sleep(200);
     }
@@ -120,6 +105,7 @@ describe("pipeline run with runtime: docker (real engine)", () => {
 
   it("on SIGTERM stops the container with a checkpoint, exits 130 and leaves no container", async () => {
     const cwd = await dockerWorkspace(
+      image,
       { max_steps: 400, logging_steps: 1, save_steps: 200 },
       { train: 512, eval: 8 },
     );
@@ -137,7 +123,7 @@ describe("pipeline run with runtime: docker (real engine)", () => {
   });
 
   it("a container killed for memory is reported as out-of-memory with what to change", async () => {
-    const cwd = await dockerWorkspace({ max_steps: 2 });
+    const cwd = await dockerWorkspace(image, { max_steps: 2 });
     const config = join(cwd, "configs/run.yaml");
     writeFileSync(config, readFileSync(config, "utf8").replace("memory: 4g", "memory: 96m"));
     const result = pipeline(["run", "configs/run.yaml", "--runs-dir", "runs"], {
@@ -162,7 +148,7 @@ describe("pipeline run with runtime: docker (real engine)", () => {
   });
 
   it("a stopped daemon: exit 2, one clear message, no stack trace", async () => {
-    const cwd = await dockerWorkspace({ max_steps: 2 });
+    const cwd = await dockerWorkspace(image, { max_steps: 2 });
     const env = { ...process.env, CI: "1", DOCKER_HOST: "unix:///nonexistent/docker.sock" };
     const result = pipeline(["run", "configs/run.yaml", "--runs-dir", "runs"], { cwd, env });
     expect(result.code, result.stdout + result.stderr).toBe(2);
@@ -178,7 +164,7 @@ describe("pipeline run with runtime: docker (real engine)", () => {
   });
 
   it("a bad runtime config: exit 2 naming the key, and a missing image says how to build it", async () => {
-    const cwd = await dockerWorkspace({ max_steps: 2 });
+    const cwd = await dockerWorkspace(image, { max_steps: 2 });
     const bad = readFileSync(join(cwd, "configs/run.yaml"), "utf8").replace(
       "network: none",
       "network: internet",

@@ -1,13 +1,17 @@
-"""Secrets handed in by a container runtime as a mounted file, not as environment variables.
+"""Secrets handed in by a container runtime, not as environment variables.
 
-`docker run --env`/`--env-file` values are stored in the container's config and shown by `docker inspect`;
-a read-only mounted KEY=VALUE file (path in PIPELINE_SECRETS_FILE) keeps them out of it. The values go
-into this process's environment only, where huggingface_hub and boto3 look for them.
+`docker run --env`/`--env-file` values are stored in the container's config and shown by `docker inspect`.
+A local engine mounts a read-only KEY=VALUE file instead (path in PIPELINE_SECRETS_FILE); a remote engine
+writes one JSON object line on the container's stdin (PIPELINE_SECRETS_STDIN=1), so nothing lands on the
+remote disk. The values go into this process's environment only, where huggingface_hub and boto3 look.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import sys
+from typing import TextIO
 
 
 def load_secrets_file(environ: dict[str, str] | None = None) -> list[str]:
@@ -24,3 +28,17 @@ def load_secrets_file(environ: dict[str, str] | None = None) -> list[str]:
                 env[key] = value
                 names.append(key)
     return names
+
+
+def load_secrets_stdin(environ: dict[str, str] | None = None, stdin: TextIO | None = None) -> list[str]:
+    """With PIPELINE_SECRETS_STDIN=1, reads one JSON object line of string values from stdin into the
+    environment; returns the names set, never the values."""
+    env = os.environ if environ is None else environ
+    if env.get("PIPELINE_SECRETS_STDIN") != "1":
+        return []
+    line = (stdin or sys.stdin).readline()
+    secrets = json.loads(line) if line.strip() else {}
+    if not isinstance(secrets, dict) or not all(isinstance(v, str) for v in secrets.values()):
+        raise ValueError("PIPELINE_SECRETS_STDIN: expected one JSON object of strings on stdin")
+    env.update(secrets)
+    return sorted(secrets)

@@ -7,6 +7,8 @@ import signal
 import subprocess
 import sys
 import time
+
+import pytest
 from pathlib import Path
 
 from conftest import DOCKER, REPO
@@ -116,3 +118,35 @@ def test_secrets_file_sets_environment_only(tmp_path):
     assert load_secrets_file(env) == ["HF_TOKEN", "AWS_REGION"]
     assert env["HF_TOKEN"] == "sk-test-1=2" and env["AWS_REGION"] == "eu"
     assert load_secrets_file({}) == []
+
+
+def test_secrets_stdin_reads_one_json_line_only_when_asked():
+    import io
+
+    from pipeline_trainer.secrets import load_secrets_stdin
+
+    stdin = io.StringIO('{"HF_TOKEN": "sk-test-9", "AWS_REGION": "eu"}\nnot read\n')
+    env = {"PIPELINE_SECRETS_STDIN": "1"}
+    assert load_secrets_stdin(env, stdin) == ["AWS_REGION", "HF_TOKEN"]
+    assert env["HF_TOKEN"] == "sk-test-9"
+    assert stdin.readline() == "not read\n"
+    untouched = io.StringIO('{"HF_TOKEN": "x"}\n')
+    assert load_secrets_stdin({}, untouched) == [] and untouched.tell() == 0
+    with pytest.raises(ValueError, match="one JSON object of strings"):
+        load_secrets_stdin({"PIPELINE_SECRETS_STDIN": "1"}, io.StringIO('{"HF_TOKEN": 1}\n'))
+
+
+def test_train_reads_secrets_from_stdin_before_the_spec_and_never_prints_them(tmp_path):
+    secret = "sk-test-stdin-0123456789"
+    env = {**os.environ, "PIPELINE_SECRETS_STDIN": "1"}
+    proc = subprocess.run(
+        [sys.executable, TRAIN, "--spec", str(tmp_path / "missing.json")],
+        input=json.dumps({"HF_TOKEN": secret}) + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert parse(proc.stdout)[-1]["type"] == "error"
+    assert secret not in proc.stdout + proc.stderr

@@ -20,45 +20,71 @@ const LocalRuntime = z.strictObject({
     .describe("where the managed venv is created on first use (relative to the working directory)"),
 });
 
-const DockerRuntime = z.strictObject({
-  type: z.literal("docker").describe("docker run of the trainer image on the local engine"),
-  image: z
-    .string()
-    .min(1)
-    .default("pipeline-trainer:latest")
-    .describe("trainer image; build it with `pipeline image build --tag <image>`"),
-  host: z
-    .string()
-    .min(1)
-    .optional()
-    .describe("DOCKER_HOST of the engine, e.g. unix:///run/docker.sock; default: the docker CLI's own"),
-  gpus: z
-    .string()
-    .regex(/^(all|none|[1-9][0-9]*|device=[0-9a-zA-Z,-]+)$/, "all, none, a count, or device=0,1")
-    .default("all")
-    .describe("docker run --gpus: all, none, a count, or device=0,1 (ignored when device is cpu)"),
-  shm_size: z
-    .string()
-    .regex(/^[0-9]+[bkmg]?$/i, "a size such as 16g or 512m")
-    .default("16g")
-    .describe("docker run --shm-size (PyTorch data loaders need more than docker's 64m)"),
-  ipc: z.enum(["private", "host"]).optional().describe("docker run --ipc; host replaces shm_size"),
-  network: z
-    .enum(["none", "host", "bridge"])
-    .default("none")
-    .describe("docker run --network; training needs none (the model and data are mounted)"),
-  cpus: z.number().positive().optional().describe("docker run --cpus limit"),
-  memory: z
-    .string()
-    .regex(/^[0-9]+[bkmg]?$/i, "a size such as 32g")
-    .optional()
-    .describe("docker run --memory limit; exceeding it is reported as out-of-memory"),
-  user: z
-    .string()
-    .regex(/^[0-9]+(:[0-9]+)?$/, "uid or uid:gid")
-    .optional()
-    .describe("uid[:gid] in the container; default: yours, or the image's uid 1000 when you are root"),
-});
+const DockerRuntime = z
+  .strictObject({
+    type: z
+      .literal("docker")
+      .describe(
+        "the trainer image on a Docker engine: this machine's, or a remote one (ssh://, tcp://, a context)",
+      ),
+    image: z
+      .string()
+      .min(1)
+      .default("pipeline-trainer:latest")
+      .describe("trainer image; build it with `pipeline image build --tag <image>`"),
+    host: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "DOCKER_HOST of the engine, e.g. unix:///run/docker.sock or ssh://user@gpu-box; default: the docker CLI's own. " +
+          "A remote engine (ssh://, tcp://) gets inputs and outputs copied through the container, not mounted",
+      ),
+    context: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "a docker context (`docker context ls`) to use instead of host; its endpoint decides local or remote",
+      ),
+    min_free_disk: z
+      .string()
+      .regex(/^[0-9]+[bkmg]?$/i, "a size such as 20g")
+      .optional()
+      .describe(
+        "free space the engine's data root must have at preflight; default: 1g on a local engine, the inputs + 2g on a remote one",
+      ),
+    gpus: z
+      .string()
+      .regex(/^(all|none|[1-9][0-9]*|device=[0-9a-zA-Z,-]+)$/, "all, none, a count, or device=0,1")
+      .default("all")
+      .describe("docker run --gpus: all, none, a count, or device=0,1 (ignored when device is cpu)"),
+    shm_size: z
+      .string()
+      .regex(/^[0-9]+[bkmg]?$/i, "a size such as 16g or 512m")
+      .default("16g")
+      .describe("docker run --shm-size (PyTorch data loaders need more than docker's 64m)"),
+    ipc: z.enum(["private", "host"]).optional().describe("docker run --ipc; host replaces shm_size"),
+    network: z
+      .enum(["none", "host", "bridge"])
+      .default("none")
+      .describe("docker run --network; training needs none (the model and data are mounted or copied in)"),
+    cpus: z.number().positive().optional().describe("docker run --cpus limit"),
+    memory: z
+      .string()
+      .regex(/^[0-9]+[bkmg]?$/i, "a size such as 32g")
+      .optional()
+      .describe("docker run --memory limit; exceeding it is reported as out-of-memory"),
+    user: z
+      .string()
+      .regex(/^[0-9]+(:[0-9]+)?$/, "uid or uid:gid")
+      .optional()
+      .describe("uid[:gid] in the container; default: yours, or the image's uid 1000 when you are root"),
+  })
+  .refine((r) => r.host === undefined || r.context === undefined, {
+    message: "set host or context, not both",
+    path: ["context"],
+  });
 
 const RayRuntime = z.strictObject({
   type: z.literal("ray").describe("a job on an existing Ray cluster (not available yet)"),

@@ -17,7 +17,14 @@ export {
 export { claimJob, releaseClaim, type Claim, type ClaimRequest } from "./claim.js";
 export { renewLease, requeueExpired, type PriceFn } from "./lease.js";
 export { finishAttempt, retriesUsed, type AttemptOutcome, type AttemptEnd } from "./finish.js";
-export { listAttempts, getAttempt, spendSince, costByProject, deviceHours, type Attempt } from "./attempts.js";
+export {
+  listAttempts,
+  getAttempt,
+  spendSince,
+  costByProject,
+  deviceHours,
+  type Attempt,
+} from "./attempts.js";
 export { backoffMs, backoffFromEnv, DEFAULT_BACKOFF, type Backoff } from "./backoff.js";
 export {
   addSchedule,

@@ -1,8 +1,9 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readFileSync, readdirSync } from "node:fs";
+import { appendFileSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { pipeline, root } from "./cli.js";
+import { trainingWorkspace } from "./run-workspace.js";
 
 /** Runs the docker CLI; stdout trimmed, throws with stderr on failure. */
 export function docker(args: string[], env: NodeJS.ProcessEnv = process.env): string {
@@ -39,4 +40,39 @@ export function testImage(): string {
   const build = pipeline(["image", "build", "--tag", tag]);
   if (build.code !== 0) throw new Error(`pipeline image build failed:\n${build.stdout}${build.stderr}`);
   return tag;
+}
+
+/** A training workspace whose config runs the trainer image on --network none. */
+export async function dockerWorkspace(
+  image: string,
+  training: Record<string, number>,
+  rows = { train: 256, eval: 16 },
+) {
+  const cwd = await trainingWorkspace(training, rows);
+  appendFileSync(
+    join(cwd, "configs/run.yaml"),
+    `runtime:\n  type: docker\n  image: ${image}\n  network: none\n  shm_size: 256m\n  memory: 4g\n`,
+  );
+  return cwd;
+}
+
+export function startRun(cwd: string, env: NodeJS.ProcessEnv) {
+  const child = spawn(
+    process.execPath,
+    [join(root, "bin/pipeline.js"), "run", "configs/run.yaml", "--runs-dir", "runs"],
+    { cwd, env: { ...process.env, CI: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, exited, output: () => stdout + stderr };
+}
+
+/** Every file under a folder, binary ones included. */
+export function allFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .map((f) => join(dir, f))
+    .filter((f) => statSync(f).isFile());
 }

@@ -10,7 +10,7 @@ export async function imageBuild(options: {
   wheels?: string;
   host?: string;
 }): Promise<number> {
-  await assertDaemon(options.host);
+  await assertDaemon(options.host === undefined ? {} : { host: options.host });
   const started = Date.now();
   const code = await buildImage({
     base: options.base,

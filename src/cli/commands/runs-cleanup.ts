@@ -1,12 +1,12 @@
-import { leftoverContainers, removeContainer } from "../../launch/docker/index.js";
-import { assertDaemon } from "../../launch/docker/index.js";
+import { assertDaemon, leftoverContainers, removeContainer } from "../../launch/docker/index.js";
 
-/** `pipeline runs cleanup`: removes trainer containers that no running run owns. */
+/** `pipeline runs cleanup`: removes trainer containers that no running run owns (local or remote engine). */
 export async function runsCleanup(options: { runsDir: string; host?: string }): Promise<number> {
-  await assertDaemon(options.host);
-  const leftovers = await leftoverContainers(options.runsDir, options.host);
+  const engine = options.host === undefined ? {} : { host: options.host };
+  await assertDaemon(engine);
+  const leftovers = await leftoverContainers(options.runsDir, engine);
   for (const c of leftovers) {
-    const removed = await removeContainer(c.container, options.host);
+    const removed = await removeContainer(c.container, engine);
     process.stdout.write(
       `${removed ? "removed" : "could not remove"} ${c.container} (run ${c.runId}, ${c.state})\n`,
     );

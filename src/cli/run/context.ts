@@ -3,6 +3,7 @@ import type { TrainSpec } from "../../config/train-spec.js";
 import type { ExactMatchComparison, GateResult, Suite, SuiteResult } from "../../eval/index.js";
 import type { RunPaths, TrainOutcome } from "../../launch/index.js";
 import type { UploadResult } from "../../checkpoints/index.js";
+import type { EngineInfo } from "../../launch/docker/index.js";
 
 /** What the `pipeline run` stages hand to each other. */
 export interface RunContext {
@@ -18,6 +19,8 @@ export interface RunContext {
   python?: string;
   /** The trainer image's id (docker runtime), recorded in run.json. */
   imageId?: string;
+  /** The Docker engine the run resolved once at preflight: where it is, and whether it is remote. */
+  engine?: EngineInfo;
   baseModel?: string;
   spec?: TrainSpec;
   outcome?: TrainOutcome;

@@ -1,10 +1,11 @@
 import { writeFile } from "node:fs/promises";
+import { isAbsolute } from "node:path";
 import { execa } from "execa";
 import { stringify } from "yaml";
 import { renderTrainSpec } from "../../config/index.js";
 import { FailedError, UsageError } from "../../errors/index.js";
 import { ensurePython, resolveBaseModel } from "../../launch/index.js";
-import { assertDaemon, assertImage, assertLocalEngine } from "../../launch/docker/index.js";
+import { dockerPreflight } from "../../launch/docker/index.js";
 import { newestComplete } from "../../checkpoints/index.js";
 import type { RunContext } from "./context.js";
 import { pullNewerCheckpoint } from "./pull-checkpoint.js";
@@ -28,6 +29,27 @@ export async function prepareEnvironment(ctx: RunContext, task: TaskLike): Promi
 export async function resolveModel(ctx: RunContext, task: TaskLike): Promise<void> {
   ctx.baseModel = await resolveBaseModel(ctx.config.base_model, ctx.python!, (line) => (task.output = line));
   task.title = `Base model (${ctx.baseModel})`;
+}
+
+/**
+ * The docker runtime's engine, checked before any data is formatted: daemon reachable, image present, GPUs
+ * visible when asked for, free disk on its data root (a remote engine gets copies of the inputs). Decides
+ * once whether the engine is remote.
+ */
+export async function dockerEngine(ctx: RunContext, task: TaskLike): Promise<void> {
+  const runtime = ctx.config.runtime;
+  if (runtime.type !== "docker") return;
+  const inputs = ctx.config.datasets.flatMap((d) => [d.path, ...(d.eval_path ? [d.eval_path] : [])]);
+  if (ctx.baseModel && isAbsolute(ctx.baseModel)) inputs.push(ctx.baseModel);
+  const checked = await dockerPreflight(runtime, {
+    device: ctx.config.device,
+    inputs,
+    onProgress: (line) => (task.output = line),
+  });
+  ctx.engine = checked.info;
+  ctx.imageId = checked.imageId;
+  const how = checked.info.remote ? "remote: inputs copied in, outputs copied back" : "local: bind mounts";
+  task.title = `Docker engine (${checked.info.endpoint}, ${how})`;
 }
 
 export async function renderSpec(ctx: RunContext, task: TaskLike): Promise<void> {
@@ -66,12 +88,8 @@ export async function renderSpec(ctx: RunContext, task: TaskLike): Promise<void>
 /** Checks the interpreter has the training stack, and a GPU when the config asks for one, before training. */
 export async function preflight(ctx: RunContext, task: TaskLike): Promise<void> {
   const runtime = ctx.config.runtime;
-  if (runtime.type === "docker") {
-    // Training runs in the image; the local venv is still checked below: evaluation generates with it.
-    assertLocalEngine(runtime.host ?? process.env.DOCKER_HOST);
-    await assertDaemon(runtime.host);
-    ctx.imageId = await assertImage(runtime.image, runtime.host);
-  }
+  // With runtime docker the engine was checked before formatting (dockerEngine); training runs in the
+  // image, but the local venv is still checked here: evaluation generates with it.
   const probe =
     "import json, torch, transformers, peft; print(json.dumps({'torch': torch.__version__, " +
     "'transformers': transformers.__version__, 'peft': peft.__version__, 'cuda': torch.cuda.is_available(), " +
@@ -88,7 +106,7 @@ export async function preflight(ctx: RunContext, task: TaskLike): Promise<void> 
     peft: string;
     cuda: boolean;
   };
-  if (ctx.config.device === "cuda" && !found.cuda) {
+  if (runtime.type !== "docker" && ctx.config.device === "cuda" && !found.cuda) {
     throw new UsageError("no-gpu", "device is cuda but torch sees no GPU on this machine", {
       hint: "set device: cpu (or auto), or run on a machine with an NVIDIA GPU and a CUDA build of torch",
     });

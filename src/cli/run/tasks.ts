@@ -1,7 +1,7 @@
 import { Listr, type ListrRendererValue } from "listr2";
 import type { RunContext } from "./context.js";
 import { validateData, formatData } from "./data-tasks.js";
-import { prepareEnvironment, resolveModel, renderSpec, preflight } from "./setup-tasks.js";
+import { prepareEnvironment, resolveModel, renderSpec, preflight, dockerEngine } from "./setup-tasks.js";
 import { train } from "./train-task.js";
 import { evaluate, runnableSuites } from "./eval-task.js";
 
@@ -10,6 +10,7 @@ import { evaluate, runnableSuites } from "./eval-task.js";
  * splits are already in the run directory and must not change under a resumed optimizer).
  */
 const fresh = (ctx: RunContext) => !ctx.resume;
+const usesDocker = (ctx: RunContext) => ctx.config.runtime.type === "docker";
 const hasEval = (ctx: RunContext) => runnableSuites(ctx).length > 0 && ctx.outcome?.status === "done";
 
 export function runTasks(ctx: RunContext): Listr<RunContext, ListrRendererValue, ListrRendererValue> {
@@ -18,6 +19,7 @@ export function runTasks(ctx: RunContext): Listr<RunContext, ListrRendererValue,
       { title: "Validate data", enabled: fresh, task: validateData },
       { title: "Python environment", task: prepareEnvironment },
       { title: "Base model", task: resolveModel },
+      { title: "Docker engine", enabled: usesDocker, task: dockerEngine },
       { title: "Format", enabled: fresh, task: formatData },
       { title: "Render training spec", task: renderSpec },
       { title: "Preflight", task: preflight },

@@ -14,6 +14,7 @@ async function start(ctx: RunContext): Promise<TrainerHandle> {
     return startDocker(runtime, {
       spec: ctx.spec!,
       runDir: ctx.paths.dir,
+      engine: ctx.engine!,
       specPath: ctx.paths.spec,
       logPath,
     });

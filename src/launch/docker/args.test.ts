@@ -28,11 +28,11 @@ describe("dockerRunArgs", () => {
       "pipeline.run-id=r1",
       "--label",
       "pipeline.managed=true",
-      "--sig-proxy=false",
       "--network",
       "none",
       "--shm-size",
       "16g",
+      "--sig-proxy=false",
       "--mount",
       "type=bind,source=/home/u/runs/r1,target=/run-dir",
       "--mount",
@@ -48,7 +48,6 @@ describe("dockerRunArgs", () => {
     const config = runtime({ gpus: "device=0,1", ipc: "host", cpus: 4, memory: "32g", network: "host" });
     const args = dockerRunArgs(gpuSpec, config, { ...paths, user: "1000:1000", secretsFile: "/tmp/s/env" });
     expect(args.slice(7)).toEqual([
-      "--sig-proxy=false",
       "--network",
       "host",
       "--gpus",
@@ -63,6 +62,7 @@ describe("dockerRunArgs", () => {
       "32g",
       "--user",
       "1000:1000",
+      "--sig-proxy=false",
       "--mount",
       "type=bind,source=/home/u/runs/r1,target=/run-dir",
       "--mount",

@@ -1,6 +1,8 @@
 import type { DockerRuntime } from "../../config/index.js";
 import type { TrainSpec } from "../../config/train-spec.js";
 import { CONTAINER, mountFlag, planMounts, runDirPath } from "./mounts.js";
+import { wantsGpus } from "./preflight-rules.js";
+import { REMOTE } from "./transfer.js";
 
 export const MANAGED_LABEL = "pipeline.managed=true";
 export const RUN_ID_LABEL = "pipeline.run-id";
@@ -19,23 +21,14 @@ export interface ContainerPaths {
 }
 
 /**
- * The `docker run` arguments (after `docker`) for one training start. Pure: an argument array, never a
- * shell string. Secrets never appear here: only the path of the file that holds them. The container is
- * kept after it exits (no --rm) so its state (exit code, OOM-killed) can be read, then removed.
+ * The `docker run` arguments (after `docker`) for one training start on a local engine. Pure: an
+ * argument array, never a shell string. Secrets never appear here: only the path of the file that holds
+ * them. The container is kept after it exits (no --rm) so its state (exit code, OOM-killed) can be read.
  */
 export function dockerRunArgs(spec: TrainSpec, runtime: DockerRuntime, paths: ContainerPaths): string[] {
   const { mounts } = planMounts(spec, paths.runDir);
-  const args = ["run", "--name", paths.name];
-  args.push("--label", `${RUN_ID_LABEL}=${spec.run_id}`, "--label", MANAGED_LABEL);
   // The CLI is attached for the event stream; signals go through `docker stop`, not the attached CLI.
-  args.push("--sig-proxy=false", "--network", runtime.network);
-  if (spec.device !== "cpu" && runtime.gpus !== "none") args.push("--gpus", gpusValue(runtime.gpus));
-  if (runtime.ipc === "host") args.push("--ipc", "host");
-  else args.push("--shm-size", runtime.shm_size);
-  if (runtime.cpus !== undefined) args.push("--cpus", String(runtime.cpus));
-  // Swap equal to memory: over the limit means killed, which the runtime reports as out-of-memory.
-  if (runtime.memory !== undefined) args.push("--memory", runtime.memory, "--memory-swap", runtime.memory);
-  if (paths.user !== undefined) args.push("--user", paths.user);
+  const args = ["run", ...containerFlags(spec, runtime, paths.name, paths.user), "--sig-proxy=false"];
   for (const mount of mounts) args.push("--mount", mountFlag(mount));
   if (paths.secretsFile !== undefined) {
     args.push("--mount", mountFlag({ source: paths.secretsFile, target: CONTAINER.secrets, readonly: true }));
@@ -45,7 +38,42 @@ export function dockerRunArgs(spec: TrainSpec, runtime: DockerRuntime, paths: Co
   return args;
 }
 
+/**
+ * The `docker create` arguments for a remote engine: no mount of any kind (inputs are copied in, outputs
+ * copied out). With secrets, stdin stays open: the trainer reads one JSON line of them from it, so they
+ * never sit in a file or in the container's config on the remote host.
+ */
+export function dockerCreateArgs(
+  spec: TrainSpec,
+  runtime: DockerRuntime,
+  options: { name: string; user?: string; secretsOnStdin: boolean },
+): string[] {
+  const args = ["create", ...containerFlags(spec, runtime, options.name, options.user)];
+  if (options.secretsOnStdin) args.push("--interactive", "--env", "PIPELINE_SECRETS_STDIN=1");
+  args.push(runtime.image, "--spec", REMOTE.spec);
+  return args;
+}
+
+/** What both kinds of start share: name, labels, network, GPUs, shared memory, limits, user. */
+function containerFlags(
+  spec: TrainSpec,
+  runtime: DockerRuntime,
+  name: string,
+  user: string | undefined,
+): string[] {
+  const args = ["--name", name, "--label", `${RUN_ID_LABEL}=${spec.run_id}`, "--label", MANAGED_LABEL];
+  args.push("--network", runtime.network);
+  if (wantsGpus(spec.device, runtime.gpus)) args.push("--gpus", gpusValue(runtime.gpus));
+  if (runtime.ipc === "host") args.push("--ipc", "host");
+  else args.push("--shm-size", runtime.shm_size);
+  if (runtime.cpus !== undefined) args.push("--cpus", String(runtime.cpus));
+  // Swap equal to memory: over the limit means killed, which the runtime reports as out-of-memory.
+  if (runtime.memory !== undefined) args.push("--memory", runtime.memory, "--memory-swap", runtime.memory);
+  if (user !== undefined) args.push("--user", user);
+  return args;
+}
+
 /** `device=0,1` needs docker's own quoting (the value is CSV); all and counts go as they are. */
-function gpusValue(gpus: string): string {
+export function gpusValue(gpus: string): string {
   return gpus.startsWith("device=") ? `"${gpus}"` : gpus;
 }

@@ -54,7 +54,7 @@ export async function buildImage(options: BuildOptions): Promise<number> {
         options.tag,
         context,
       ],
-      options.host,
+      options.host === undefined ? undefined : { host: options.host },
       { all: true, buffer: false },
     );
     for await (const line of build.iterable({ from: "all" })) options.onLine(String(line));

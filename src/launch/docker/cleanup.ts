@@ -1,6 +1,7 @@
 import { readRecord } from "../run-dir.js";
 import { MANAGED_LABEL, RUN_ID_LABEL } from "./args.js";
 import { docker, dockerOut } from "./cli.js";
+import type { Engine } from "./engine.js";
 
 export interface Leftover {
   container: string;
@@ -12,11 +13,11 @@ export interface Leftover {
  * Containers this tool started (label pipeline.managed=true) that no running run owns: stopped ones, and
  * running ones whose run record in `runsDir` is no longer `running` (its `pipeline run` crashed).
  */
-export async function leftoverContainers(runsDir: string, host?: string): Promise<Leftover[]> {
+export async function leftoverContainers(runsDir: string, engine?: Engine): Promise<Leftover[]> {
   const format = `{{.Names}}\t{{.Label "${RUN_ID_LABEL}"}}\t{{.State}}`;
   const out = await dockerOut(
     ["ps", "--all", "--filter", `label=${MANAGED_LABEL}`, "--format", format],
-    host,
+    engine,
   );
   const leftovers: Leftover[] = [];
   for (const line of out.split("\n").filter(Boolean)) {
@@ -31,6 +32,6 @@ export async function leftoverContainers(runsDir: string, host?: string): Promis
   return leftovers;
 }
 
-export async function removeContainer(name: string, host?: string): Promise<boolean> {
-  return !(await docker(["rm", "--force", name], host)).failed;
+export async function removeContainer(name: string, engine?: Engine): Promise<boolean> {
+  return !(await docker(["rm", "--force", "--volumes", name], engine)).failed;
 }

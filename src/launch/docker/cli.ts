@@ -1,59 +1,58 @@
 import { execa, type Options } from "execa";
 import { UsageError } from "../../errors/index.js";
+import { engineEnv, isRemoteEndpoint, type Engine, type EngineInfo } from "./engine.js";
+import { unreachable } from "./preflight-rules.js";
 
-/** The one place that runs the docker CLI. `host` sets DOCKER_HOST for it; otherwise the CLI's own. */
-export function docker(args: string[], host: string | undefined, options: Options = {}) {
-  return execa("docker", args, {
-    reject: false,
-    env: host === undefined ? {} : { DOCKER_HOST: host },
-    ...options,
-  });
+/** The one place that runs the docker CLI, against the given engine (else the CLI's own). */
+export function docker(args: string[], engine: Engine | undefined, options: Options = {}) {
+  return execa("docker", args, { reject: false, env: engineEnv(engine), ...options });
 }
 
 /** Output of a docker command that must succeed (a bug or a daemon gone mid-run otherwise). */
-export async function dockerOut(args: string[], host: string | undefined): Promise<string> {
-  const result = await docker(args, host);
+export async function dockerOut(args: string[], engine: Engine | undefined): Promise<string> {
+  const result = await docker(args, engine);
   if (result.failed) throw new Error(`docker ${args[0]} failed: ${String(result.stderr).trim()}`);
   return String(result.stdout).trim();
 }
 
-/** Daemon reachable, else one clear message (exit 2) saying how to start it. */
-export async function assertDaemon(host: string | undefined): Promise<void> {
-  const result = await docker(["version", "--format", "{{.Server.Version}}"], host);
+/**
+ * The endpoint the CLI will dial and whether it is on another machine: the configured host, else the
+ * shell's DOCKER_HOST, else the (configured or current) context's. Decided once per run.
+ */
+export async function resolveEngine(engine: Engine): Promise<EngineInfo> {
+  let endpoint = engine.host ?? (engine.context === undefined ? process.env.DOCKER_HOST : undefined);
+  if (!endpoint) {
+    const args = ["context", "inspect", "--format", "{{.Endpoints.docker.Host}}"];
+    const result = await docker(engine.context === undefined ? args : [...args, engine.context], engine);
+    if (result.failed) {
+      throw new UsageError("docker-context", `cannot read the docker context ${engine.context ?? "in use"}`, {
+        hint: `${String(result.stderr).trim()}\nlist them with \`docker context ls\`; set runtime.context to one of them`,
+      });
+    }
+    endpoint = String(result.stdout).trim() || "unix:///var/run/docker.sock";
+  }
+  return { engine, endpoint, remote: isRemoteEndpoint(endpoint) };
+}
+
+/** Daemon reachable, else one clear message (exit 2) saying what to do for that kind of endpoint. */
+export async function assertDaemon(engine: Engine | undefined, endpoint?: string): Promise<void> {
+  const result = await docker(["version", "--format", "{{.Server.Version}}"], engine);
   if (!result.failed) return;
-  const where = host ?? process.env.DOCKER_HOST;
   if ((result as { code?: string }).code === "ENOENT") {
     throw new UsageError("docker-missing", "the docker CLI is not installed", {
       hint: "install Docker (Debian: apt-get install docker.io), or use runtime: { type: local }",
     });
   }
-  throw new UsageError(
-    "docker-unavailable",
-    `the Docker daemon is not running${where ? ` or not reachable at ${where}` : ""}`,
-    {
-      hint:
-        "start it with scripts/docker-engine.sh (or `sudo systemctl start docker`), check `docker info`, " +
-        "or use runtime: { type: local }",
-    },
-  );
+  const where = endpoint ?? engine?.host ?? process.env.DOCKER_HOST;
+  const problem = unreachable(where, String(result.stderr));
+  throw new UsageError("docker-unavailable", problem.message, { hint: problem.hint });
 }
 
 /** The image exists on the engine, else a message saying how to build it. */
-export async function assertImage(image: string, host: string | undefined): Promise<string> {
-  const result = await docker(["image", "inspect", "--format", "{{.Id}}", image], host);
+export async function assertImage(image: string, engine: Engine | undefined): Promise<string> {
+  const result = await docker(["image", "inspect", "--format", "{{.Id}}", image], engine);
   if (!result.failed) return String(result.stdout).trim();
   throw new UsageError("docker-image-missing", `the trainer image ${image} is not on the Docker engine`, {
-    hint: `build it: pipeline image build --tag ${image}`,
-  });
-}
-
-/**
- * The runtime bind-mounts local paths (run directory, model, data), which only works when the engine
- * shares this filesystem: refuse a remote engine until inputs and outputs travel through the container.
- */
-export function assertLocalEngine(host: string | undefined): void {
-  if (host === undefined || !/^(ssh|tcp|https?):\/\//.test(host)) return;
-  throw new UsageError("docker-remote-unsupported", `a remote Docker engine (${host}) is not supported yet`, {
-    hint: "the docker runtime mounts local paths; run pipeline on the GPU machine itself, or unset DOCKER_HOST / runtime.host",
+    hint: `build it: pipeline image build --tag ${image}${engine?.host ? ` --host ${engine.host}` : ""}`,
   });
 }

@@ -1,4 +1,4 @@
-import { basename, isAbsolute, join, relative, sep } from "node:path";
+import { basename, isAbsolute, join, posix, relative, sep } from "node:path";
 import type { TrainSpec } from "../../config/train-spec.js";
 
 /** Where things live inside the trainer container. */
@@ -20,6 +20,13 @@ export function runDirPath(runDir: string, path: string): string | undefined {
   const rel = relative(runDir, path);
   if (rel.startsWith("..") || isAbsolute(rel)) return undefined;
   return rel === "" ? CONTAINER.runDir : join(CONTAINER.runDir, ...rel.split(sep));
+}
+
+/** A container path under the mounted run directory → its host path; undefined when elsewhere. */
+export function hostPathOf(runDir: string, containerPath: string): string | undefined {
+  const rel = posix.relative(CONTAINER.runDir, containerPath);
+  if (rel.startsWith("..") || posix.isAbsolute(rel)) return undefined;
+  return rel === "" ? runDir : join(runDir, ...rel.split("/"));
 }
 
 /**

@@ -6,15 +6,19 @@ import { UsageError } from "../../errors/index.js";
  * The container's uid must be able to read the read-only inputs (a model saved 0600 by root is not):
  * say which file and what to do, instead of a "no such file" from inside the container.
  */
-export async function assertReadable(paths: string[], owner: { uid: number; gid: number }): Promise<void> {
+export async function assertReadable(
+  paths: string[],
+  owner: { uid: number; gid: number },
+  who = `uid ${owner.uid}`,
+): Promise<void> {
   for (const path of paths) {
     const unreadable = await firstUnreadable(path, owner);
     if (unreadable === undefined) continue;
     throw new UsageError(
       "docker-input-unreadable",
-      `${unreadable} is not readable by uid ${owner.uid} in the container`,
+      `${unreadable} is not readable by ${who} in the container`,
       {
-        hint: `make it readable (chmod -R a+rX ${path}) or set runtime.user to its owner's uid`,
+        hint: `make it readable (chmod -R a+rX ${path})${owner.uid >= 0 ? " or set runtime.user to its owner's uid" : ""}`,
       },
     );
   }

@@ -2,29 +2,41 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { DockerRuntime } from "../../config/index.js";
 import type { TrainSpec } from "../../config/train-spec.js";
-import { eventsFromLines } from "../event-lines.js";
-import type { StartOptions, TrainerExit, TrainerHandle } from "../runtime.js";
+import type { StartOptions, TrainerHandle } from "../runtime.js";
 import { dockerRunArgs } from "./args.js";
 import { docker } from "./cli.js";
-import { mapExit, type ContainerState } from "./exit.js";
-import { planMounts } from "./mounts.js";
+import type { EngineInfo } from "./engine.js";
+import { attachedHandle } from "./handle.js";
+import { hostPathOf, planMounts } from "./mounts.js";
 import { assertReadable } from "./readable.js";
+import { startRemote } from "./remote.js";
 import { writeSecretsFile } from "./secrets.js";
 import { containerUser, handOver, parseUser } from "./user.js";
 
 export interface DockerStart extends StartOptions {
   spec: TrainSpec;
   runDir: string;
+  /** The engine preflight resolved: a remote one gets copies, a local one bind mounts. */
+  engine: EngineInfo;
+}
+
+/** The `docker` runtime: the trainer image on the engine the run resolved, local or remote. */
+export async function startDocker(runtime: DockerRuntime, options: DockerStart): Promise<TrainerHandle> {
+  const name = `pipeline-${options.spec.run_id}-${Date.now().toString(36)}`.replace(/[^a-zA-Z0-9_.-]/g, "-");
+  if (options.engine.remote) return startRemote(runtime, { ...options, name });
+  return startMounted(runtime, { ...options, name });
 }
 
 /**
- * The `docker` runtime: the trainer image run attached (`docker run`, stdout = the event stream, stderr →
- * the trainer log). The container is kept until its state is read (exit code, OOM-killed), then removed.
- * Secrets go in as a mounted 0600 file that is deleted once the container has started.
+ * On a local engine: `docker run` attached (stdout = the event stream, stderr → the trainer log), the run
+ * directory bind-mounted for outputs, inputs read-only. Secrets go in as a mounted 0600 file that is
+ * deleted once the container has started (a line from the trainer means its mount is in place).
  */
-export async function startDocker(runtime: DockerRuntime, options: DockerStart): Promise<TrainerHandle> {
-  const host = runtime.host;
-  const name = `pipeline-${options.spec.run_id}-${Date.now().toString(36)}`.replace(/[^a-zA-Z0-9_.-]/g, "-");
+async function startMounted(
+  runtime: DockerRuntime,
+  options: DockerStart & { name: string },
+): Promise<TrainerHandle> {
+  const engine = options.engine.engine;
   const user = containerUser(runtime.user, process.getuid?.() ?? 0, process.getgid?.() ?? 0);
   const owner = parseUser(user);
   const asRoot = process.getuid?.() === 0;
@@ -41,49 +53,36 @@ export async function startDocker(runtime: DockerRuntime, options: DockerStart):
     owner,
   );
   const specFile = join(options.runDir, "spec.docker.json");
-  const containerSpec = plan.spec;
-  await writeFile(specFile, JSON.stringify(containerSpec, null, 2) + "\n");
+  await writeFile(specFile, JSON.stringify(plan.spec, null, 2) + "\n");
   const secrets = await writeSecretsFile(options.env ?? process.env, asRoot ? owner : undefined);
   const args = dockerRunArgs(options.spec, runtime, {
-    name,
+    name: options.name,
     runDir: options.runDir,
     specFile,
     user,
     ...(secrets && { secretsFile: secrets.path }),
   });
-  const child = docker(args, host, {
+  const child = docker(args, engine, {
     stdin: "ignore",
     stdout: "pipe",
     stderr: { file: options.logPath, append: true },
     buffer: false,
     forceKillAfterDelay: false,
   });
-  let exited = false;
-  const exit: Promise<TrainerExit> = (async () => {
-    try {
-      const result = await child;
-      return mapExit(await inspectState(name, host), result.exitCode, runtime.memory);
-    } finally {
-      exited = true;
-      await secrets?.remove();
-      await docker(["rm", "--force", name], host);
-    }
-  })();
-
-  return {
-    // A line from the trainer means the container runs: its mount of the secrets file is in place.
-    events: eventsFromLines(child.iterable({ from: "stdout" }), options.logPath, () => secrets?.remove()),
-    wait: () => exit,
-    async cancel(graceMs = 120_000) {
-      if (exited) return;
-      // docker stop: SIGTERM (the trainer saves a checkpoint and exits 130), SIGKILL after the grace.
-      await docker(["stop", "--time", String(Math.ceil(graceMs / 1000)), name], host);
-      await exit;
+  // The trainer announces container paths; the rest of the run (store, uploads) needs the host's.
+  const local = (path: string) => hostPathOf(options.runDir, path) ?? path;
+  return attachedHandle({
+    child,
+    name: options.name,
+    engine,
+    memory: runtime.memory,
+    logPath: options.logPath,
+    onLine: () => secrets?.remove(),
+    cleanup: async () => secrets?.remove(),
+    async onEvent(event) {
+      if (event.type === "checkpoint") return { ...event, path: local(event.path) };
+      if (event.type === "done") return { ...event, adapter_path: local(event.adapter_path) };
+      return event;
     },
-  };
-}
-
-async function inspectState(name: string, host: string | undefined): Promise<ContainerState | undefined> {
-  const result = await docker(["inspect", "--format", "{{json .State}}", name], host);
-  return result.failed ? undefined : (JSON.parse(String(result.stdout)) as ContainerState);
+  });
 }

@@ -36,3 +36,13 @@ export async function writeSecretsFile(
   if (owner) await chown(path, owner.uid, owner.gid);
   return { path, remove: () => rm(dir, { recursive: true, force: true }) };
 }
+
+/**
+ * The secrets that are set as one JSON line, for a trainer that reads them from its stdin (a remote
+ * engine: nothing is written on the remote host). None set: undefined.
+ */
+export function secretsJson(env: NodeJS.ProcessEnv): string | undefined {
+  const set = SECRET_NAMES.filter((name) => env[name]);
+  if (set.length === 0) return undefined;
+  return JSON.stringify(Object.fromEntries(set.map((name) => [name, env[name]]))) + "\n";
+}

@@ -1,0 +1,89 @@
+import { readdir, stat } from "node:fs/promises";
+import { join } from "node:path";
+import type { DockerRuntime } from "../../config/index.js";
+import { UsageError } from "../../errors/index.js";
+import { gpusValue, MANAGED_LABEL } from "./args.js";
+import { assertDaemon, assertImage, docker, resolveEngine } from "./cli.js";
+import { describeEngine, engineFor, type EngineInfo } from "./engine.js";
+import { diskNeed, formatBytes, parseDfAvailable, wantsGpus } from "./preflight-rules.js";
+
+export interface DockerPreflight {
+  info: EngineInfo;
+  imageId: string;
+}
+
+/**
+ * Everything the engine must offer before any data is formatted: the daemon answers, the image is there,
+ * GPUs are visible when the config asks for them, and its data root has room. Each failure is one
+ * UsageError (exit 2) saying what to do. `inputs` are the local paths a remote engine gets copies of.
+ */
+export async function dockerPreflight(
+  runtime: DockerRuntime,
+  options: { device: string; inputs: string[]; onProgress: (line: string) => void },
+): Promise<DockerPreflight> {
+  const info = await resolveEngine(engineFor(runtime));
+  const where = describeEngine(info.engine, info.endpoint);
+  options.onProgress(`contacting the Docker engine at ${where}`);
+  await assertDaemon(info.engine, info.endpoint);
+  const imageId = await assertImage(runtime.image, info.engine);
+  if (wantsGpus(options.device, runtime.gpus)) {
+    options.onProgress("looking for GPUs");
+    await assertGpus(runtime, info, where);
+  }
+  options.onProgress("checking free disk");
+  const inputBytes = info.remote ? await totalSize(options.inputs) : 0;
+  const need = diskNeed({ remote: info.remote, inputBytes, configured: runtime.min_free_disk });
+  const free = parseDfAvailable(await probe(info, runtime.image, ["--entrypoint", "df"], ["-Pk", "/"]));
+  if (free < need) {
+    throw new UsageError(
+      "docker-disk-full",
+      `the Docker engine at ${where} has ${formatBytes(free)} free in its data root; this run needs ${formatBytes(need)}`,
+      {
+        hint:
+          "free space on that host (`docker system prune`, remove old images), or move its data root; " +
+          `runtime.min_free_disk (now ${runtime.min_free_disk ?? "derived from the inputs"}) sets the threshold`,
+      },
+    );
+  }
+  return { info, imageId };
+}
+
+async function assertGpus(runtime: DockerRuntime, info: EngineInfo, where: string): Promise<void> {
+  const gpus = ["--gpus", gpusValue(runtime.gpus), "--entrypoint", "true"];
+  const result = await docker(probeArgs(runtime.image, gpus, []), info.engine);
+  if (!result.failed) return;
+  const reason = String(result.stderr).trim().split("\n").at(-1);
+  throw new UsageError(
+    "docker-no-gpu",
+    `no GPU is visible to the Docker engine at ${where}, but the config asks for one (runtime.gpus: ${runtime.gpus})`,
+    {
+      hint:
+        `docker said: ${reason}\n` +
+        "on the engine's host: install the NVIDIA driver and the NVIDIA Container Toolkit, run " +
+        "`nvidia-ctk runtime configure --runtime=docker` and restart dockerd; or train on CPU with device: cpu " +
+        "(or runtime.gpus: none)",
+    },
+  );
+}
+
+/** A throwaway container of the trainer image (labelled, so `runs cleanup` finds one left by a crash). */
+function probeArgs(image: string, flags: string[], command: string[]): string[] {
+  return ["run", "--rm", "--label", MANAGED_LABEL, "--network", "none", ...flags, image, ...command];
+}
+
+async function probe(info: EngineInfo, image: string, flags: string[], command: string[]): Promise<string> {
+  const result = await docker(probeArgs(image, flags, command), info.engine);
+  if (result.failed) throw new Error(`docker probe failed: ${String(result.stderr).trim()}`);
+  return String(result.stdout);
+}
+
+async function totalSize(paths: string[]): Promise<number> {
+  let total = 0;
+  for (const path of paths) {
+    const info = await stat(path).catch(() => undefined);
+    if (!info) continue;
+    if (!info.isDirectory()) total += info.size;
+    else for (const entry of await readdir(path)) total += await totalSize([join(path, entry)]);
+  }
+  return total;
+}
