@@ -113,6 +113,42 @@ describe("pipeline queue and workers (CPU, real trainer)", () => {
     expect(livingRuns(runsDir)).toEqual([]);
   });
 
+  it("stops a run past its --max-hours (timeout, not retried) and a running job cancelled from the queue", async () => {
+    const cwd = await queueWorkspace({ max_steps: 2000, logging_steps: 1, save_steps: 1000 });
+    expect(pipeline(["queue", "add", "configs/run.yaml", "--max-hours", "0.01"], { cwd, env }).code).toBe(0);
+    expect(pipeline(["queue", "add", "configs/run.yaml"], { cwd, env }).code).toBe(0);
+    const worker = startWorker(cwd, ["--once", "--poll-ms", "200", "--lease-s", "3"]);
+    // The second job starts once the first has timed out (one CPU slot); cancel it once it trains.
+    let second: JobJson | undefined;
+    for (let i = 0; i < 600; i++) {
+      second = jobs(cwd)[1];
+      const events = second?.runId ? join(cwd, "runs", second.runId, "events.jsonl") : "";
+      if (
+        events &&
+        existsSync(events) &&
+        readEvents(join(cwd, "runs", second!.runId)).some((e) => e.type === "step")
+      )
+        break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    const cancel = pipeline(["queue", "cancel", second!.id], { cwd, env });
+    expect(cancel.code, cancel.stderr).toBe(0);
+    expect(await worker.exited, worker.stderr()).toBe(0);
+    const [first, cancelled] = jobs(cwd);
+    expect(first).toMatchObject({ state: "failed", outcome: "timeout", attempts: 1 });
+    expect(cancelled).toMatchObject({ state: "cancelled", outcome: "cancelled", attempts: 1 });
+    // Both runs were stopped the graceful way: each saved a checkpoint it can be resumed from.
+    for (const job of [first!, cancelled!]) {
+      const events = readEvents(join(cwd, "runs", job.runId));
+      expect(
+        events.some((e) => e.type === "checkpoint"),
+        job.id,
+      ).toBe(true);
+      expect(events.at(-1)).toMatchObject({ type: "error", code: "interrupted" });
+    }
+    expect(livingRuns(join(cwd, "runs"))).toEqual([]);
+  });
+
   it("refuses a bad config (nothing enqueued), a bad cron, and a GPU worker without nvidia-smi", async () => {
     const cwd = await queueWorkspace(TINY);
     const bad = pipeline(["queue", "add", "configs/run.yaml", "configs/missing.yaml"], { cwd, env });
