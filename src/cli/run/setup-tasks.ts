@@ -96,9 +96,15 @@ export async function preflight(ctx: RunContext, task: TaskLike): Promise<void> 
     "'gpus': torch.cuda.device_count() if torch.cuda.is_available() else 0}))";
   const result = await execa(ctx.python!, ["-c", probe], { reject: false });
   if (result.failed) {
-    throw new FailedError("preflight", `${ctx.python} cannot import torch, transformers and peft`, {
-      hint: `${String(result.stderr).split("\n").slice(-3).join("\n")}\ninstall docker/requirements.txt into it, or remove runtime.python to use the managed venv`,
-    });
+    // Python's own last line says what is missing (e.g. "No module named 'torch'"); its traceback does not help.
+    const reason = String(result.stderr).trim().split("\n").at(-1) ?? "";
+    throw new FailedError(
+      "preflight",
+      `${ctx.python} cannot import torch, transformers and peft (${reason})`,
+      {
+        hint: "install docker/requirements.txt into it, or remove runtime.python to use the managed venv",
+      },
+    );
   }
   const found = JSON.parse(String(result.stdout)) as {
     torch: string;
