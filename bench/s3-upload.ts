@@ -1,5 +1,5 @@
 /**
- * Upload throughput of our S3 store (lib-storage multipart, 4 parts in flight) against the AWS CLI's
+ * Upload throughput of our S3 store (S3Store.uploadFile: parallel parts, sha256 in the same read) against the AWS CLI's
  * `aws s3 cp` on the same file and the same local S3 server.
  *
  *   npm run build && npx tsx bench/s3-upload.ts [--mb 1024] [--runs 2]
@@ -38,7 +38,7 @@ function awsCli(): string {
   const venv = join(homedir(), ".cache/pipeline/venvs/awscli");
   if (!existsSync(join(venv, "bin/aws"))) {
     execFileSync("python3", ["-m", "venv", venv]);
-    execFileSync(join(venv, "bin/pip"), ["install", "--quiet", "awscli==1.45.11"], { stdio: "inherit" });
+    execFileSync(join(venv, "bin/pip"), ["install", "--quiet", "awscli==1.46.2"], { stdio: "inherit" });
   }
   return join(venv, "bin/aws");
 }
@@ -75,7 +75,8 @@ try {
   const aws = awsCli();
   const ours = `import { S3Store } from "./dist/checkpoints/index.js";
     const s = new S3Store({ bucket: "bench", prefix: "" }, { endpoint: "${endpoint}", pathStyle: true });
-    await s.uploadFile(${JSON.stringify(file)}, "ours.bin"); s.destroy();`;
+    const r = await s.uploadFile(${JSON.stringify(file)}, "ours.bin"); s.destroy();
+    if (r.size !== ${mib * 1024 * 1024}) throw new Error("short upload");`;
   const results: { ours: number[]; aws: number[] } = { ours: [], aws: [] };
   for (let i = 0; i < runs; i++) {
     results.ours.push(timed(process.execPath, ["--input-type=module", "-e", ours]));

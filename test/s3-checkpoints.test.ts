@@ -4,7 +4,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { GetObjectCommand, ListMultipartUploadsCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sha256File } from "../src/checkpoints/index.js";
 import { pipeline, root } from "./helpers/cli.js";
@@ -185,9 +185,7 @@ describe("checkpoints in an s3:// store (real S3 server on loopback)", () => {
     });
     const exited = new Promise((resolve) => child.on("close", resolve));
     const store = s3.store();
-    const inFlight = async () =>
-      (await store.client.send(new ListMultipartUploadsCommand({ Bucket: s3.bucket, Prefix: "killed/" })))
-        .Uploads ?? [];
+    const inFlight = () => store.listUploads("killed");
     while ((await inFlight()).length === 0 && child.exitCode === null)
       await new Promise((r) => setTimeout(r, 20));
     child.kill("SIGKILL");

@@ -13,12 +13,15 @@ export function startUploads(ctx: RunContext, log: (line: string) => void) {
   const uploader = new Uploader(store, {
     checkpointsKey: keys.checkpoints,
     keepLast: ctx.config.checkpoints.keep_last,
+    keepBest: ctx.config.checkpoints.keep_best,
     log,
   });
   return {
-    onEvent(event: TrainerEvent) {
+    /** `ready`: what must finish before the folder is read (its manifest being stamped with metrics). */
+    onEvent(event: TrainerEvent, ready?: Promise<unknown>) {
       if (event.type !== "checkpoint") return;
       uploader.enqueue({
+        ready,
         label: `checkpoint step ${event.step}`,
         dir: event.path,
         key: keys.checkpoint(event.step),

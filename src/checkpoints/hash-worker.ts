@@ -1,0 +1,63 @@
+import { Worker } from "node:worker_threads";
+
+// sha256 off the main thread, so hashing a multi-GB file never competes with sending it. The worker's code
+// is inline (eval) so it runs the same from src/ (tests, tsx) and from dist/.
+const SOURCE = `
+const { parentPort } = require("node:worker_threads");
+const { createHash } = require("node:crypto");
+const whole = createHash("sha256");
+parentPort.on("message", ({ id, buffer, length, end }) => {
+  if (end) return parentPort.postMessage({ id, hex: whole.digest("hex") });
+  const bytes = new Uint8Array(buffer, 0, length);
+  whole.update(bytes);
+  parentPort.postMessage({ id, hex: createHash("sha256").update(bytes).digest("hex") });
+});`;
+
+/**
+ * One file's hasher: each part (a SharedArrayBuffer, not copied) is hashed on its own — the payload hash
+ * that signs its upload — and into the whole file's sha256, in the order the parts are given.
+ */
+export class FileHasher {
+  private readonly worker = new Worker(SOURCE, { eval: true });
+  private readonly waiting = new Map<
+    number,
+    { resolve: (hex: string) => void; reject: (e: Error) => void }
+  >();
+  private next = 0;
+  private failed?: Error;
+
+  constructor() {
+    this.worker.on("message", ({ id, hex }: { id: number; hex: string }) => {
+      this.waiting.get(id)?.resolve(hex);
+      this.waiting.delete(id);
+    });
+    this.worker.on("error", (error) => {
+      this.failed = error;
+      for (const { reject } of this.waiting.values()) reject(error);
+      this.waiting.clear();
+    });
+  }
+
+  /** The part's own sha256 (hex); the bytes also go into the whole file's hash. */
+  part(buffer: SharedArrayBuffer, length: number): Promise<string> {
+    return this.ask({ buffer, length });
+  }
+
+  /** The whole file's sha256 (hex), once every part was given. */
+  digest(): Promise<string> {
+    return this.ask({ end: true });
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
+
+  private ask(message: object): Promise<string> {
+    if (this.failed) return Promise.reject(this.failed);
+    const id = this.next++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.worker.postMessage({ id, ...message });
+    });
+  }
+}
