@@ -1,10 +1,11 @@
 import { Worker } from "node:worker_threads";
 
 // sha256 off the main thread, so hashing a multi-GB file never competes with sending it. The worker's code
-// is inline (eval) so it runs the same from src/ (tests, tsx) and from dist/.
+// is inline (eval) so it runs the same from src/ (tests, tsx) and from dist/, and takes its modules from
+// process.getBuiltinModule so it runs whether the parent makes eval'd code CommonJS or ESM.
 const SOURCE = `
-const { parentPort } = require("node:worker_threads");
-const { createHash } = require("node:crypto");
+const { parentPort } = process.getBuiltinModule("node:worker_threads");
+const { createHash } = process.getBuiltinModule("node:crypto");
 const whole = createHash("sha256");
 parentPort.on("message", ({ id, buffer, length, end }) => {
   if (end) return parentPort.postMessage({ id, hex: whole.digest("hex") });

@@ -118,6 +118,35 @@ export class S3Store {
     return { bytes: bytes + body.length };
   }
 
+  /**
+   * Uploads chosen files of a folder (paths relative to it) under `key`, then a manifest LAST listing each
+   * file's size and the sha256 of the bytes actually sent — the same contract as a checkpoint folder.
+   */
+  async uploadFiles(dir: string, files: string[], key: string, step = 0): Promise<{ bytes: number }> {
+    await this.retrying(`delete ${key}/manifest.json`, () =>
+      this.client.send(
+        new DeleteObjectCommand({ Bucket: this.location.bucket, Key: `${key}/manifest.json` }),
+      ),
+    );
+    const entries: Manifest["files"] = [];
+    for (const path of files) {
+      const sent = await this.uploadFile(join(dir, path), `${key}/${path}`);
+      entries.push({ path, size: sent.size, sha256: sent.sha256 });
+    }
+    const body = Buffer.from(JSON.stringify({ version: 1, step, files: entries }, null, 1));
+    await this.retrying(`upload ${key}/manifest.json`, () =>
+      this.client.send(
+        new PutObjectCommand({
+          Bucket: this.location.bucket,
+          Key: `${key}/manifest.json`,
+          Body: body,
+          ContentType: "application/json",
+        }),
+      ),
+    );
+    return { bytes: entries.reduce((sum, f) => sum + f.size, body.length) };
+  }
+
   /** Every object under a folder key (all pages). */
   async listObjects(key: string): Promise<_Object[]> {
     const objects: _Object[] = [];

@@ -6,6 +6,9 @@ export interface UploadJob {
   label: string;
   dir: string;
   key: string;
+  /** Only these files of `dir` (relative paths), with a manifest made from what was sent; default the
+   *  folder's own manifest.json and the files it lists. */
+  files?: string[];
   /** Settles when the folder may be read (e.g. its manifest is being stamped with metrics). */
   ready?: Promise<unknown>;
   /** Checkpoints take part in keep_last retention; the adapter does not. */
@@ -72,7 +75,9 @@ export class Uploader {
     const uri = `s3://${this.store.location.bucket}/${job.key}`;
     try {
       await job.ready;
-      const { bytes } = await this.store.uploadFolder(job.dir, job.key);
+      const { bytes } = job.files
+        ? await this.store.uploadFiles(job.dir, job.files, job.key)
+        : await this.store.uploadFolder(job.dir, job.key);
       this.results.push({ job, uri, ok: true, bytes, seconds: (Date.now() - started) / 1000 });
       this.options.log?.(`uploaded ${job.label} → ${uri}`);
       if (job.checkpointStep !== undefined && this.options.keepLast) await this.prune(this.options.keepLast);
