@@ -3,6 +3,7 @@
  * `aws s3 cp` on the same file and the same local S3 server.
  *
  *   npm run build && npx tsx bench/s3-upload.ts [--mb 1024] [--runs 2]
+ *   PIPELINE_S3_SERVER=moto npx tsx bench/s3-upload.ts …   (against moto instead of MinIO)
  *
  * Starts the loopback server of scripts/s3-server.sh, writes a random file of --mb MiB under bench/out/,
  * and times each side as its own process (node start-up and python start-up both included). The AWS CLI is
@@ -41,6 +42,10 @@ function awsCli(): string {
     execFileSync(join(venv, "bin/pip"), ["install", "--quiet", "awscli==1.46.2"], { stdio: "inherit" });
   }
   return join(venv, "bin/aws");
+}
+
+function awsVersion(aws: string): string {
+  return spawnSync(aws, ["--version"], { encoding: "utf8" }).stdout.trim();
 }
 
 async function writeRandomFile(path: string, bytes: number): Promise<void> {
@@ -87,7 +92,9 @@ try {
   const best = (xs: number[]) => Math.min(...xs);
   const rate = (s: number) => (mib * 1.048576) / s;
   const [o, a] = [rate(best(results.ours)), rate(best(results.aws))];
-  console.log(`file ${mib} MiB, server ${endpoint}, best of ${runs}`);
+  const server = execFileSync(join(root, "scripts/s3-server.sh"), ["which"], { env, encoding: "utf8" });
+  console.log(`${new Date().toISOString()}  ${awsVersion(aws)}`);
+  console.log(`file ${mib} MiB, server ${server.split(" ")[0]} at ${endpoint}, best of ${runs}`);
   console.log(
     `pipeline S3Store.uploadFile  ${o.toFixed(1)} MB/s   (runs: ${results.ours.map((s) => s.toFixed(1)).join(", ")} s)`,
   );

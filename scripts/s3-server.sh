@@ -4,6 +4,8 @@
 #   scripts/s3-server.sh install             install once into ~/.cache/pipeline (idempotent); prints the server
 #   scripts/s3-server.sh start PORT DATADIR  start on 127.0.0.1:PORT, wait until it answers, print the endpoint
 #   scripts/s3-server.sh stop DATADIR        stop the server started with that DATADIR
+#   scripts/s3-server.sh which               the server `start` runs: "minio BIN" or "moto BIN"
+#                                            (PIPELINE_S3_SERVER=moto picks moto even when MinIO is built)
 #
 # MinIO (the preferred server) is built by `install` from its Go module at a pinned version into
 # ~/.cache/pipeline/bin (once: 447 s on a busy 2-core machine, then cached); `start` uses it when it is there.
@@ -28,6 +30,7 @@ build_minio() {
 
 # Prints "minio BIN" or "moto BIN": the server `start` will run.
 installed() {
+  if [[ "${PIPELINE_S3_SERVER:-}" == moto ]]; then moto; return; fi
   if [[ -x "$cache/bin/minio" ]]; then echo "minio $cache/bin/minio"; else moto; fi
 }
 
@@ -83,7 +86,8 @@ stop() {
 
 case "${1:-}" in
   install) install ;;
+  which) installed ;;
   start) start "${2:?port}" "${3:?data directory}" ;;
   stop) stop "${2:?data directory}" ;;
-  *) echo "usage: $0 install | start PORT DATADIR | stop DATADIR" >&2; exit 2 ;;
+  *) echo "usage: $0 install | which | start PORT DATADIR | stop DATADIR" >&2; exit 2 ;;
 esac

@@ -6,17 +6,20 @@ import { Worker } from "node:worker_threads";
 const SOURCE = `
 const { parentPort } = process.getBuiltinModule("node:worker_threads");
 const { createHash } = process.getBuiltinModule("node:crypto");
+const { crc32 } = process.getBuiltinModule("node:zlib");
 const whole = createHash("sha256");
 parentPort.on("message", ({ id, buffer, length, end }) => {
-  if (end) return parentPort.postMessage({ id, hex: whole.digest("hex") });
+  if (end) return parentPort.postMessage({ id, value: whole.digest("hex") });
   const bytes = new Uint8Array(buffer, 0, length);
   whole.update(bytes);
-  parentPort.postMessage({ id, hex: createHash("sha256").update(bytes).digest("hex") });
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(bytes));
+  parentPort.postMessage({ id, value: crc.toString("base64") });
 });`;
 
 /**
- * One file's hasher: each part (a SharedArrayBuffer, not copied) is hashed on its own — the payload hash
- * that signs its upload — and into the whole file's sha256, in the order the parts are given.
+ * One file's hasher: each part (a SharedArrayBuffer, not copied) goes into the whole file's sha256, in the
+ * order the parts are given, and gets its own CRC32 — the checksum the store verifies the part against.
  */
 export class FileHasher {
   private readonly worker = new Worker(SOURCE, { eval: true });
@@ -28,8 +31,8 @@ export class FileHasher {
   private failed?: Error;
 
   constructor() {
-    this.worker.on("message", ({ id, hex }: { id: number; hex: string }) => {
-      this.waiting.get(id)?.resolve(hex);
+    this.worker.on("message", ({ id, value }: { id: number; value: string }) => {
+      this.waiting.get(id)?.resolve(value);
       this.waiting.delete(id);
     });
     this.worker.on("error", (error) => {
@@ -39,7 +42,8 @@ export class FileHasher {
     });
   }
 
-  /** The part's own sha256 (hex); the bytes also go into the whole file's hash. */
+  /** The part's CRC32 (base64 of its 4 big-endian bytes, as S3 wants it); the bytes also go into the
+   *  whole file's sha256. */
   part(buffer: SharedArrayBuffer, length: number): Promise<string> {
     return this.ask({ buffer, length });
   }
