@@ -7,7 +7,7 @@
  *
  * Starts the loopback server of scripts/s3-server.sh, writes a random file of --mb MiB under bench/out/,
  * and times each side as its own process (node start-up and python start-up both included). The AWS CLI is
- * `aws` on PATH, or pip's awscli installed once into ~/.cache/pipeline/venvs/awscli. Target: ratio ≥ 1.0.
+ * pip's awscli at a pinned version, installed once into ~/.cache/pipeline/venvs/awscli. Target: ratio ≥ 1.0.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { createWriteStream, existsSync } from "node:fs";
@@ -34,8 +34,8 @@ const env = {
 };
 Object.assign(process.env, env);
 
+/** The AWS CLI from PyPI at a pinned version, in its own venv (not whatever `aws` is on PATH). */
 function awsCli(): string {
-  if (spawnSync("aws", ["--version"]).status === 0) return "aws";
   const venv = join(homedir(), ".cache/pipeline/venvs/awscli");
   if (!existsSync(join(venv, "bin/aws"))) {
     execFileSync("python3", ["-m", "venv", venv]);
