@@ -22,8 +22,8 @@ import { putFile } from "./s3-multipart.js";
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from "./retry.js";
 import { type S3Location, joinKey } from "./s3-uri.js";
 
-// With s3-multipart.ts (its uploads), the only code that talks to S3 (AWS, MinIO, R2, ...). Credentials come from the SDK's default chain
-// (env, shared profile, instance role), never from the run config.
+// With s3-multipart.ts (its uploads), the only code that talks to S3 (AWS, MinIO, R2, ...). Credentials
+// come from the SDK's default chain (env, shared profile, instance role), never from the run config.
 
 export interface S3Options {
   endpoint?: string;

@@ -3,8 +3,8 @@ import { followTrainer, progressLine, startLocal, writeRecord, type RunRecord } 
 import type { TrainerHandle } from "../../launch/index.js";
 import { startDocker } from "../../launch/docker/index.js";
 import type { RunContext } from "./context.js";
-import { startUploads } from "./uploads.js";
 import { stampMetrics } from "../../checkpoints/index.js";
+import { hostCheckpoint, startUploads } from "./uploads.js";
 import { uploadLines } from "./summary.js";
 
 /** The configured runtime, started on the rendered spec. */
@@ -50,7 +50,9 @@ export async function train(ctx: RunContext, task: { output: string | undefined 
       // the folder is uploaded; the checkpoint event itself carries no metrics.
       const ready =
         event.type === "checkpoint" && lastEval && lastEval.step <= event.step
-          ? stampMetrics(event.path, lastEval.metrics, lastEval.step).catch(() => undefined)
+          ? stampMetrics(hostCheckpoint(ctx, event.path), lastEval.metrics, lastEval.step).catch(
+              () => undefined,
+            )
           : undefined;
       uploads?.onEvent(event, ready);
       if (ctx.json) process.stdout.write(JSON.stringify(event) + "\n");

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { join, relative } from "node:path";
+import { basename, join, relative } from "node:path";
 import { Uploader, runKeys, s3StoreFor, type UploadResult } from "../../checkpoints/index.js";
 import type { TrainerEvent } from "../../launch/events.js";
 import type { RunContext } from "./context.js";
@@ -27,7 +27,7 @@ export function startUploads(ctx: RunContext, log: (line: string) => void) {
       uploader.enqueue({
         ready,
         label: `checkpoint step ${event.step}`,
-        dir: event.path,
+        dir: hostCheckpoint(ctx, event.path),
         key: keys.checkpoint(event.step),
         checkpointStep: event.step,
       });
@@ -42,6 +42,9 @@ export function startUploads(ctx: RunContext, log: (line: string) => void) {
     },
   };
 }
+
+/** A checkpoint folder as this machine sees it (a container reports it under its own mount point). */
+export const hostCheckpoint = (ctx: RunContext, path: string) => join(ctx.paths.checkpoints, basename(path));
 
 /** The run directory's files that `pipeline run --resume s3://…/<run-id>` recreates on a fresh machine. */
 function stateFiles(ctx: RunContext): string[] {
