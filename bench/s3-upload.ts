@@ -1,12 +1,13 @@
 /**
- * Upload throughput of our S3 store (lib-storage multipart, 4 parts in flight) against the AWS CLI's
+ * Upload throughput of our S3 store (S3Store.uploadFile: parallel parts, sha256 in the same read) against the AWS CLI's
  * `aws s3 cp` on the same file and the same local S3 server.
  *
  *   npm run build && npx tsx bench/s3-upload.ts [--mb 1024] [--runs 2]
+ *   PIPELINE_S3_SERVER=moto npx tsx bench/s3-upload.ts …   (against moto instead of MinIO)
  *
  * Starts the loopback server of scripts/s3-server.sh, writes a random file of --mb MiB under bench/out/,
  * and times each side as its own process (node start-up and python start-up both included). The AWS CLI is
- * `aws` on PATH, or pip's awscli installed once into ~/.cache/pipeline/venvs/awscli. Target: ratio ≥ 1.0.
+ * pip's awscli at a pinned version, installed once into ~/.cache/pipeline/venvs/awscli. Target: ratio ≥ 1.0.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { createWriteStream, existsSync } from "node:fs";
@@ -33,14 +34,18 @@ const env = {
 };
 Object.assign(process.env, env);
 
+/** The AWS CLI from PyPI at a pinned version, in its own venv (not whatever `aws` is on PATH). */
 function awsCli(): string {
-  if (spawnSync("aws", ["--version"]).status === 0) return "aws";
   const venv = join(homedir(), ".cache/pipeline/venvs/awscli");
   if (!existsSync(join(venv, "bin/aws"))) {
     execFileSync("python3", ["-m", "venv", venv]);
-    execFileSync(join(venv, "bin/pip"), ["install", "--quiet", "awscli==1.45.11"], { stdio: "inherit" });
+    execFileSync(join(venv, "bin/pip"), ["install", "--quiet", "awscli==1.46.2"], { stdio: "inherit" });
   }
   return join(venv, "bin/aws");
+}
+
+function awsVersion(aws: string): string {
+  return spawnSync(aws, ["--version"], { encoding: "utf8" }).stdout.trim();
 }
 
 async function writeRandomFile(path: string, bytes: number): Promise<void> {
@@ -75,7 +80,8 @@ try {
   const aws = awsCli();
   const ours = `import { S3Store } from "./dist/checkpoints/index.js";
     const s = new S3Store({ bucket: "bench", prefix: "" }, { endpoint: "${endpoint}", pathStyle: true });
-    await s.uploadFile(${JSON.stringify(file)}, "ours.bin"); s.destroy();`;
+    const r = await s.uploadFile(${JSON.stringify(file)}, "ours.bin"); s.destroy();
+    if (r.size !== ${mib * 1024 * 1024}) throw new Error("short upload");`;
   const results: { ours: number[]; aws: number[] } = { ours: [], aws: [] };
   for (let i = 0; i < runs; i++) {
     results.ours.push(timed(process.execPath, ["--input-type=module", "-e", ours]));
@@ -86,7 +92,9 @@ try {
   const best = (xs: number[]) => Math.min(...xs);
   const rate = (s: number) => (mib * 1.048576) / s;
   const [o, a] = [rate(best(results.ours)), rate(best(results.aws))];
-  console.log(`file ${mib} MiB, server ${endpoint}, best of ${runs}`);
+  const server = execFileSync(join(root, "scripts/s3-server.sh"), ["which"], { env, encoding: "utf8" });
+  console.log(`${new Date().toISOString()}  ${awsVersion(aws)}`);
+  console.log(`file ${mib} MiB, server ${server.split(" ")[0]} at ${endpoint}, best of ${runs}`);
   console.log(
     `pipeline S3Store.uploadFile  ${o.toFixed(1)} MB/s   (runs: ${results.ours.map((s) => s.toFixed(1)).join(", ")} s)`,
   );

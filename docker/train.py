@@ -94,9 +94,10 @@ def train(spec: dict, events: Events, stop: StopFlag):
         events.emit("eval", step=state.step, eval_loss=loss, eval_tokens=count)
         return loss
 
-    eval_loss = None
+    eval_loss, evaluated_at = None, -1
     if eval_rows is not None and state.step == 0:
         eval_loss = run_eval()  # LoRA's B starts at zero: this is the base model's loss
+        evaluated_at = 0
 
     # train
     model.train()
@@ -131,8 +132,11 @@ def train(spec: dict, events: Events, stop: StopFlag):
                 elapsed_s=state.elapsed_s,
             )
             state.window, window_tokens, window_time = [], 0, 0.0
-        if eval_rows is not None and t["eval_steps"] and state.step % t["eval_steps"] == 0 and state.step < total_steps:
+        # The last step's eval comes before its checkpoint, so that checkpoint's manifest records it (keep_best).
+        due = (t["eval_steps"] and state.step % t["eval_steps"] == 0) or state.step == total_steps
+        if eval_rows is not None and due:
             eval_loss = run_eval()
+            evaluated_at = state.step
         if state.step % t["save_steps"] == 0 or stop.requested:
             path = save_checkpoint(spec, model, optimizer, scheduler, scaler, state)
             events.emit("checkpoint", step=state.step, path=str(path))
@@ -140,7 +144,7 @@ def train(spec: dict, events: Events, stop: StopFlag):
             raise TrainerError("interrupted", f"stopped by signal after step {state.step}; checkpoint saved", EXIT_INTERRUPTED)
 
     # save
-    if eval_rows is not None:
+    if eval_rows is not None and evaluated_at != state.step:
         eval_loss = run_eval()
     adapter_dir = Path(spec["output"]["adapter_dir"])
     save_adapter(model, adapter_dir, state.step)

@@ -1,14 +1,14 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { GetObjectCommand, ListMultipartUploadsCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sha256File } from "../src/checkpoints/index.js";
 import { pipeline, root } from "./helpers/cli.js";
-import { readEvents, trainingWorkspace } from "./helpers/run-workspace.js";
+import { readEvents, trainingWorkspace, waitForStep } from "./helpers/run-workspace.js";
 import { startS3, type S3Fixture } from "./helpers/s3-server.js";
 
 // Checkpoints tracked to a real S3 server on loopback (scripts/s3-server.sh), through the built binary.
@@ -32,15 +32,15 @@ const onlyRun = (runsDir: string) => {
   return { id: runs[0]!, dir: join(runsDir, runs[0]!) };
 };
 const steps = (text: string) =>
-  [...text.matchAll(/^step\s+(\d+)\s+\S+ MB\s+(\S+)/gm)].map((m) => [Number(m[1]), m[2]]);
+  [...text.matchAll(/^step\s+(\d+)\s+\S+ MB\s+eval_loss \S+\s+(\S+)/gm)].map((m) => [Number(m[1]), m[2]]);
 
 describe("checkpoints in an s3:// store (real S3 server on loopback)", () => {
   let cwd: string;
   let run: { id: string; dir: string };
 
-  it("a run ends with every checkpoint and the adapter in the bucket, manifests verified", async () => {
+  it("a run ends with every checkpoint, the adapter, the report and the run state in the bucket, manifests verified", async () => {
     cwd = await trainingWorkspace(
-      { max_steps: 6, logging_steps: 2, save_steps: 2, eval_steps: 6 },
+      { max_steps: 6, logging_steps: 2, save_steps: 2, eval_steps: 2 },
       { train: 96, eval: 4 },
     );
     const result = pipeline(["run", "configs/run.yaml", "--runs-dir", "runs", ...storeSets("team/runs")], {
@@ -50,7 +50,7 @@ describe("checkpoints in an s3:// store (real S3 server on loopback)", () => {
     expect(result.code, result.stderr + result.stdout).toBe(0);
     run = onlyRun(join(cwd, "runs"));
     expect(result.stdout).toMatch(
-      /uploaded\s+4\/4 to the store .*checkpoint step 2, checkpoint step 4, checkpoint step 6, adapter/,
+      /uploaded\s+6\/6 to the store .*run state, checkpoint step 2, checkpoint step 4, checkpoint step 6, adapter, report/,
     );
 
     const listed = pipeline(["checkpoints", "list", run.id, "--runs-dir", "runs"], { cwd, env: s3.env });
@@ -63,6 +63,14 @@ describe("checkpoints in an s3:// store (real S3 server on loopback)", () => {
     const verified = pipeline(["checkpoints", "verify", run.id, "--runs-dir", "runs"], { cwd, env: s3.env });
     expect(verified.code, verified.stderr + verified.stdout).toBe(0);
     expect(verified.stdout).toContain("verified 3 checkpoint(s)");
+    // Each checkpoint's manifest records the eval loss measured at its step (the trainer's eval events).
+    const evals = new Map(
+      readEvents(run.dir).flatMap((e) => (e.type === "eval" ? [[e.step, e.eval_loss]] : [])),
+    );
+    for (const step of [2, 4, 6])
+      expect(listed.stdout).toMatch(
+        new RegExp(`step\\s+${step} .*eval_loss ${(evals.get(step) as number).toFixed(4)}\\s+complete`),
+      );
 
     // The adapter, byte for byte what the trainer wrote, under the run's key; and the same by bare URI.
     const store = s3.store();
@@ -73,6 +81,21 @@ describe("checkpoints in an s3:// store (real S3 server on loopback)", () => {
       const entry = adapter.manifest.files.find((f) => f.path === "adapter_model.safetensors")!;
       expect(entry.sha256).toBe(await sha256File(local));
     }
+    // The report and what a resume elsewhere needs, each under its own manifest.
+    const report = await store.verify(`team/runs/${run.id}/report`);
+    expect(report.ok && report.manifest.files.map((f) => f.path).sort()).toEqual([
+      "report.html",
+      "report.json",
+      "report.md",
+    ]);
+    const state = await store.verify(`team/runs/${run.id}/state`);
+    expect(state.ok && state.manifest.files.map((f) => f.path).sort()).toEqual([
+      "config.resolved.yaml",
+      "data/eval.jsonl",
+      "data/train.jsonl",
+      "run.json",
+      "spec.json",
+    ]);
     store.destroy();
     const byUri = pipeline(
       ["checkpoints", "list", `s3://${s3.bucket}/team/runs/${run.id}`, "--endpoint", s3.endpoint],
@@ -124,7 +147,7 @@ describe("checkpoints in an s3:// store (real S3 server on loopback)", () => {
 
   it("the store going away during training: training goes on, uploads retry and catch up", async () => {
     const ws = await trainingWorkspace(
-      { max_steps: 24, logging_steps: 2, save_steps: 4, eval_steps: 24 },
+      { max_steps: 24, logging_steps: 2, save_steps: 4, eval_steps: 4 },
       { train: 256, eval: 4 },
     );
     const child = spawn(
@@ -136,6 +159,10 @@ describe("checkpoints in an s3:// store (real S3 server on loopback)", () => {
         "--runs-dir",
         "runs",
         ...storeSets("outage"),
+        // Retention while uploading: the newest 2, and never the best by the metric (max: the worst loss,
+        // so the best one is an old checkpoint that keep_last alone would prune).
+        ...["--set", "checkpoints.keep_last=2", "--set", "checkpoints.keep_best.metric=eval_loss"],
+        ...["--set", "checkpoints.keep_best.mode=max"],
       ],
       { cwd: ws, env: { ...s3.env, CI: "1" }, stdio: ["ignore", "pipe", "pipe"] },
     );
@@ -161,10 +188,85 @@ describe("checkpoints in an s3:// store (real S3 server on loopback)", () => {
     expect(await exited, output).toBe(0);
     expect(during).toBeGreaterThanOrEqual(2);
     const { id } = onlyRun(join(ws, "runs"));
-    expect(output).toMatch(/uploaded\s+7\/7 to the store/);
+    expect(output).toMatch(/uploaded\s+9\/9 to the store/);
     const verified = pipeline(["checkpoints", "verify", id, "--runs-dir", "runs"], { cwd: ws, env: s3.env });
     expect(verified.code, verified.stdout + verified.stderr).toBe(0);
-    expect(verified.stdout).toContain("verified 6 checkpoint(s)");
+    const events = readEvents(join(ws, "runs", id));
+    const loss = new Map(
+      events.flatMap((e) => (e.type === "eval" ? [[e.step as number, e.eval_loss as number]] : [])),
+    );
+    const saved = events.filter((e) => e.type === "checkpoint").map((e) => e.step as number);
+    const worst = saved.reduce((a, b) => (loss.get(b)! > loss.get(a)! ? b : a));
+    const kept = [...new Set([24, 20, worst])].sort((a, b) => b - a);
+    const listed = pipeline(["checkpoints", "list", id, "--runs-dir", "runs"], { cwd: ws, env: s3.env });
+    expect(steps(listed.stdout)).toEqual(kept.map((step) => [step, "complete"]));
+    expect(listed.stdout).toMatch(new RegExp(`step\\s+${worst} .*complete  \\(best\\)`));
+  });
+
+  it("a fresh machine with only the S3 URI: the run directory is recreated from the store and resumes", async () => {
+    const ws = await trainingWorkspace(
+      { max_steps: 200, logging_steps: 1, save_steps: 100, eval_steps: 200 },
+      { train: 512, eval: 4 },
+    );
+    const run = startRun(ws, [...storeSets("fresh"), "--set", "checkpoints.s3.path_style=true"]);
+    await waitForStep(join(ws, "runs"), 3);
+    run.child.kill("SIGTERM"); // the trainer saves a checkpoint; the uploader drains before the exit
+    expect(await run.exited, run.output()).toBe(130);
+    const { id } = onlyRun(join(ws, "runs"));
+    await rm(ws, { recursive: true }); // nothing of the first machine is left
+
+    const elsewhere = await mkdtemp(join(tmpdir(), "fresh-machine-"));
+    const resumed = pipeline(["run", "--resume", `s3://${s3.bucket}/fresh/${id}`, "--runs-dir", "runs"], {
+      cwd: elsewhere,
+      env: { ...s3.env, CI: "1", AWS_ENDPOINT_URL: s3.endpoint },
+    });
+    expect(resumed.code, resumed.stderr + resumed.stdout).toBe(0);
+    expect(resumed.stderr).toContain(`restored run ${id} from s3://${s3.bucket}/fresh/${id}`);
+    const dir = join(elsewhere, "runs", id);
+    const events = readEvents(dir);
+    const start = events.find((e) => e.type === "start")!;
+    expect(start.start_step as number).toBeGreaterThan(0);
+    expect(events.at(-1)).toMatchObject({ type: "done", metrics: { steps: 200 } });
+    expect(existsSync(join(dir, "adapter/adapter_model.safetensors"))).toBe(true);
+  });
+
+  it("the trainer SIGKILLed during a checkpoint save: no half checkpoint counts, locally or in the bucket", async () => {
+    const ws = await trainingWorkspace(
+      { max_steps: 12, logging_steps: 1, save_steps: 4, eval_steps: 12 },
+      { train: 256, eval: 4 },
+    );
+    // Every save pauses 4 s before its manifest: the window in which the trainer is killed.
+    const run = startRun(ws, storeSets("killed-save"), { PIPELINE_TEST_SLOW_SAVE_S: "4" });
+    const runsDir = join(ws, "runs");
+    const tmpSave = () => {
+      const runs = existsSync(runsDir) ? readdirSync(runsDir) : [];
+      const dir = runs[0] && join(runsDir, runs[0], "checkpoints");
+      return dir && existsSync(dir) && readdirSync(dir).includes(".tmp-step-000008");
+    };
+    while (!tmpSave() && run.child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+    const { id, dir } = onlyRun(runsDir);
+    const pids = trainerPids(join(dir, "spec.json"));
+    expect(pids).toHaveLength(1);
+    process.kill(pids[0]!, "SIGKILL");
+    expect(await run.exited, run.output()).toBe(1);
+
+    expect(readdirSync(join(dir, "checkpoints")).sort()).toEqual([".tmp-step-000008", "step-000004"]);
+    const listed = pipeline(["checkpoints", "list", id, "--runs-dir", "runs"], { cwd: ws, env: s3.env });
+    expect(steps(listed.stdout)).toEqual([[4, "complete"]]);
+
+    // Resume on a machine that lost its local checkpoints: the store's step 4 is the one used.
+    await rm(join(dir, "checkpoints"), { recursive: true });
+    await mkdir(join(dir, "checkpoints"));
+    const resumed = pipeline(["run", "--resume", id, "--runs-dir", "runs"], {
+      cwd: ws,
+      env: { ...s3.env, CI: "1" },
+    });
+    expect(resumed.code, resumed.stderr + resumed.stdout).toBe(0);
+    expect(
+      readEvents(dir)
+        .filter((e) => e.type === "start")
+        .at(-1),
+    ).toMatchObject({ start_step: 4 });
   });
 
   it("an uploader killed during a multipart upload leaves nothing that counts as a checkpoint; prune aborts its parts", async () => {
@@ -185,9 +287,7 @@ describe("checkpoints in an s3:// store (real S3 server on loopback)", () => {
     });
     const exited = new Promise((resolve) => child.on("close", resolve));
     const store = s3.store();
-    const inFlight = async () =>
-      (await store.client.send(new ListMultipartUploadsCommand({ Bucket: s3.bucket, Prefix: "killed/" })))
-        .Uploads ?? [];
+    const inFlight = () => store.listUploads("killed");
     while ((await inFlight()).length === 0 && child.exitCode === null)
       await new Promise((r) => setTimeout(r, 20));
     child.kill("SIGKILL");
@@ -210,3 +310,32 @@ describe("checkpoints in an s3:// store (real S3 server on loopback)", () => {
     store.destroy();
   });
 });
+
+/** `pipeline run configs/run.yaml` in the background, with its output collected. */
+function startRun(cwd: string, args: string[], env: Record<string, string> = {}) {
+  const child = spawn(
+    process.execPath,
+    [join(root, "bin/pipeline.js"), "run", "configs/run.yaml", "--runs-dir", "runs", ...args],
+    { cwd, env: { ...s3.env, CI: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let output = "";
+  child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+  return { child, exited, output: () => output };
+}
+
+/** The trainer process (train.py) of the run whose spec is at specPath. */
+function trainerPids(specPath: string): number[] {
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        const args = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+        return args.some((arg) => arg.endsWith("train.py")) && args.includes(specPath);
+      } catch {
+        return false; // the process ended while we looked
+      }
+    })
+    .map(Number);
+}

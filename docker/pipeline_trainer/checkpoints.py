@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +44,8 @@ def save_checkpoint(spec: dict, model, optimizer, scheduler, scaler, state: Trai
     if scaler is not None:
         torch.save(scaler.state_dict(), tmp / "scaler.pt")
     torch.save(rng_state(), tmp / "rng.pt")
+    # Tests only: a window in which the trainer can be killed mid-save (the folder is still .tmp-…).
+    time.sleep(float(os.environ.get("PIPELINE_TEST_SLOW_SAVE_S", "0")))
     (tmp / "trainer_state.json").write_text(json.dumps(state.__dict__))
     (tmp / "spec.json").write_text(json.dumps(spec, indent=2))
     write_manifest(tmp, state.step)

@@ -1,6 +1,8 @@
-export { verifyCheckpoint, readManifest, sha256File, Manifest } from "./manifest.js";
+export { verifyCheckpoint, readManifest, sha256File, stampMetrics, Manifest } from "./manifest.js";
+export { bestStep, prunable, type KeepBest } from "./retention.js";
 export { listCheckpoints, newestComplete, type CheckpointInfo } from "./local-store.js";
-export { S3Store, partSizeFor, type RemoteCheckpoint, type S3Options } from "./s3-store.js";
+export { S3Store, type RemoteCheckpoint, type S3Options } from "./s3-store.js";
+export { partSizeFor } from "./s3-multipart.js";
 export { isS3Uri, parseS3Uri, formatS3Uri, joinKey, type S3Location } from "./s3-uri.js";
 export { openS3, runKeys, s3StoreFor } from "./store-config.js";
 export { Uploader, type UploadJob, type UploadResult } from "./uploader.js";

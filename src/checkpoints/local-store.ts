@@ -9,6 +9,7 @@ export interface CheckpointInfo {
   path: string;
   complete: boolean;
   reason?: string;
+  metrics?: Record<string, number>;
 }
 
 /** Every step-NNNNNN folder of a local checkpoint store, newest first, each verified against its manifest. */
@@ -25,7 +26,9 @@ export async function listCheckpoints(
   for (const { step, path } of steps) {
     const verdict = await verifyCheckpoint(path, options);
     infos.push(
-      verdict.ok ? { step, path, complete: true } : { step, path, complete: false, reason: verdict.reason },
+      verdict.ok
+        ? { step, path, complete: true, metrics: verdict.manifest.metrics }
+        : { step, path, complete: false, reason: verdict.reason },
     );
   }
   return infos;

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { readFile, stat } from "node:fs/promises";
+import { readFile, rename, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 
@@ -14,6 +14,10 @@ export const Manifest = z.object({
   files: z.array(
     z.object({ path: z.string(), size: z.int().min(0), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
   ),
+  /** What was known at this step (the newest eval at or before it), for keep_best; added by the orchestrator. */
+  metrics: z.record(z.string(), z.number()).optional(),
+  /** The step those metrics were measured at. */
+  metrics_step: z.int().min(0).optional(),
 });
 export type Manifest = z.infer<typeof Manifest>;
 
@@ -48,4 +52,20 @@ export async function verifyCheckpoint(dir: string, options: { hash?: boolean } 
     }
   }
   return { ok: true, manifest };
+}
+
+/**
+ * Adds the metrics known at a checkpoint's step to its manifest (written to a sibling, then renamed, so a
+ * reader never sees half a manifest). The file list is untouched: the folder stays exactly as complete.
+ */
+export async function stampMetrics(
+  dir: string,
+  metrics: Record<string, number>,
+  step: number,
+): Promise<void> {
+  const manifest = await readManifest(dir);
+  if (!manifest) return;
+  const path = join(dir, "manifest.json");
+  await writeFile(`${path}.tmp`, JSON.stringify({ ...manifest, metrics, metrics_step: step }, null, 1));
+  await rename(`${path}.tmp`, path);
 }

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { createWriteStream } from "node:fs";
+import { mkdir, readFile, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { Transform, Writable, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -14,15 +14,16 @@ import {
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
+  type MultipartUpload,
   type _Object,
 } from "@aws-sdk/client-s3";
-import { Upload } from "@aws-sdk/lib-storage";
-import { Manifest, verifyCheckpoint, type Verdict } from "./manifest.js";
+import { Manifest, readManifest, type Verdict } from "./manifest.js";
+import { putFile } from "./s3-multipart.js";
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from "./retry.js";
 import { type S3Location, joinKey } from "./s3-uri.js";
 
-// The one module that talks to S3 (AWS, MinIO, R2, ...). Credentials come from the SDK's default chain
-// (env, shared profile, instance role), never from the run config.
+// With s3-multipart.ts (its uploads), the only code that talks to S3 (AWS, MinIO, R2, ...). Credentials
+// come from the SDK's default chain (env, shared profile, instance role), never from the run config.
 
 export interface S3Options {
   endpoint?: string;
@@ -40,13 +41,10 @@ export interface RemoteCheckpoint {
   bytes: number;
   complete: boolean;
   reason?: string;
+  metrics?: Record<string, number>;
 }
 
-const MiB = 1024 * 1024;
 const STEP_DIR = /^step-(\d{6,})$/;
-
-/** 8 MiB parts, larger for multi-GB files so a file never needs more than ~1000 parts (S3 allows 10000). */
-export const partSizeFor = (bytes: number): number => Math.max(8, Math.ceil(bytes / 1000 / MiB)) * MiB;
 
 export class S3Store {
   readonly client: S3Client;
@@ -73,44 +71,38 @@ export class S3Store {
     return joinKey(this.location.prefix, ...parts);
   }
 
-  /** One file, multipart with 4 parts in flight; an upload that fails is aborted (no orphaned parts). */
-  async uploadFile(path: string, key: string, signal?: AbortSignal): Promise<number> {
-    const { size } = await stat(path);
-    await this.retrying(`upload ${key}`, async () => {
-      const upload = new Upload({
-        client: this.client,
-        params: { Bucket: this.location.bucket, Key: key, Body: createReadStream(path) },
-        partSize: partSizeFor(size),
-        queueSize: 4,
-        leavePartsOnError: false,
-      });
-      const abort = () => void upload.abort();
-      signal?.addEventListener("abort", abort);
-      try {
-        await upload.done();
-      } finally {
-        signal?.removeEventListener("abort", abort);
-      }
-    });
-    return size;
+  /** One file (see putFile: parallel parts, one read); retried whole through an outage. */
+  async uploadFile(
+    path: string,
+    key: string,
+    signal?: AbortSignal,
+  ): Promise<{ size: number; sha256: string }> {
+    return this.retrying(`upload ${key}`, () =>
+      putFile({ client: this.client, bucket: this.location.bucket, key, signal }, path),
+    );
   }
 
   /**
    * Uploads a checkpoint folder that carries its manifest.json: the old manifest (if any) goes first, then
    * every listed file, then the manifest LAST — so the folder only counts as complete once all is in place.
+   * Each file is hashed in the same read that uploads it; one that does not match the manifest (changed or
+   * corrupt on the local disk) stops the upload before the manifest, so the folder never counts as complete.
    */
   async uploadFolder(dir: string, key: string, signal?: AbortSignal): Promise<{ bytes: number }> {
-    const verdict = await verifyCheckpoint(dir);
-    if (!verdict.ok) throw new Error(`${dir}: ${verdict.reason}; not uploaded`);
+    const manifest = await readManifest(dir);
+    if (!manifest) throw new Error(`${dir}: no valid manifest.json (an incomplete checkpoint); not uploaded`);
     await this.retrying(`delete ${key}/manifest.json`, () =>
       this.client.send(
         new DeleteObjectCommand({ Bucket: this.location.bucket, Key: `${key}/manifest.json` }),
       ),
     );
     let bytes = 0;
-    for (const file of verdict.manifest.files) {
+    for (const file of manifest.files) {
       signal?.throwIfAborted();
-      bytes += await this.uploadFile(join(dir, file.path), `${key}/${file.path}`, signal);
+      const sent = await this.uploadFile(join(dir, file.path), `${key}/${file.path}`, signal);
+      if (sent.size !== file.size || sent.sha256 !== file.sha256)
+        throw new Error(`${join(dir, file.path)} does not match its manifest; ${key} not completed`);
+      bytes += sent.size;
     }
     const body = await readFile(join(dir, "manifest.json"));
     await this.retrying(`upload ${key}/manifest.json`, () =>
@@ -124,6 +116,35 @@ export class S3Store {
       ),
     );
     return { bytes: bytes + body.length };
+  }
+
+  /**
+   * Uploads chosen files of a folder (paths relative to it) under `key`, then a manifest LAST listing each
+   * file's size and the sha256 of the bytes actually sent — the same contract as a checkpoint folder.
+   */
+  async uploadFiles(dir: string, files: string[], key: string, step = 0): Promise<{ bytes: number }> {
+    await this.retrying(`delete ${key}/manifest.json`, () =>
+      this.client.send(
+        new DeleteObjectCommand({ Bucket: this.location.bucket, Key: `${key}/manifest.json` }),
+      ),
+    );
+    const entries: Manifest["files"] = [];
+    for (const path of files) {
+      const sent = await this.uploadFile(join(dir, path), `${key}/${path}`);
+      entries.push({ path, size: sent.size, sha256: sent.sha256 });
+    }
+    const body = Buffer.from(JSON.stringify({ version: 1, step, files: entries }, null, 1));
+    await this.retrying(`upload ${key}/manifest.json`, () =>
+      this.client.send(
+        new PutObjectCommand({
+          Bucket: this.location.bucket,
+          Key: `${key}/manifest.json`,
+          Body: body,
+          ContentType: "application/json",
+        }),
+      ),
+    );
+    return { bytes: entries.reduce((sum, f) => sum + f.size, body.length) };
   }
 
   /** Every object under a folder key (all pages). */
@@ -158,22 +179,18 @@ export class S3Store {
     for (const [step, objects] of [...folders].sort((a, b) => b[0] - a[0])) {
       const folder = `${key}/step-${String(step).padStart(6, "0")}`;
       const bytes = objects.reduce((sum, o) => sum + (o.Size ?? 0), 0);
-      const reason = await this.incompleteReason(folder, objects);
-      result.push({ step, key: folder, bytes, complete: !reason, ...(reason ? { reason } : {}) });
+      const manifest = await this.readManifest(folder);
+      const reason = incompleteReason(folder, objects, manifest);
+      result.push({
+        step,
+        key: folder,
+        bytes,
+        complete: !reason,
+        ...(reason ? { reason } : {}),
+        ...(manifest?.metrics ? { metrics: manifest.metrics } : {}),
+      });
     }
     return result;
-  }
-
-  private async incompleteReason(folder: string, objects: _Object[]): Promise<string | undefined> {
-    const manifest = await this.readManifest(folder);
-    if (!manifest) return "no valid manifest.json (an incomplete checkpoint)";
-    const sizes = new Map(objects.map((o) => [o.Key!.slice(folder.length + 1), o.Size]));
-    for (const file of manifest.files) {
-      if (!sizes.has(file.path)) return `${file.path} is missing`;
-      if (sizes.get(file.path) !== file.size)
-        return `${file.path} has ${sizes.get(file.path)} bytes, expected ${file.size}`;
-    }
-    return undefined;
   }
 
   async readManifest(folder: string): Promise<Manifest | undefined> {
@@ -272,6 +289,29 @@ export class S3Store {
   async abortStaleUploads(key: string, olderThanMs: number): Promise<string[]> {
     const aborted: string[] = [];
     const cutoff = Date.now() - olderThanMs;
+    for (const upload of await this.listUploads(key)) {
+      // 0 means every upload (some servers report Initiated in a skewed or local-time clock).
+      if (olderThanMs > 0 && (upload.Initiated?.getTime() ?? 0) > cutoff) continue;
+      await this.retrying(`abort ${upload.Key}`, () =>
+        this.client.send(
+          new AbortMultipartUploadCommand({
+            Bucket: this.location.bucket,
+            Key: upload.Key,
+            UploadId: upload.UploadId,
+          }),
+        ),
+      );
+      aborted.push(upload.Key!);
+    }
+    return aborted;
+  }
+
+  /**
+   * Unfinished multipart uploads under a folder key. The bucket's whole list is read and filtered here:
+   * MinIO matches ListMultipartUploads' Prefix only against a whole object name, so `folder/` finds nothing.
+   */
+  async listUploads(key: string): Promise<MultipartUpload[]> {
+    const uploads: MultipartUpload[] = [];
     let keyMarker: string | undefined;
     let uploadIdMarker: string | undefined;
     do {
@@ -279,30 +319,16 @@ export class S3Store {
         this.client.send(
           new ListMultipartUploadsCommand({
             Bucket: this.location.bucket,
-            Prefix: `${key}/`,
             KeyMarker: keyMarker,
             UploadIdMarker: uploadIdMarker,
           }),
         ),
       );
-      for (const upload of page.Uploads ?? []) {
-        // 0 means every upload (some servers report Initiated in a skewed or local-time clock).
-        if (olderThanMs > 0 && (upload.Initiated?.getTime() ?? 0) > cutoff) continue;
-        await this.retrying(`abort ${upload.Key}`, () =>
-          this.client.send(
-            new AbortMultipartUploadCommand({
-              Bucket: this.location.bucket,
-              Key: upload.Key,
-              UploadId: upload.UploadId,
-            }),
-          ),
-        );
-        aborted.push(upload.Key!);
-      }
+      uploads.push(...(page.Uploads ?? []).filter((u) => u.Key?.startsWith(`${key}/`)));
       keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
       uploadIdMarker = page.IsTruncated ? page.NextUploadIdMarker : undefined;
     } while (keyMarker);
-    return aborted;
+    return uploads;
   }
 
   /** Creates the bucket (tests and benchmarks; real stores are created by their owner). */
@@ -321,6 +347,17 @@ export class S3Store {
       ),
     );
   }
+}
+
+function incompleteReason(folder: string, objects: _Object[], manifest?: Manifest): string | undefined {
+  if (!manifest) return "no valid manifest.json (an incomplete checkpoint)";
+  const sizes = new Map(objects.map((o) => [o.Key!.slice(folder.length + 1), o.Size]));
+  for (const file of manifest.files) {
+    if (!sizes.has(file.path)) return `${file.path} is missing`;
+    if (sizes.get(file.path) !== file.size)
+      return `${file.path} has ${sizes.get(file.path)} bytes, expected ${file.size}`;
+  }
+  return undefined;
 }
 
 async function writeJson(path: string, value: unknown): Promise<void> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { joinKey, parseS3Uri } from "./s3-uri.js";
-import { partSizeFor } from "./s3-store.js";
+import { partSizeFor } from "./s3-multipart.js";
 
 describe("s3 locations", () => {
   it("parses bucket and prefix, trimming slashes", () => {
@@ -14,10 +14,10 @@ describe("s3 locations", () => {
     expect(() => parseS3Uri("https://bucket/x")).toThrow(/is not an S3 location/);
   });
 
-  it("uses 8 MiB parts, larger for multi-GB files so a file stays near 1000 parts", () => {
+  it("uses 16 MiB parts, larger for multi-GB files so a file stays near 1000 parts", () => {
     const MiB = 1024 * 1024;
-    expect(partSizeFor(1000)).toBe(8 * MiB);
-    expect(partSizeFor(1024 * MiB)).toBe(8 * MiB);
+    expect(partSizeFor(1000)).toBe(16 * MiB);
+    expect(partSizeFor(1024 * MiB)).toBe(16 * MiB);
     expect(partSizeFor(50 * 1024 * MiB)).toBe(52 * MiB);
     expect(Math.ceil((50 * 1024 * MiB) / partSizeFor(50 * 1024 * MiB))).toBeLessThanOrEqual(1000);
   });

@@ -37,12 +37,18 @@ export function openS3(uri: string, options: S3Options = {}): S3Store {
   });
 }
 
-/** A run's layout in the store: <prefix>/<run-id>/checkpoints/step-NNNNNN/ and <prefix>/<run-id>/adapter/. */
+/**
+ * A run's layout in the store: <prefix>/<run-id>/checkpoints/step-NNNNNN/, …/adapter/, …/state/ and
+ * …/report/ — each folder with its manifest.json written last.
+ */
 export const runKeys = (store: S3Store, runId: string) => ({
   run: store.key(runId),
   checkpoints: store.key(runId, "checkpoints"),
   checkpoint: (step: number) => store.key(runId, "checkpoints", `step-${String(step).padStart(6, "0")}`),
   adapter: store.key(runId, "adapter"),
+  /** What a resume on a fresh machine needs: resolved config, spec, run record, formatted data splits. */
+  state: store.key(runId, "state"),
+  report: store.key(runId, "report"),
 });
 
 export { joinKey };

@@ -1,3 +1,4 @@
+import { prunable, type KeepBest } from "./retention.js";
 import type { S3Store } from "./s3-store.js";
 
 export interface UploadJob {
@@ -5,6 +6,11 @@ export interface UploadJob {
   label: string;
   dir: string;
   key: string;
+  /** Only these files of `dir` (relative paths), with a manifest made from what was sent; default the
+   *  folder's own manifest.json and the files it lists. */
+  files?: string[];
+  /** Settles when the folder may be read (e.g. its manifest is being stamped with metrics). */
+  ready?: Promise<unknown>;
   /** Checkpoints take part in keep_last retention; the adapter does not. */
   checkpointStep?: number;
 }
@@ -22,7 +28,7 @@ export interface UploadResult {
  * Uploads checkpoint folders in the background, one at a time and in order, so training never waits on
  * the store. Each upload retries transient failures (an outage) up to the store's bound, then is reported
  * as not uploaded and the queue moves on. keep_last prunes older complete checkpoints only after a newer
- * one is complete in the store.
+ * one is complete in the store, never the best one by keep_best.
  */
 export class Uploader {
   private tail: Promise<void> = Promise.resolve();
@@ -35,6 +41,7 @@ export class Uploader {
     private readonly options: {
       checkpointsKey: string;
       keepLast?: number;
+      keepBest?: KeepBest;
       log?: (line: string) => void;
     },
   ) {}
@@ -67,7 +74,10 @@ export class Uploader {
     const started = Date.now();
     const uri = `s3://${this.store.location.bucket}/${job.key}`;
     try {
-      const { bytes } = await this.store.uploadFolder(job.dir, job.key);
+      await job.ready;
+      const { bytes } = job.files
+        ? await this.store.uploadFiles(job.dir, job.files, job.key)
+        : await this.store.uploadFolder(job.dir, job.key);
       this.results.push({ job, uri, ok: true, bytes, seconds: (Date.now() - started) / 1000 });
       this.options.log?.(`uploaded ${job.label} → ${uri}`);
       if (job.checkpointStep !== undefined && this.options.keepLast) await this.prune(this.options.keepLast);
@@ -82,10 +92,8 @@ export class Uploader {
 
   private async prune(keepLast: number): Promise<void> {
     try {
-      const complete = (await this.store.listCheckpoints(this.options.checkpointsKey)).filter(
-        (c) => c.complete,
-      );
-      for (const old of complete.slice(keepLast)) {
+      const stored = await this.store.listCheckpoints(this.options.checkpointsKey);
+      for (const old of prunable(stored, keepLast, this.options.keepBest)) {
         await this.store.deleteFolder(old.key);
         this.options.log?.(`pruned checkpoint step ${old.step} from the store (keep_last ${keepLast})`);
       }

@@ -76,10 +76,16 @@ export function buildProgram(): Command {
     .description("Fine-tune: validate data, format, render, preflight, train, save.")
     .argument("[config]", "a run config YAML")
     .option("--set <key=value...>", "override a config value (repeatable)")
-    .option("--resume <run-id>", "continue a run from its newest complete checkpoint")
+    .option(
+      "--resume <run-id|s3-uri>",
+      "continue a run from its newest complete checkpoint; s3://bucket/prefix/<run-id> recreates it from the store",
+    )
     .option("--runs-dir <dir>", "where run directories live", "runs")
     .option("--json", "one JSON event per line instead of the live display")
     .addOption(new Option("--run-id <id>", "use this id for a new run (queue workers)").hideHelp())
+    .option("--endpoint <url>", "S3-compatible endpoint for --resume s3://… (default AWS_ENDPOINT_URL)")
+    .option("--region <region>", "S3 region for --resume s3://… (default AWS_REGION)")
+    .option("--path-style", "path-style S3 addressing (default on with --endpoint)")
     .action(lazy(() => import("./commands/run.js"), "run"));
 
   program
@@ -257,6 +263,10 @@ export function buildProgram(): Command {
       .description("Delete checkpoints beyond keep_last and abort stale multipart uploads."),
   )
     .option("--keep-last <n>", "keep this many newest complete checkpoints (default the run's keep_last)")
+    .option(
+      "--keep-best <metric:mode>",
+      "never delete the best by this metric, e.g. eval_loss:min (default the run's keep_best)",
+    )
     .option("--stale-minutes <n>", "abort multipart uploads started longer ago than this", "60")
     .action(lazy(() => import("./commands/checkpoints.js"), "checkpointsPrune"));
 

@@ -98,6 +98,13 @@ const Checkpoints = z.strictObject({
         "(credentials from the usual AWS sources: env, profile, instance role)",
     ),
   keep_last: z.int().min(1).optional().describe("keep only this many newest checkpoints; default all"),
+  keep_best: z
+    .strictObject({
+      metric: z.string().min(1).describe("a metric of the trainer's eval events, e.g. eval_loss"),
+      mode: z.enum(["min", "max"]).describe("min: lower is better (a loss); max: higher is better"),
+    })
+    .optional()
+    .describe("never prune the best complete checkpoint by this metric (on top of keep_last's newest)"),
   s3: z
     .strictObject({
       endpoint: z.url().optional().describe("an S3-compatible endpoint (MinIO, R2, ...); default AWS"),

@@ -3,6 +3,9 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import {
   type CheckpointInfo,
+  type KeepBest,
+  bestStep,
+  prunable,
   type RemoteCheckpoint,
   type S3Store,
   isS3Uri,
@@ -33,21 +36,33 @@ interface Row {
   bytes: number;
   complete: boolean;
   reason?: string;
+  metrics?: Record<string, number>;
+}
+
+interface Retention {
+  keepLast?: number;
+  keepBest?: KeepBest;
 }
 
 type Target =
-  | { kind: "s3"; store: S3Store; key: string; keepLast?: number }
-  | { kind: "local"; dir: string; keepLast?: number };
+  ({ kind: "s3"; store: S3Store; key: string } & Retention) | ({ kind: "local"; dir: string } & Retention);
 
 /** `pipeline checkpoints list <run-id|s3-uri>`: step, size, complete or not — newest first. */
 export async function checkpointsList(target: string, options: Options): Promise<number> {
   return withTarget(target, options, async (t) => {
     const rows = await list(t);
+    const metric = t.keepBest?.metric ?? "eval_loss";
+    const best = bestStep(rows, t.keepBest ?? { metric, mode: "min" });
     if (options.json) process.stdout.write(JSON.stringify(rows) + "\n");
     else if (rows.length === 0) process.stdout.write(`no checkpoints in ${describe(t)}\n`);
     else
-      for (const row of rows)
-        process.stdout.write(line(row, row.complete ? "complete" : "INCOMPLETE") + "\n");
+      for (const row of rows) {
+        const value = row.metrics?.[metric];
+        const shown = `${metric} ${value === undefined ? "-" : value.toFixed(4)}`.padEnd(metric.length + 9);
+        const status = row.complete ? "complete" : "INCOMPLETE";
+        const mark = t.keepBest && row.step === best ? "  (best)" : "";
+        process.stdout.write(`${line(row, shown)}  ${status}${mark}\n`);
+      }
     return 0;
   });
 }
@@ -123,15 +138,17 @@ export async function checkpointsPull(
  */
 export async function checkpointsPrune(
   target: string,
-  options: Options & { keepLast?: string; staleMinutes: string },
+  options: Options & { keepLast?: string; keepBest?: string; staleMinutes: string },
 ): Promise<number> {
+  const keepBest = options.keepBest === undefined ? undefined : parseKeepBest(options.keepBest);
   return withTarget(target, options, async (t) => {
     const keepLast = options.keepLast === undefined ? t.keepLast : Number(options.keepLast);
+    if (keepBest) t.keepBest = keepBest;
     const rows = await list(t);
     const newestComplete = rows.find((r) => r.complete)?.step ?? Infinity;
-    const complete = rows.filter((r) => r.complete);
+    // keep_best's checkpoint is never deleted, whatever keep_last says.
     const doomed = [
-      ...(keepLast ? complete.slice(keepLast) : []),
+      ...prunable(rows, keepLast, t.keepBest),
       ...rows.filter((r) => !r.complete && r.step < newestComplete),
     ];
     for (const row of doomed) {
@@ -178,11 +195,11 @@ async function resolveTarget(target: string, options: Options): Promise<Target> 
       hint: "give a run id from `pipeline runs list` (with --runs-dir), or the run's s3:// URI",
     });
   }
-  const { config } = await loadConfig(paths.resolvedConfig, {});
-  const keepLast = config.checkpoints.keep_last;
+  const { config } = await loadConfig(paths.resolvedConfig, { checkFiles: false });
+  const retention = { keepLast: config.checkpoints.keep_last, keepBest: config.checkpoints.keep_best };
   const store = s3StoreFor(config.checkpoints);
-  if (store) return { kind: "s3", store, key: runKeys(store, target).checkpoints, keepLast };
-  return { kind: "local", dir: paths.checkpoints, keepLast };
+  if (store) return { kind: "s3", store, key: runKeys(store, target).checkpoints, ...retention };
+  return { kind: "local", dir: paths.checkpoints, ...retention };
 }
 
 async function list(t: Target): Promise<Row[]> {
@@ -193,6 +210,7 @@ async function list(t: Target): Promise<Row[]> {
       bytes: c.bytes,
       complete: c.complete,
       reason: c.reason,
+      metrics: c.metrics,
     }));
   }
   const infos: CheckpointInfo[] = await listCheckpoints(t.dir, { hash: false });
@@ -200,7 +218,14 @@ async function list(t: Target): Promise<Row[]> {
   for (const info of infos) {
     const verdict = await verifyCheckpoint(info.path, { hash: false });
     const bytes = verdict.ok ? verdict.manifest.files.reduce((sum, f) => sum + f.size, 0) : 0;
-    rows.push({ step: info.step, where: info.path, bytes, complete: info.complete, reason: info.reason });
+    rows.push({
+      step: info.step,
+      where: info.path,
+      bytes,
+      complete: info.complete,
+      reason: info.reason,
+      metrics: verdict.ok ? verdict.manifest.metrics : undefined,
+    });
   }
   return rows;
 }
@@ -213,3 +238,13 @@ const describe = (t: Target) => (t.kind === "s3" ? `s3://${t.store.location.buck
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 const line = (row: Row, status: string) =>
   `step ${String(row.step).padStart(6)}  ${mb(row.bytes).padStart(10)}  ${status}`;
+
+function parseKeepBest(text: string): KeepBest {
+  const match = /^([A-Za-z0-9_./-]+):(min|max)$/.exec(text);
+  if (!match) {
+    throw new UsageError("bad-keep-best", `--keep-best ${text} is not metric:min or metric:max`, {
+      hint: "e.g. --keep-best eval_loss:min (lower is better) or --keep-best accuracy:max",
+    });
+  }
+  return { metric: match[1]!, mode: match[2] as KeepBest["mode"] };
+}

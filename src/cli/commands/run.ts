@@ -1,8 +1,9 @@
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { basename, join } from "node:path";
 import { loadConfig } from "../../config/index.js";
 import { UsageError } from "../../errors/index.js";
 import { loadSuites } from "../../eval/index.js";
-import { existsSync } from "node:fs";
 import {
   acquireRunLock,
   createRunDir,
@@ -16,6 +17,9 @@ import type { TrainSpec } from "../../config/train-spec.js";
 import type { RunContext } from "../run/context.js";
 import { runTasks } from "../run/tasks.js";
 import { printSummary } from "../run/summary.js";
+import { uploadReport } from "../run/uploads.js";
+import { isS3Uri } from "../../checkpoints/index.js";
+import { restoreFromStore } from "../run/restore.js";
 import { writeRunReport } from "../run/report.js";
 
 interface RunOptions {
@@ -25,6 +29,9 @@ interface RunOptions {
   json?: boolean;
   /** Hidden: the run id to use (a queue worker records it before the run starts). */
   runId?: string;
+  endpoint?: string;
+  region?: string;
+  pathStyle?: boolean;
 }
 
 /** `pipeline run <config>` and `pipeline run --resume <run-id>`. */
@@ -39,7 +46,7 @@ export async function run(configFile: string | undefined, options: RunOptions): 
     await writeRunReport(ctx).catch((error: unknown) => {
       process.stderr.write(`warning: the report could not be written: ${String(error)}\n`);
     });
-    release();
+    await uploadReport(ctx).finally(release);
   }
   printSummary(ctx);
   return (ctx.gateResults ?? []).every((gate) => gate.passed) ? 0 : 1;
@@ -75,10 +82,12 @@ async function resumeContext(options: RunOptions): Promise<RunContext> {
       hint: "a resumed run continues with the exact config it started with; start a new run to change it",
     });
   }
-  const id = options.resume!;
+  const id = isS3Uri(options.resume!) ? await restoreFromStore(options.resume!, options) : options.resume!;
   const record = await readRecord(options.runsDir, id);
   const paths = runPaths(options.runsDir, id);
-  const { config, hash } = await loadConfig(paths.resolvedConfig, {});
+  // The source datasets are not needed (a resume trains on the run's formatted splits) and may be absent
+  // on a machine the run was restored to from the store.
+  const { config, hash } = await loadConfig(paths.resolvedConfig, { checkFiles: false });
   const previous = JSON.parse(await readFile(paths.spec, "utf8")) as TrainSpec;
   const suites = await loadSuites(config.eval.suites);
   const ctx = base({
@@ -93,8 +102,9 @@ async function resumeContext(options: RunOptions): Promise<RunContext> {
   return {
     ...ctx,
     createdAt: record.createdAt,
-    trainFile: previous.data.train,
-    evalFile: previous.data.eval,
+    // The splits in this run directory: it may have been recreated elsewhere from the store (a new path).
+    trainFile: relocated(previous.data.train, paths.data),
+    evalFile: previous.data.eval && relocated(previous.data.eval, paths.data),
   };
 }
 
@@ -114,4 +124,10 @@ function checkNewRunId(record: string, id: string): void {
       hint: `continue it with pipeline run --resume ${id}`,
     });
   }
+}
+
+/** A split's path in the current run directory when it is there under the same name; else as recorded. */
+function relocated(path: string, dataDir: string): string {
+  const here = join(dataDir, basename(path));
+  return existsSync(here) ? here : path;
 }

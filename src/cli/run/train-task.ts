@@ -3,7 +3,8 @@ import { followTrainer, progressLine, startLocal, writeRecord, type RunRecord } 
 import type { TrainerHandle } from "../../launch/index.js";
 import { startDocker } from "../../launch/docker/index.js";
 import type { RunContext } from "./context.js";
-import { startUploads } from "./uploads.js";
+import { stampMetrics } from "../../checkpoints/index.js";
+import { hostCheckpoint, startUploads } from "./uploads.js";
 import { uploadLines } from "./summary.js";
 
 /** The configured runtime, started on the rendered spec. */
@@ -39,12 +40,22 @@ export async function train(ctx: RunContext, task: { output: string | undefined 
     });
   await record("running");
   const uploads = startUploads(ctx, (line) => (task.output = line));
+  let lastEval: { step: number; metrics: Record<string, number> } | undefined;
   const outcome = await followTrainer(handle, {
     eventsFile: ctx.paths.events,
     onEvent(event) {
       if (event.type === "start") startStep = event.start_step;
       if (event.type === "eval" && event.step === 0) ctx.baseEvalLoss = event.eval_loss;
-      uploads?.onEvent(event);
+      if (event.type === "eval") lastEval = { step: event.step, metrics: { eval_loss: event.eval_loss } };
+      // The checkpoint's manifest records the newest eval at or before its step (for keep_best), before
+      // the folder is uploaded; the checkpoint event itself carries no metrics.
+      const ready =
+        event.type === "checkpoint" && lastEval && lastEval.step <= event.step
+          ? stampMetrics(hostCheckpoint(ctx, event.path), lastEval.metrics, lastEval.step).catch(
+              () => undefined,
+            )
+          : undefined;
+      uploads?.onEvent(event, ready);
       if (ctx.json) process.stdout.write(JSON.stringify(event) + "\n");
       const line = progressLine(event, startStep);
       if (line) task.output = line;
