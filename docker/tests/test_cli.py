@@ -57,7 +57,7 @@ def test_a_run_writes_only_contract_events_and_verified_checkpoints(make_spec, d
     assert result.returncode == 0, result.stderr
     events = parse(result.stdout)
     assert [e["type"] for e in events] == [
-        "start", "eval", "step", "eval", "checkpoint", "step", "checkpoint", "eval", "done",
+        "start", "eval", "step", "eval", "checkpoint", "step", "eval", "checkpoint", "done",
     ]  # fmt: skip
     assert [e["step"] for e in events if e["type"] == "eval"] == [0, 2, 4]
     root = Path(spec["output"]["checkpoint_dir"])
