@@ -64,7 +64,10 @@ describe("pipeline queue and workers (CPU, real trainer)", () => {
       spend: unknown;
     };
     expect(status.jobsByState).toMatchObject({ done: 4, queued: 0, running: 0 });
-    expect(status.spend).toBeNull();
+    // No pipeline.workspace.yaml: nothing is priced and the project has no budget.
+    expect(status.spend).toEqual([
+      { project: "default", currency: "USD", today: 0, month: 0, daily: null, monthly: null },
+    ]);
   });
 
   it("a worker killed with SIGKILL has its job requeued, resumed from its checkpoint and completed by another", async () => {
