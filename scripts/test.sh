@@ -37,8 +37,14 @@ npm run --silent typecheck
 npm run --silent lint
 npm run --silent format:check
 
-echo "› trainer wheels, then the trainer's venv from them (no second download) and the tiny model (each cached)"
+echo "› trainer wheels (cached), used by the trainer image and the venv"
 wheels="$(bash scripts/docker-wheels.sh python3 | tail -n 1)"
+
+echo "› in the background: the docker tests' trainer image (built offline once per trainer version)"
+finish docker
+background image npx tsx -e 'import("./test/helpers/docker.ts").then((m) => console.log(m.testImage()))'
+
+echo "› the trainer's venv from the wheels (no second download) and the tiny model (each cached)"
 python="$(PIP_FIND_LINKS="$wheels" node bin/pipeline.js setup | sed -n 's/^python: //p')"
 "$python" -c "import pytest" 2>/dev/null || "$python" -m pip install --quiet --disable-pip-version-check "pytest==9.2.0"
 
@@ -46,7 +52,7 @@ echo "› Python trainer tests"
 "$python" -m pytest -q docker/tests scripts/tests
 
 echo "› waiting for the background installs"
-finish docker
+finish image
 finish s3
 
 echo "› TypeScript unit, integration and end-to-end tests"
