@@ -66,8 +66,9 @@ export async function queueHooks(db: Db): Promise<QueueHooks> {
   return {
     beforeEnqueue(job) {
       const check = budgetFor(db, workspace, job, Date.now());
-      if (check.warn && check.allowed) process.stderr.write(`warning: ${check.message}\n`);
-      return Promise.resolve({ allow: check.allowed, message: check.message });
+      // The queue command prints an allowed job's message as a warning: only a real one (80 %, unpriced).
+      const message = !check.allowed || check.warn ? check.message : undefined;
+      return Promise.resolve({ allow: check.allowed, ...(message && { message }) });
     },
   };
 }
