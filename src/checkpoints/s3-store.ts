@@ -105,6 +105,12 @@ export class S3Store {
       bytes += sent.size;
     }
     const body = await readFile(join(dir, "manifest.json"));
+    await this.putManifest(key, body);
+    return { bytes: bytes + body.length };
+  }
+
+  /** The manifest goes up LAST: until it is there, nothing above it counts as stored. */
+  private async putManifest(key: string, body: Buffer): Promise<void> {
     await this.retrying(`upload ${key}/manifest.json`, () =>
       this.client.send(
         new PutObjectCommand({
@@ -115,7 +121,6 @@ export class S3Store {
         }),
       ),
     );
-    return { bytes: bytes + body.length };
   }
 
   /**
@@ -134,16 +139,7 @@ export class S3Store {
       entries.push({ path, size: sent.size, sha256: sent.sha256 });
     }
     const body = Buffer.from(JSON.stringify({ version: 1, step, files: entries }, null, 1));
-    await this.retrying(`upload ${key}/manifest.json`, () =>
-      this.client.send(
-        new PutObjectCommand({
-          Bucket: this.location.bucket,
-          Key: `${key}/manifest.json`,
-          Body: body,
-          ContentType: "application/json",
-        }),
-      ),
-    );
+    await this.putManifest(key, body);
     return { bytes: entries.reduce((sum, f) => sum + f.size, body.length) };
   }
 
