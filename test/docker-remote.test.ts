@@ -33,6 +33,17 @@ afterAll(async () => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const remoteEnv = () => ({ ...ssh.env, DOCKER_HOST: ssh.dockerHost });
 
+/** Polls until the single run under runsDir has an event of `type`, or `stopped()` says the run ended. */
+async function waitForEvent(runsDir: string, type: string, stopped: () => boolean) {
+  while (!stopped()) {
+    await sleep(100);
+    const runs = existsSync(runsDir) ? readdirSync(runsDir) : [];
+    const events = runs[0] && join(runsDir, runs[0], "events.jsonl");
+    if (events && existsSync(events) && readEvents(join(runsDir, runs[0]!)).some((e) => e.type === type))
+      return;
+  }
+}
+
 describe("pipeline run with runtime: docker on a remote engine over ssh://", () => {
   it("trains with no bind mount; checkpoints and adapter land locally; no secret in ps, inspect or run dir", async () => {
     const cwd = await dockerWorkspace(image, {
@@ -100,6 +111,54 @@ describe("pipeline run with runtime: docker on a remote engine over ssh://", () 
     const saved = readdirSync(join(dir, "checkpoints")).filter((d) => d.startsWith("step-"));
     expect(saved).toHaveLength(1);
     expect(existsSync(join(dir, "checkpoints", saved[0]!, "manifest.json"))).toBe(true);
+    expect(managedContainers()).toEqual([]);
+  });
+
+  it("--resume over the same remote engine copies the checkpoint in and finishes from it", async () => {
+    const cwd = await dockerWorkspace(
+      image,
+      { max_steps: 40, logging_steps: 1, save_steps: 5, eval_steps: 40 },
+      { train: 512, eval: 8 },
+    );
+    const run = startRun(cwd, remoteEnv());
+    const runsDir = join(cwd, "runs");
+    // The event is passed on only once its folder has been copied back from the container.
+    await waitForEvent(runsDir, "checkpoint", () => run.child.exitCode !== null);
+    run.child.kill("SIGTERM");
+    expect(await run.exited, run.output()).toBe(130);
+    expect(managedContainers()).toEqual([]);
+    const { id, dir } = onlyRun(runsDir);
+    const steps = readdirSync(join(dir, "checkpoints"))
+      .filter((d) => d.startsWith("step-"))
+      .map((d) => Number(d.slice("step-".length)))
+      .sort((a, b) => a - b);
+    const newest = steps.at(-1)!;
+    expect(newest).toBeGreaterThan(0);
+    expect(newest).toBeLessThan(40);
+
+    const resumed = pipeline(["run", "--resume", id, "--runs-dir", "runs"], {
+      cwd,
+      env: { ...remoteEnv(), CI: "1" },
+    });
+    const text = resumed.stdout + resumed.stderr;
+    expect(resumed.code, text).toBe(0);
+    expect(text).toMatch(/Docker engine \(ssh:\/\/root@127\.0\.0\.1:\d+, remote/);
+    // The trainer could only start past step 0 from the checkpoint copied into its container.
+    const events = readEvents(dir);
+    expect(events.filter((e) => e.type === "start").at(-1)).toMatchObject({ start_step: newest });
+    expect(events.at(-1)).toMatchObject({
+      type: "done",
+      adapter_path: join(dir, "adapter"),
+      metrics: { steps: 40 },
+    });
+    expect(readdirSync(join(dir, "adapter"))).toEqual(
+      expect.arrayContaining(["adapter_config.json", "adapter_model.safetensors", "manifest.json"]),
+    );
+    expect(existsSync(join(dir, "checkpoints/step-000040/manifest.json"))).toBe(true);
+    expect(JSON.parse(readFileSync(join(dir, "run.json"), "utf8"))).toMatchObject({
+      status: "done",
+      step: 40,
+    });
     expect(managedContainers()).toEqual([]);
   });
 

@@ -1,4 +1,4 @@
-import { readdir, stat } from "node:fs/promises";
+import { chmod, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { UsageError } from "../../errors/index.js";
 
@@ -38,4 +38,16 @@ async function firstUnreadable(
     if (found) return found;
   }
   return undefined;
+}
+
+/**
+ * `chmod -R a+rX`: what a remote engine's `docker cp` brings back keeps the container's modes (safetensors
+ * writes 0600) but becomes this user's, and a resume copies it in again as root's there — where the
+ * container's user could not read it.
+ */
+export async function makeReadable(path: string): Promise<void> {
+  const info = await stat(path);
+  await chmod(path, info.mode | (info.isDirectory() ? 0o555 : 0o444));
+  if (!info.isDirectory()) return;
+  for (const entry of await readdir(path)) await makeReadable(join(path, entry));
 }

@@ -8,7 +8,7 @@ import { dockerCreateArgs } from "./args.js";
 import { docker } from "./cli.js";
 import type { Engine } from "./engine.js";
 import { attachedHandle } from "./handle.js";
-import { assertReadable } from "./readable.js";
+import { assertReadable, makeReadable } from "./readable.js";
 import type { DockerStart } from "./runtime.js";
 import { secretsJson } from "./secrets.js";
 import { localPathOf, planTransfer, REMOTE } from "./transfer.js";
@@ -76,6 +76,8 @@ export async function startRemote(
         `the container is kept: docker cp ${name}:${REMOTE.run} <dir> recovers its checkpoints; then pipeline runs cleanup`,
       );
     }
+    // A checkpoint goes back in on --resume, where the container's user must read it (readable.ts).
+    await makeReadable(incoming);
     // Whole or not at all: a half-copied folder never sits under the checkpoint's own name.
     await rm(local, { recursive: true, force: true });
     await rename(incoming, local);
