@@ -185,5 +185,13 @@ describe("pipeline run with runtime: docker (real engine)", () => {
     expect(missing.stdout + missing.stderr).toMatch(
       /image nope:1 is not on the Docker engine[\s\S]*pipeline image build --tag nope:1/,
     );
+    // A hub model cannot be downloaded by a container without a network: said before anything is formatted.
+    const hub = pipeline(
+      ["run", "configs/run.yaml", "--runs-dir", "runs", "--set", "base_model=org/some-model"],
+      { cwd, env: { ...process.env, CI: "1" } },
+    );
+    expect(hub.code).toBe(2);
+    expect(hub.stdout + hub.stderr).toMatch(/org\/some-model is a hub id[\s\S]*runtime\.network is none/);
+    expect(hasStackTrace(hub.stdout + hub.stderr)).toBe(false);
   });
 });

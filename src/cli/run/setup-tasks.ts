@@ -39,6 +39,17 @@ export async function resolveModel(ctx: RunContext, task: TaskLike): Promise<voi
 export async function dockerEngine(ctx: RunContext, task: TaskLike): Promise<void> {
   const runtime = ctx.config.runtime;
   if (runtime.type !== "docker") return;
+  if (ctx.baseModel && !isAbsolute(ctx.baseModel) && runtime.network === "none") {
+    throw new UsageError(
+      "docker-hub-model-offline",
+      `base_model ${ctx.baseModel} is a hub id, which the container must download, but runtime.network is none`,
+      {
+        hint:
+          "set runtime.network (e.g. bridge, or host) so the container can reach the hub (a token goes in as a " +
+          "secret, HF_TOKEN), or point base_model at a local model directory, which is mounted or copied in",
+      },
+    );
+  }
   const inputs = ctx.config.datasets.flatMap((d) => [d.path, ...(d.eval_path ? [d.eval_path] : [])]);
   if (ctx.baseModel && isAbsolute(ctx.baseModel)) inputs.push(ctx.baseModel);
   const checked = await dockerPreflight(runtime, {

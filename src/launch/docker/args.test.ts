@@ -43,6 +43,16 @@ describe("dockerRunArgs", () => {
     ]);
   });
 
+  it("lets the container download a hub model (the image is offline by default), and only then", () => {
+    const hub = dockerRunArgs(
+      { ...spec, base_model: "org/model" } as TrainSpec,
+      runtime({ network: "host" }),
+      paths,
+    );
+    expect(hub.join(" ")).toContain("--network host --env HF_HUB_OFFLINE=0");
+    expect(dockerRunArgs(spec, runtime(), paths)).not.toContain("HF_HUB_OFFLINE=0");
+  });
+
   it("GPUs, ipc host, limits, user, outside datasets read-only and the secrets file by path", () => {
     const gpuSpec = { ...spec, device: "cuda", data: { train: "/data/a,b.jsonl", eval: null } } as TrainSpec;
     const config = runtime({ gpus: "device=0,1", ipc: "host", cpus: 4, memory: "32g", network: "host" });

@@ -1,3 +1,4 @@
+import { isAbsolute } from "node:path";
 import type { DockerRuntime } from "../../config/index.js";
 import type { TrainSpec } from "../../config/train-spec.js";
 import { CONTAINER, mountFlag, planMounts, runDirPath } from "./mounts.js";
@@ -63,6 +64,8 @@ function containerFlags(
 ): string[] {
   const args = ["--name", name, "--label", `${RUN_ID_LABEL}=${spec.run_id}`, "--label", MANAGED_LABEL];
   args.push("--network", runtime.network);
+  // The image is offline by default (HF_HUB_OFFLINE=1); a hub id as base model is downloaded in the container.
+  if (!isAbsolute(spec.base_model)) args.push("--env", "HF_HUB_OFFLINE=0");
   if (wantsGpus(spec.device, runtime.gpus)) args.push("--gpus", gpusValue(runtime.gpus));
   if (runtime.ipc === "host") args.push("--ipc", "host");
   else args.push("--shm-size", runtime.shm_size);
