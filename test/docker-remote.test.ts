@@ -9,11 +9,11 @@ import {
   dockerWorkspace,
   managedContainers,
   startRun,
-  testImage,
+  preparedTestImage,
+  removeManagedContainers,
 } from "./helpers/docker.js";
-import { onlyRun, readEvents, waitForStep } from "./helpers/run-workspace.js";
+import { onlyRun, readEvents, waitForEvent, waitForStep } from "./helpers/run-workspace.js";
 import { startSshServer, type SshServer } from "./helpers/ssh-server.js";
-import { cacheDir } from "../src/launch/paths.js";
 
 // The docker runtime against a remote engine: DOCKER_HOST=ssh://root@127.0.0.1:<port>, a real sshd started
 // here (scripts/system-packages.sh installs it) in front of this machine's engine. The runtime must treat it as
@@ -21,28 +21,16 @@ import { cacheDir } from "../src/launch/paths.js";
 let image = "";
 let ssh: SshServer;
 beforeAll(async () => {
-  image = testImage();
-  spawnSync("chmod", ["-R", "a+rX", join(cacheDir(), "models")]);
+  image = preparedTestImage();
   ssh = await startSshServer();
 });
 afterAll(async () => {
-  for (const id of managedContainers()) docker(["rm", "--force", "--volumes", id]);
+  removeManagedContainers();
   await ssh?.stop();
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const remoteEnv = () => ({ ...ssh.env, DOCKER_HOST: ssh.dockerHost });
-
-/** Polls until the single run under runsDir has an event of `type`, or `stopped()` says the run ended. */
-async function waitForEvent(runsDir: string, type: string, stopped: () => boolean) {
-  while (!stopped()) {
-    await sleep(100);
-    const runs = existsSync(runsDir) ? readdirSync(runsDir) : [];
-    const events = runs[0] && join(runsDir, runs[0], "events.jsonl");
-    if (events && existsSync(events) && readEvents(join(runsDir, runs[0]!)).some((e) => e.type === type))
-      return;
-  }
-}
 
 describe("pipeline run with runtime: docker on a remote engine over ssh://", () => {
   it("trains with no bind mount; checkpoints and adapter land locally; no secret in ps, inspect or run dir", async () => {
@@ -123,7 +111,11 @@ describe("pipeline run with runtime: docker on a remote engine over ssh://", () 
     const run = startRun(cwd, remoteEnv());
     const runsDir = join(cwd, "runs");
     // The event is passed on only once its folder has been copied back from the container.
-    await waitForEvent(runsDir, "checkpoint", () => run.child.exitCode !== null);
+    await waitForEvent(
+      runsDir,
+      (e) => e.type === "checkpoint",
+      () => run.child.exitCode !== null,
+    );
     run.child.kill("SIGTERM");
     expect(await run.exited, run.output()).toBe(130);
     expect(managedContainers()).toEqual([]);

@@ -1,10 +1,13 @@
-import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sha256File } from "../src/checkpoints/index.js";
-import { cacheDir } from "../src/launch/paths.js";
 import { pipeline } from "./helpers/cli.js";
-import { docker, dockerWorkspace, managedContainers, testImage } from "./helpers/docker.js";
+import {
+  dockerWorkspace,
+  managedContainers,
+  preparedTestImage,
+  removeManagedContainers,
+} from "./helpers/docker.js";
 import { onlyRun, readEvents } from "./helpers/run-workspace.js";
 import { startS3, type S3Fixture } from "./helpers/s3-server.js";
 
@@ -15,12 +18,11 @@ import { startS3, type S3Fixture } from "./helpers/s3-server.js";
 let image = "";
 let s3: S3Fixture;
 beforeAll(async () => {
-  image = testImage();
-  spawnSync("chmod", ["-R", "a+rX", join(cacheDir(), "models")]);
+  image = preparedTestImage();
   s3 = await startS3();
 });
 afterAll(async () => {
-  for (const id of managedContainers()) docker(["rm", "--force", id]);
+  removeManagedContainers();
   await s3?.close();
 });
 

@@ -9,22 +9,19 @@ import {
   dockerWorkspace,
   managedContainers,
   startRun,
-  testImage,
+  preparedTestImage,
+  removeManagedContainers,
 } from "./helpers/docker.js";
 import { onlyRun, readEvents, waitForStep } from "./helpers/run-workspace.js";
-import { cacheDir } from "../src/launch/paths.js";
 
 // The docker runtime against the real engine on this machine (scripts/docker-engine.sh), with the trainer
 // image built offline from the local Debian base. Containers on --network none, as the tests must.
 let image = "";
 beforeAll(() => {
-  image = testImage();
-  // The cached tiny model is written by root with model.safetensors 0600; the container runs as uid 1000
-  // (the runtime refuses unreadable inputs with a clear message: src/launch/docker/readable.ts).
-  spawnSync("chmod", ["-R", "a+rX", join(cacheDir(), "models")]);
+  image = preparedTestImage();
 });
 afterAll(() => {
-  for (const id of managedContainers()) docker(["rm", "--force", id]);
+  removeManagedContainers();
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -2,6 +2,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { appendFileSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { cacheDir } from "../../src/launch/paths.js";
 import { pipeline, root } from "./cli.js";
 import { trainingWorkspace } from "./run-workspace.js";
 
@@ -75,4 +76,19 @@ export function allFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: "utf8" })
     .map((f) => join(dir, f))
     .filter((f) => statSync(f).isFile());
+}
+
+/**
+ * The trainer image, with the cached tiny model made readable for the container's uid 1000 (it is written
+ * by root with model.safetensors 0600, and the runtime refuses unreadable inputs: src/launch/docker/readable.ts).
+ */
+export function preparedTestImage(): string {
+  const tag = testImage();
+  spawnSync("chmod", ["-R", "a+rX", join(cacheDir(), "models")]);
+  return tag;
+}
+
+/** Removes every container this tool started (with its anonymous volumes): no orphan after a test file. */
+export function removeManagedContainers(): void {
+  for (const id of managedContainers()) docker(["rm", "--force", "--volumes", id]);
 }

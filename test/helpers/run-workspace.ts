@@ -66,11 +66,20 @@ export function onlyRun(runsDir: string): { id: string; dir: string } {
 
 /** Polls until the single run under runsDir has logged step `step`, or `stopped()` says the run ended. */
 export async function waitForStep(runsDir: string, step: number, stopped: () => boolean = () => false) {
+  await waitForEvent(runsDir, (e) => e.type === "step" && (e.step as number) >= step, stopped);
+}
+
+/** Polls (up to 3 minutes) until the single run under runsDir has an event that matches, or `stopped()`. */
+export async function waitForEvent(
+  runsDir: string,
+  match: (event: { type: string; [key: string]: unknown }) => boolean,
+  stopped: () => boolean = () => false,
+) {
   for (let i = 0; i < 900 && !stopped(); i++) {
     await new Promise((r) => setTimeout(r, 200));
     if (!existsSync(runsDir) || readdirSync(runsDir).length === 0) continue;
     const { dir } = onlyRun(runsDir);
     if (!existsSync(join(dir, "events.jsonl"))) continue;
-    if (readEvents(dir).some((e) => e.type === "step" && (e.step as number) >= step)) return;
+    if (readEvents(dir).some(match)) return;
   }
 }
