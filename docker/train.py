@@ -33,6 +33,8 @@ if str(HERE) not in sys.path:
 from pipeline_trainer.checkpoints import TrainState, load_checkpoint, save_adapter, save_checkpoint  # noqa: E402
 from pipeline_trainer.data import MicroBatches, read_examples, to_rows, trained_tokens  # noqa: E402
 from pipeline_trainer.events import EXIT_FAILED, EXIT_INTERRUPTED, Events, TrainerError, error_code  # noqa: E402
+from pipeline_trainer.flops import peak_flops  # noqa: E402
+from pipeline_trainer.kernels import check_kernels, make_optimizer  # noqa: E402
 from pipeline_trainer.model import batch_loss, evaluate, load_model  # noqa: E402
 from pipeline_trainer.secrets import load_secrets_file, load_secrets_stdin  # noqa: E402
 from pipeline_trainer.signals import StopFlag  # noqa: E402
@@ -49,6 +51,7 @@ def train(spec: dict, events: Events, stop: StopFlag):
     # spec: device, precision and the seed (LoRA's initial weights come from it)
     t = spec["training"]
     device, precision = resolve_device(spec)
+    check_kernels(t, device)
     random.seed(t["seed"])
     torch.manual_seed(t["seed"])
 
@@ -58,7 +61,9 @@ def train(spec: dict, events: Events, stop: StopFlag):
     examples, dropped = read_examples(spec["data"]["train"], tokenizer, t["max_seq_len"])
     if dropped:
         print(f"train: dropped {dropped} examples with no trained token within max_seq_len", file=sys.stderr)
-    stream = MicroBatches(to_rows(examples, t["packing"], t["max_seq_len"]), t["micro_batch_size"], t["seed"], pad_id)
+    # Compiled layers get one static shape when rows are packed (full already, so the padding is small).
+    width = t["max_seq_len"] if t["compile"] and t["packing"] else None
+    stream = MicroBatches(to_rows(examples, t["packing"], t["max_seq_len"]), t["micro_batch_size"], t["seed"], pad_id, width)
     eval_rows = None
     if spec["data"]["eval"] is not None:
         eval_rows = to_rows(read_examples(spec["data"]["eval"], tokenizer, t["max_seq_len"])[0], t["packing"], t["max_seq_len"])
@@ -68,7 +73,7 @@ def train(spec: dict, events: Events, stop: StopFlag):
     total_steps = t["max_steps"] or math.ceil(t["num_epochs"] * stream.per_epoch / accum)
     warmup = t["warmup_steps"] or math.ceil(t["warmup_ratio"] * total_steps)
     params = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(params, lr=t["learning_rate"], weight_decay=t["weight_decay"])
+    optimizer = make_optimizer(params, t)
     scheduler = get_scheduler(t["lr_scheduler"], optimizer, num_warmup_steps=warmup, num_training_steps=total_steps)
     scaler = torch.amp.GradScaler("cuda") if precision == "fp16" else None
 
@@ -76,11 +81,13 @@ def train(spec: dict, events: Events, stop: StopFlag):
     if spec["resume_from"] is not None:
         state = load_checkpoint(Path(spec["resume_from"]), model, optimizer, scheduler, scaler)
 
+    device_name = torch.cuda.get_device_name() if device == "cuda" else device
     events.emit(
         "start",
         run_id=spec["run_id"],
-        device=torch.cuda.get_device_name() if device == "cuda" else device,
+        device=device_name,
         precision=precision,
+        peak_flops=peak_flops(device_name, precision),
         params_total=sum(p.numel() for p in model.parameters()),
         params_trainable=sum(p.numel() for p in params),
         total_steps=total_steps,

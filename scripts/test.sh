@@ -45,7 +45,7 @@ finish docker
 background image npx tsx -e 'import("./test/helpers/docker.ts").then((m) => console.log(m.testImage()))'
 
 echo "› the trainer's venv from the wheels (no second download) and the tiny model (each cached)"
-python="$(PIP_FIND_LINKS="$wheels" node bin/pipeline.js setup | sed -n 's/^python: //p')"
+python="$(PIP_FIND_LINKS="$wheels" PIP_NO_INDEX=1 node bin/pipeline.js setup | sed -n 's/^python: //p')"
 "$python" -c "import pytest" 2>/dev/null || "$python" -m pip install --quiet --disable-pip-version-check "pytest==9.2.0"
 
 echo "› Python trainer tests"

@@ -84,13 +84,13 @@ def to_rows(examples: list[Example], packing: bool, max_seq_len: int) -> list[li
     return pack(examples, max_seq_len) if packing else [[e] for e in examples]
 
 
-def collate(rows: list[list[Example]], pad_id: int):
-    """A batch dict (input_ids, labels, position_ids) right-padded to its longest row, plus its real-token
-    count. position_ids restart at 0 for every example; padding continues the last example's positions
-    so that an unpacked batch stays one plain causal sequence per row."""
+def collate(rows: list[list[Example]], pad_id: int, width: int | None = None):
+    """A batch dict (input_ids, labels, position_ids) right-padded to its longest row (or to `width`), plus
+    its real-token count. position_ids restart at 0 for every example; padding continues the last example's
+    positions so that an unpacked batch stays one plain causal sequence per row."""
     import torch
 
-    width = max(sum(len(e.input_ids) for e in row) for row in rows)
+    width = width or max(sum(len(e.input_ids) for e in row) for row in rows)
     ids, labels, positions = [], [], []
     for row in rows:
         r_ids = [t for e in row for t in e.input_ids]
@@ -118,8 +118,9 @@ class MicroBatches:
     """The training order as one endless stream of micro-batches: epoch e visits the rows in the order of
     randperm(seed + e). A position in the stream is all that resuming needs."""
 
-    def __init__(self, rows: list[list[Example]], micro_batch_size: int, seed: int, pad_id: int):
-        self.rows, self.size, self.seed, self.pad_id = rows, micro_batch_size, seed, pad_id
+    def __init__(self, rows: list[list[Example]], micro_batch_size: int, seed: int, pad_id: int, width: int | None = None):
+        """width: pad every batch to it (compiled layers see one static shape), else to its longest row."""
+        self.rows, self.size, self.seed, self.pad_id, self.width = rows, micro_batch_size, seed, pad_id, width
         self.per_epoch = math.ceil(len(rows) / micro_batch_size)
         self._order: tuple[int, list[int]] | None = None
 
@@ -131,4 +132,4 @@ class MicroBatches:
             gen = torch.Generator().manual_seed(self.seed + epoch)
             self._order = (epoch, torch.randperm(len(self.rows), generator=gen).tolist())
         chosen = self._order[1][index * self.size : (index + 1) * self.size]
-        return collate([self.rows[i] for i in chosen], self.pad_id)
+        return collate([self.rows[i] for i in chosen], self.pad_id, self.width)

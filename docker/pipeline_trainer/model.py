@@ -6,6 +6,7 @@ from contextlib import nullcontext
 
 from .data import collate, trained_tokens
 from .events import TrainerError
+from .kernels import apply_liger, compile_layers
 
 
 def load_model(spec: dict, device: str, precision: str):
@@ -15,14 +16,17 @@ def load_model(spec: dict, device: str, precision: str):
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     dtype = {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}[precision]
+    t = spec["training"]
     try:
         tokenizer = AutoTokenizer.from_pretrained(spec["base_model"])
-        model = AutoModelForCausalLM.from_pretrained(spec["base_model"], dtype=dtype, attn_implementation="sdpa")
+        model = AutoModelForCausalLM.from_pretrained(spec["base_model"], dtype=dtype, attn_implementation=t["attention"])
     except Exception as e:  # noqa: BLE001 — any failure here is the model's or tokenizer's files
         first = (str(e).splitlines() or [type(e).__name__])[0]
         raise TrainerError("model-load", f"base_model {spec['base_model']}: {first}") from e
     model.config.use_cache = False
     model.to(device)
+    if t["liger_kernels"]:
+        apply_liger(model)
     lora = spec["lora"]
     config = LoraConfig(
         task_type="CAUSAL_LM",
@@ -37,10 +41,12 @@ def load_model(spec: dict, device: str, precision: str):
     for p in model.parameters():
         if p.requires_grad:
             p.data = p.data.float()  # optimizer states and GradScaler need fp32 master weights
-    if spec["training"]["gradient_checkpointing"]:
+    if t["gradient_checkpointing"]:
         # the older name: transformers 5.17 (on the GPU machines) lacks activation_checkpointing_enable
         model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
         model.enable_input_require_grads()
+    if t["compile"]:
+        compile_layers(model)
     return model, tokenizer
 
 

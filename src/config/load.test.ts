@@ -137,6 +137,10 @@ describe("loadConfig", () => {
     expect(await problemsOf({ "configs/run.yaml": fp16 })).toEqual([
       "configs/run.yaml:6 › training.precision: fp16 training needs a GPU; on device cpu use fp32 or bf16",
     ]);
+    const liger = withTraining("  liger_kernels: true") + "device: cpu\n";
+    expect(await problemsOf({ "configs/run.yaml": liger })).toEqual([
+      "configs/run.yaml:6 › training.liger_kernels: Liger's kernels are Triton GPU kernels; on device cpu set liger_kernels: false",
+    ]);
   });
 
   it("rejects an unknown builtin model and an unknown runtime type", async () => {

@@ -10,6 +10,7 @@ import { Runtime } from "./runtime-schema.js";
 export const BUILTIN_TINY = "builtin:tiny";
 export const DATASET_FORMATS = ["auto", "alpaca", "sharegpt", "messages", "text", "preference"] as const;
 export const TEMPLATES = ["alpaca", "chatml", "llama3", "model"] as const;
+export const ATTENTION_KERNELS = ["sdpa", "flex_attention", "eager"] as const;
 
 const Dataset = z.strictObject({
   path: z.string().min(1).describe("a JSONL or JSON-array file, relative to this config file"),
@@ -66,6 +67,28 @@ const Training = z
       .default("auto")
       .describe("auto: bf16 where supported, else fp16 on GPU, fp32 on CPU"),
     gradient_checkpointing: z.boolean().default(false).describe("trade compute for activation memory"),
+    attention: z
+      .enum(ATTENTION_KERNELS)
+      .default("sdpa")
+      .describe(
+        "attention kernel: sdpa (PyTorch's); flex_attention: block-sparse document masks, so packed rows " +
+          "skip the attention between their examples (compiled on first use); eager: plain matmuls",
+      ),
+    liger_kernels: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Liger's Triton kernels (CUDA only): fused linear + cross-entropy (no tokens × vocab logits), " +
+          "RMSNorm, SwiGLU and RoPE",
+      ),
+    fused_optimizer: z
+      .boolean()
+      .default(false)
+      .describe("torch's fused AdamW: one kernel for all parameters"),
+    compile: z
+      .boolean()
+      .default(false)
+      .describe("torch.compile each decoder layer (the first steps pay the compile time)"),
     logging_steps: z.int().min(1).default(10).describe("a step event every this many optimizer steps"),
     save_steps: z.int().min(1).default(200).describe("a checkpoint every this many optimizer steps"),
     eval_steps: z
@@ -182,6 +205,22 @@ export const RunConfig = z
     cost: Cost.prefault({}),
   })
   .check((ctx) => {
+    if (ctx.value.device === "cpu" && ctx.value.training.attention === "flex_attention") {
+      ctx.issues.push({
+        code: "custom",
+        input: "flex_attention",
+        path: ["training", "attention"],
+        message: "flex_attention trains on CUDA only (PyTorch has no CPU backward for it); on device cpu use sdpa",
+      });
+    }
+    if (ctx.value.device === "cpu" && ctx.value.training.liger_kernels) {
+      ctx.issues.push({
+        code: "custom",
+        input: true,
+        path: ["training", "liger_kernels"],
+        message: "Liger's kernels are Triton GPU kernels; on device cpu set liger_kernels: false",
+      });
+    }
     if (ctx.value.device === "cpu" && ctx.value.training.precision === "fp16") {
       ctx.issues.push({
         code: "custom",

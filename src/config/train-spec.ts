@@ -33,6 +33,10 @@ const TrainingSpec = z.strictObject({
     .enum(["auto", "bf16", "fp16", "fp32"])
     .describe("auto: bf16 where supported, else fp16 on GPU, fp32 on CPU"),
   gradient_checkpointing: z.boolean(),
+  attention: z.enum(["sdpa", "flex_attention", "eager"]).describe("the attention kernel transformers uses"),
+  liger_kernels: z.boolean().describe("Liger's fused linear cross-entropy, RMSNorm, SwiGLU and RoPE (CUDA)"),
+  fused_optimizer: z.boolean().describe("AdamW(fused=True)"),
+  compile: z.boolean().describe("torch.compile each decoder layer"),
   logging_steps: z.int().min(1),
   save_steps: z.int().min(1),
   eval_steps: z.int().min(1).nullable().describe("null: evaluate only at the end"),

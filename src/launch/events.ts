@@ -12,6 +12,13 @@ export const StartEvent = z.object({
   run_id: z.string(),
   device: z.string(),
   precision: z.enum(["bf16", "fp16", "fp32"]),
+  peak_flops: z
+    .number()
+    .nullable()
+    .optional()
+    .describe(
+      "the GPU's dense bf16/fp16 peak FLOP/s when known (for MFU); null on CPU, fp32 or an unknown GPU",
+    ),
   params_total: z.int(),
   params_trainable: z.int(),
   total_steps: z.int(),

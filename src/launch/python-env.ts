@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { execa } from "execa";
 import { FailedError, UsageError } from "../errors/index.js";
 import { cacheDir, requirementsFile } from "./paths.js";
+import { waitForLock } from "./pid-lock.js";
 
 /**
  * The project-managed Python environment the local runtime runs the trainer in. Keyed by the hash of
@@ -42,7 +43,17 @@ export async function ensurePython(options: PythonEnvOptions = {}): Promise<stri
   if (options.python) return options.python;
   const venvDir = options.venvDir ?? defaultVenvDir();
   if (isVenvReady(venvDir)) return venvPython(venvDir);
-  await createVenv(venvDir, options.onProgress ?? (() => {}));
+  const onProgress = options.onProgress ?? (() => {});
+  // Two runs (or workers) starting at once on a fresh machine: one makes the venv, the other waits for it.
+  await mkdir(dirname(venvDir), { recursive: true });
+  const release = await waitForLock(`${venvDir}.lock`, (pid) =>
+    onProgress(`waiting for process ${pid}, which is making ${venvDir}`),
+  );
+  try {
+    if (!isVenvReady(venvDir)) await createVenv(venvDir, onProgress);
+  } finally {
+    release();
+  }
   return venvPython(venvDir);
 }
 

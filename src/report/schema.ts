@@ -55,6 +55,14 @@ export const Training = z.strictObject({
   wall_time_s: z.number().min(0).describe("from the first start event to the last event, pauses excluded"),
   train_time_s: z.number().min(0).describe("time inside optimizer steps"),
   tokens_per_s: z.number().min(0).describe("tokens / train_time_s"),
+  mfu: z
+    .number()
+    .min(0)
+    .nullable()
+    .optional()
+    .describe(
+      "model FLOPs utilisation: tokens/s × 6 × params_total / the GPU's peak; null when the peak is unknown",
+    ),
   params_trainable: z.int().min(0),
   params_total: z.int().min(0),
   device: z.string(),

@@ -15,9 +15,12 @@ export function trainingFacts(t: Training): [string, string][] {
       "Best eval loss",
       t.best_eval_step === null ? "—" : `${loss(t.best_eval_loss)} at step ${t.best_eval_step}`,
     ],
-    ["Tokens", `${formatCount(t.tokens)} (${formatNumber(t.tokens_per_s)} tokens/s)`],
+    ["Tokens", `${formatCount(t.tokens)} (${formatNumber(t.tokens_per_s)} tokens/s${mfuText(t.mfu)})`],
     ["Wall time", formatSeconds(t.wall_time_s)],
     ["Parameters", `${formatCount(t.params_trainable)} trainable of ${formatCount(t.params_total)}`],
     ["Device", `${t.device}, ${t.precision}`],
   ];
 }
+
+const mfuText = (mfu: number | null | undefined) =>
+  mfu === null || mfu === undefined ? "" : `, MFU ${(100 * mfu).toFixed(1)}% of the GPU's bf16 peak (6N)`;

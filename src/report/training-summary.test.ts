@@ -131,6 +131,13 @@ describe("summarizeTraining", () => {
     expect(t.wall_time_s).toBe(5 + 4); // 1000→1005 and 5000→5004
   });
 
+  it("gives MFU (6N over the GPU's peak) when the trainer knew the peak, and null when it did not", () => {
+    expect(summarizeTraining(FRESH as never)!.mfu).toBeNull();
+    const onGpu = [{ ...start(1000, 0), peak_flops: 1.2e6 }, ...FRESH.slice(1)];
+    // 200 tokens/s × 6 × 1000 params / 1.2e6 FLOP/s
+    expect(summarizeTraining(onGpu as never)!.mfu).toBeCloseTo(1, 10);
+  });
+
   it("is null when the trainer never started, and takes the last step when there is no done event", () => {
     expect(summarizeTraining([])).toBeNull();
     const t = summarizeTraining(RESUMED.slice(0, 6) as never)!;

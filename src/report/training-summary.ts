@@ -52,12 +52,19 @@ export function summarizeTraining(events: Event[]): Training | null {
     wall_time_s: wallTime(events),
     train_time_s: trainTime,
     tokens_per_s: trainTime > 0 ? tokens / trainTime : 0,
+    mfu: mfu(trainTime > 0 ? tokens / trainTime : 0, last),
     params_trainable: last.params_trainable,
     params_total: last.params_total,
     device: last.device,
     precision: last.precision,
     curves: { loss, lr: lastPerStep(steps.map((e) => [e.step, e.lr])), eval_loss: evalLoss },
   };
+}
+
+/** 6·N FLOPs per token (the usual convention; a LoRA run skips the frozen weights' gradients) over the peak. */
+function mfu(tokensPerS: number, start: Start): number | null {
+  if (!start.peak_flops || tokensPerS <= 0) return null;
+  return (tokensPerS * 6 * start.params_total) / start.peak_flops;
 }
 
 /** Sorted by step; a step logged twice (replayed after a resume) keeps its later value. */

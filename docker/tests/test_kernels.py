@@ -1,0 +1,76 @@
+"""The speed switches keep the plain path's losses: each run trains the same steps with one switch on and
+compares every logged loss against a run with it off (fp32 on CPU). PyTorch's flex attention has no CPU
+backward and Liger's kernels are Triton GPU kernels, so their training parity tests run on a GPU
+(bench/gpu/check.sh); on CPU, flex attention's forward is checked here and in test_data.py."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+import torch
+import train
+from conftest import NoStop, Recorder, make_tokenizer
+from pipeline_trainer.data import collate, pack, read_examples
+from pipeline_trainer.model import batch_loss
+
+needs_gpu = pytest.mark.skipif(not torch.cuda.is_available(), reason="GPU kernels: run by bench/gpu/check.sh")
+
+
+def losses(make_spec, name: str, **top) -> list[float]:
+    training = {"max_steps": 4, "packing": True, **top.pop("training", {})}
+    spec, _ = make_spec(name, training=training, **top)
+    rec = Recorder()
+    train.train(spec, rec, NoStop())
+    return [e["loss"] for e in rec.of("step")]
+
+
+def test_fused_adamw_matches_the_foreach_one(make_spec):
+    plain = losses(make_spec, "plain")
+    assert losses(make_spec, "fused", training={"fused_optimizer": True}) == pytest.approx(plain, rel=1e-5)
+
+
+def test_compiled_layers_match_eager_ones_and_save_the_same_adapter(make_spec):
+    from safetensors.torch import load_file
+
+    got, names = {}, {}
+    for name, compiled in (("eager", False), ("compiled", True)):
+        got[name] = losses(make_spec, name, training={"compile": compiled, "max_steps": 2})
+        names[name] = set(load_file(make_spec(name)[0]["output"]["adapter_dir"] + "/adapter_model.safetensors"))
+    assert got["compiled"] == pytest.approx(got["eager"], rel=1e-4)
+    assert names["compiled"] == names["eager"]
+
+
+def test_flex_attention_forward_matches_sdpa_on_packed_batches(tiny_model, data):
+    from transformers import AutoModelForCausalLM
+
+    examples, _ = read_examples(data["train"], make_tokenizer(), 64)
+    batch, _ = collate(pack(examples, 64)[:8], pad_id=0)
+    got = {}
+    for attn in ("sdpa", "flex_attention"):
+        model = AutoModelForCausalLM.from_pretrained(tiny_model, attn_implementation=attn).eval()
+        with torch.no_grad():
+            got[attn] = float(batch_loss(model, batch, 1, "cpu", "fp32"))
+    assert got["flex_attention"] == pytest.approx(got["sdpa"], rel=1e-5)
+
+
+@pytest.mark.parametrize("switch", ["attention", "liger_kernels"])
+def test_gpu_only_switches_are_refused_on_cpu_before_the_model_loads(make_spec, switch):
+    value = "flex_attention" if switch == "attention" else True
+    _, path = make_spec(f"{switch}-cpu", training={switch: value})
+    done = subprocess.run([sys.executable, train.__file__, "--spec", str(path)], capture_output=True, text=True)
+    assert done.returncode == 2
+    events = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [e["type"] for e in events] == ["error"]  # no start event: the model never loaded
+    assert events[0]["code"] == "bad-spec" and f"training.{switch}" in events[0]["message"] and "CUDA" in events[0]["message"]
+
+
+@needs_gpu
+@pytest.mark.parametrize(
+    "switches", [{"attention": "flex_attention"}, {"liger_kernels": True}, {"attention": "flex_attention", "compile": True}]
+)
+def test_gpu_switches_match_the_plain_path_on_gpu(make_spec, switches):
+    cuda = {"precision": "bf16", "fused_optimizer": True}
+    plain = losses(make_spec, "plain-cuda", training=cuda, device="cuda")
+    fast = losses(make_spec, "fast-cuda", training={**cuda, **switches}, device="cuda")
+    assert fast == pytest.approx(plain, rel=2e-2)  # bf16 matmuls, summed in another order

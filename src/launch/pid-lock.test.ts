@@ -1,0 +1,37 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { lockHolder, tryLock, waitForLock } from "./pid-lock.js";
+
+const lockPath = () => join(mkdtempSync(join(tmpdir(), "pid-lock-")), "x.lock");
+
+describe("pid locks", () => {
+  it("is held by one owner at a time and free again once released", () => {
+    const file = lockPath();
+    const release = tryLock(file);
+    expect(typeof release).toBe("function");
+    expect(tryLock(file)).toEqual({ holder: process.pid });
+    (release as () => void)();
+    expect(lockHolder(file)).toBeUndefined();
+    expect(typeof tryLock(file)).toBe("function");
+  });
+
+  it("takes over a lock left by a dead process", () => {
+    const file = lockPath();
+    writeFileSync(file, "2147483646\n"); // no such pid
+    expect(typeof tryLock(file)).toBe("function");
+    expect(readFileSync(file, "utf8").trim()).toBe(String(process.pid));
+  });
+
+  it("waits for the holder, saying so once", async () => {
+    const file = lockPath();
+    const first = tryLock(file) as () => void;
+    const heard: number[] = [];
+    setTimeout(first, 150);
+    const second = await waitForLock(file, (pid) => heard.push(pid), 20);
+    expect(heard).toEqual([process.pid]);
+    expect(lockHolder(file)).toBe(process.pid);
+    second();
+  });
+});
