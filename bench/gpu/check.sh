@@ -18,8 +18,8 @@ variants="${VARIANTS:-sdpa,flex+fused+liger+compile,flex+fused+liger,flex,sdpa+f
   nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv
   python3 -c "import torch, transformers, peft, liger_kernel; print('torch', torch.__version__, 'transformers', transformers.__version__, 'peft', peft.__version__)"
   python3 bench/throughput.py --data .gpu/alpaca_en_demo.json --device cuda --precision bf16 \
-    --hidden 2048 --layers 18 --heads 16 --vocab 32000 --seq-len 2048 --batch 8 --steps 25 --warmup 8 \
-    --timeout 150 --workdir /tmp/gpu-bench --variants "$variants"
+    --hidden 2048 --layers 18 --heads 16 --vocab 32000 --seq-len 2048 --batch 8 --steps 20 --warmup 6 \
+    --timeout 100 --workdir /tmp/gpu-bench --variants "$variants"
   left=$((540 - (SECONDS - began)))
   echo "bench took $((SECONDS - began)) s; $left s left for the GPU parity tests"
   if [ "$left" -gt 60 ]; then

@@ -210,7 +210,8 @@ export const RunConfig = z
         code: "custom",
         input: "flex_attention",
         path: ["training", "attention"],
-        message: "flex_attention trains on CUDA only (PyTorch has no CPU backward for it); on device cpu use sdpa",
+        message:
+          "flex_attention trains on CUDA only (PyTorch has no CPU backward for it); on device cpu use sdpa",
       });
     }
     if (ctx.value.device === "cpu" && ctx.value.training.liger_kernels) {
