@@ -1,10 +1,13 @@
 import { isUtf8 } from "node:buffer";
-import { open } from "node:fs/promises";
+import { createReadStream } from "node:fs";
 import { invalidUtf8Row, parseRow, type RawRow } from "./raw-row.js";
 import { firstInvalidUtf8 } from "./utf8.js";
 
-/** Large reads: the per-chunk work (read, UTF-8 check) is native and amortizes well. */
-export const CHUNK_BYTES = 64 << 10;
+/**
+ * Large enough that the per-chunk work (read, UTF-8 check) amortizes, small enough that a batch's
+ * parsed rows die young: 4 MiB batches measured slower, their rows outlived the young generation.
+ */
+export const CHUNK_BYTES = 256 << 10;
 const NEWLINE = 10;
 
 interface LineState {
@@ -13,30 +16,26 @@ interface LineState {
 }
 
 /**
- * Reads a JSON Lines file in batches of parsed rows, holding one buffer of at least CHUNK_BYTES (more
- * only for a longer line). Line numbers are 1-based and count blank lines, so they match what an
- * editor shows.
+ * Reads a JSON Lines file in batches of parsed rows, holding at most one chunk plus one partial line.
+ * Line numbers are 1-based and count blank lines, so they match what an editor shows.
  */
 export async function* readJsonLines(path: string): AsyncGenerator<RawRow[]> {
   const state: LineState = { line: 0, first: true };
-  const handle = await open(path, "r");
-  try {
-    let buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-    let kept = 0; // the start of a line whose end is not read yet
-    for (;;) {
-      if (kept === buffer.length) buffer = Buffer.concat([buffer, Buffer.allocUnsafe(buffer.length)]);
-      const { bytesRead } = await handle.read(buffer, kept, buffer.length - kept, null);
-      const end = kept + bytesRead;
-      // Whole lines only, except at the end of the file, where the last line may lack its newline.
-      const whole = bytesRead === 0 ? end : buffer.lastIndexOf(NEWLINE, end - 1) + 1;
-      // Rows are decoded into strings here, so the buffer can be reused once the batch is yielded.
-      if (whole > 0) yield splitLines(buffer.subarray(0, whole), state);
-      if (bytesRead === 0) return;
-      kept = buffer.copy(buffer, 0, whole, end);
+  let pending: Buffer[] = [];
+  // A stream rather than read() calls: it reads the next chunk while this one is parsed.
+  const stream = createReadStream(path, { highWaterMark: CHUNK_BYTES });
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    const end = chunk.lastIndexOf(NEWLINE);
+    if (end < 0) {
+      pending.push(chunk);
+      continue;
     }
-  } finally {
-    await handle.close();
+    const complete = chunk.subarray(0, end + 1);
+    const head = pending.length > 0 ? Buffer.concat([...pending, complete]) : complete;
+    pending = end + 1 < chunk.length ? [chunk.subarray(end + 1)] : [];
+    yield splitLines(head, state);
   }
+  if (pending.length > 0) yield splitLines(Buffer.concat(pending), state);
 }
 
 function splitLines(bytes: Buffer, state: LineState): RawRow[] {
