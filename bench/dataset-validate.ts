@@ -1,8 +1,9 @@
 /**
  * Throughput and memory of `pipeline dataset validate` against a tight bare pass over the same file.
  *
- *   npm run build && npx tsx bench/dataset-validate.ts [--mb 300] [--runs 7]
+ *   npm run build && npx tsx bench/dataset-validate.ts [--mb 300] [--runs 7] [--bin bin/pipeline.js]
  *
+ * --bin measures another build of the CLI (say, main's, checked out elsewhere) against the same file.
  * Writes a JSON Lines file of about --mb megabytes of chat rows under bench/out/ (bench/chat-rows.ts:
  * English turns from the real Alpaca rows in ../shared/real-datasets/, a third of the rows in Chinese,
  * Japanese and Korean), then runs each side as its own process, round after round:
@@ -32,6 +33,9 @@ const flag = (name: string, fallback: number) => {
 };
 const mb = flag("--mb", 300);
 const runs = flag("--runs", 7);
+const bin = process.argv.includes("--bin")
+  ? process.argv[process.argv.indexOf("--bin") + 1]!
+  : "bin/pipeline.js";
 
 async function dataFile(): Promise<string> {
   const file = join(root, "bench/out", `chat-${mb}mb.jsonl`);
@@ -85,10 +89,11 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const file = await dataFile();
 const size = statSync(file).size / 1e6;
 console.log(`file: ${file} (${size.toFixed(0)} MB): ${await shape(file)}`);
+console.log(`validate: node ${bin} dataset validate FILE --json`);
 const sides = {
   tight: ["bench/baseline-tight.mjs", file],
   loose: ["bench/baseline-split-parse.mjs", file],
-  validate: ["bin/pipeline.js", "dataset", "validate", file, "--json"],
+  validate: [bin, "dataset", "validate", file, "--json"],
 };
 type Side = keyof typeof sides;
 const results: Record<Side, Run[]> = { tight: [], loose: [], validate: [] };
