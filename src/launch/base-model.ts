@@ -3,9 +3,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { chmod, mkdir, readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { execa } from "execa";
-import { BUILTIN_TINY } from "../config/index.js";
+import { BUILTIN_TINY, type Runtime as RuntimeConfig } from "../config/index.js";
 import { FailedError, UsageError } from "../errors/index.js";
 import { cacheDir, tinyModelScript } from "./paths.js";
+import { ensurePython } from "./python-env.js";
 
 /** The project's own tiny model is keyed by the hash of the script that makes it, so a new script makes a new model. */
 export function tinyModelDir(): string {
@@ -19,10 +20,10 @@ export function tinyModelDir(): string {
  */
 export async function resolveBaseModel(
   baseModel: string,
-  python: string,
+  runtime: RuntimeConfig,
   onProgress: (line: string) => void = () => {},
 ): Promise<string> {
-  if (baseModel === BUILTIN_TINY) return ensureTinyModel(python, onProgress);
+  if (baseModel === BUILTIN_TINY) return ensureTinyModel(await toolPython(runtime, onProgress), onProgress);
   if (looksLikePath(baseModel) && !existsSync(join(baseModel, "config.json"))) {
     throw new UsageError(
       "base-model-missing",
@@ -33,6 +34,16 @@ export async function resolveBaseModel(
     );
   }
   return baseModel;
+}
+
+/** The Python that makes the tiny model on this machine: the local runtime's, else the managed venv. */
+function toolPython(runtime: RuntimeConfig, onProgress: (line: string) => void): Promise<string> {
+  const local = runtime.type === "local" ? runtime : undefined;
+  return ensurePython({
+    python: process.env.PIPELINE_PYTHON ?? local?.python,
+    venvDir: local?.venv_dir,
+    onProgress,
+  });
 }
 
 function looksLikePath(value: string): boolean {

@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { execa } from "execa";
 import { FailedError, UsageError } from "../errors/index.js";
 import { cacheDir, requirementsFile } from "./paths.js";
-import { waitForLock } from "./pid-lock.js";
+import { waitForLock } from "../run-dir/pid-lock.js";
 
 /**
  * The project-managed Python environment the local runtime runs the trainer in. Keyed by the hash of

@@ -9,7 +9,7 @@ export async function setup(options: { python?: string; tinyModel: boolean }): P
   process.stdout.write(`python: ${python}\n`);
   if (options.tinyModel) {
     process.stderr.write("› built-in tiny model\n");
-    const model = await resolveBaseModel(BUILTIN_TINY, python, progress);
+    const model = await resolveBaseModel(BUILTIN_TINY, { type: "local", python }, progress);
     process.stdout.write(`tiny model: ${model}\n`);
   }
   return 0;

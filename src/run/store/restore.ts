@@ -3,9 +3,9 @@ import { mkdir, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { openS3, parseS3Uri, runKeys } from "../../checkpoints/index.js";
 import { FailedError, UsageError } from "../../errors/index.js";
-import { createRunDir, runPaths } from "../../launch/index.js";
+import { createRunDir, runPaths } from "../../run-dir/index.js";
 
-interface StoreOptions {
+export interface StoreOptions {
   runsDir: string;
   endpoint?: string;
   region?: string;

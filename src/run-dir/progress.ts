@@ -1,5 +1,5 @@
 import { closeSync, existsSync, fstatSync, openSync, readSync } from "node:fs";
-import { join } from "node:path";
+import { runDirPaths } from "./paths.js";
 
 export interface RunProgress {
   step: number | null;
@@ -14,7 +14,7 @@ const TAIL = 64 * 1024;
  * is large; only its end and, for total_steps, its first lines are read).
  */
 export function readRunProgress(runDir: string): RunProgress {
-  const file = join(runDir, "events.jsonl");
+  const file = runDirPaths(runDir).events;
   const progress: RunProgress = { step: null, totalSteps: null, loss: null };
   if (!existsSync(file)) return progress;
   const fd = openSync(file, "r");
