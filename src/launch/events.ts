@@ -83,3 +83,16 @@ export type TrainerEvent = z.infer<typeof TrainerEvent>;
 export type DoneEvent = z.infer<typeof DoneEvent>;
 export type ErrorEvent = z.infer<typeof ErrorEvent>;
 export type StepEvent = z.infer<typeof StepEvent>;
+
+/**
+ * schema/events.schema.json: what the trainer may write, one object per line. Stricter than the reader
+ * above (which skips what it does not know): every field the contract names, and nothing else.
+ */
+export function eventsJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(TrainerEvent, { target: "draft-2020-12", io: "output" }) as {
+    oneOf?: Record<string, unknown>[];
+    anyOf?: Record<string, unknown>[];
+  };
+  for (const variant of schema.oneOf ?? schema.anyOf ?? []) variant.additionalProperties = false;
+  return schema;
+}
