@@ -4,7 +4,7 @@ import { configJsonSchema } from "../src/config/schema.js";
 import { trainSpecJsonSchema } from "../src/config/train-spec.js";
 import { reportJsonSchema } from "../src/report/schema.js";
 import { workspaceJsonSchema } from "../src/budget/schema.js";
-import { eventsJsonSchema } from "../src/launch/events.js";
+import { eventsJsonSchema } from "../src/run-dir/event-contract.js";
 
 const schemas = {
   "train-spec.schema.json": trainSpecJsonSchema(),

@@ -17,7 +17,7 @@ TRAIN = str(DOCKER / "train.py")
 
 
 def events_schema() -> dict:
-    """The event stream contract, generated from src/launch/events.ts into schema/events.schema.json."""
+    """The event stream contract, generated from src/run-dir/event-contract.ts into schema/events.schema.json."""
     return json.loads((REPO / "schema" / "events.schema.json").read_text())
 
 

@@ -1,6 +1,6 @@
 // The launch stage: where a run trains and evaluates (a Runtime per runtime.type), the Python environment,
 // the base model, and the trainer's event stream.
-export { TrainerEvent } from "./events.js";
+export { TrainerEvent } from "../run-dir/index.js";
 export type {
   TrainerHandle,
   TrainerExit,

@@ -1,6 +1,6 @@
 import type { TrainSpec } from "../config/train-spec.js";
 import type { GenerateJob } from "./generate-job.js";
-import type { TrainerEvent } from "./events.js";
+import type { TrainerEvent } from "../run-dir/index.js";
 
 /** What every runtime (local process, docker, ray) gives back once the trainer is started. */
 export interface TrainerHandle {

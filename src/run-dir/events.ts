@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { TrainerEvent } from "../launch/events.js";
+import { TrainerEvent } from "./event-contract.js";
 
 /** events.jsonl → events; a torn last line (a crash mid-write) or library noise is skipped, not fatal. */
 export async function readEvents(path: string): Promise<TrainerEvent[]> {

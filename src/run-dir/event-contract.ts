@@ -2,7 +2,8 @@ import { z } from "zod";
 
 /**
  * The event stream: the trainer writes one JSON object per line on stdout; everything else goes to stderr.
- * This file is the contract; docker/train.py emits exactly these shapes (checked by the trainer tests).
+ * This file is the contract (schema/events.schema.json is generated from it; the trainer tests validate
+ * every event docker/train.py writes against that file).
  */
 const base = { v: z.literal(1), time: z.number().describe("unix seconds") };
 

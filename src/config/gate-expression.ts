@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+// The syntax of eval.gates in a run config (`>= base + 0.05`); src/eval/gates evaluates them.
+
 /** A parsed gate: `<op> base [± k]` or `<op> k`, compared with the adapter's value. */
 export interface GateExpression {
   op: ">=" | ">" | "<=" | "<" | "==";

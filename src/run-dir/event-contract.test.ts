@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { eventsJsonSchema, TrainerEvent } from "./events.js";
+import { eventsJsonSchema, TrainerEvent } from "./event-contract.js";
 
 describe("the trainer's event stream contract", () => {
   it("matches the committed schema/events.schema.json (run `npm run schema` when this fails)", () => {
