@@ -9,6 +9,7 @@ export const trainerScript = join(packageRoot, "docker", "train.py");
 export const generateScript = join(packageRoot, "docker", "generate.py");
 export const requirementsFile = join(packageRoot, "docker", "requirements.txt");
 export const tinyModelScript = join(packageRoot, "scripts", "make_tiny_model.py");
+export const makeVenvScript = join(packageRoot, "scripts", "make_venv.py");
 
 /** Where slow-to-make things are cached across runs and clones: the venv, the built tiny model. */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
