@@ -41,7 +41,7 @@ export async function evalCommand(options: EvalOptions): Promise<number> {
     python: options.python ?? process.env.PIPELINE_PYTHON,
     onProgress: progress,
   });
-  const baseModel = await resolveBaseModel(options.base, python, progress);
+  const baseModel = resolveBaseModel(options.base);
   const outDir = resolve(options.out);
   const results: SuiteResult[] = [];
   for (const suite of suites) {

@@ -27,7 +27,7 @@ export async function prepareEnvironment(ctx: RunContext, task: TaskLike): Promi
 }
 
 export async function resolveModel(ctx: RunContext, task: TaskLike): Promise<void> {
-  ctx.baseModel = await resolveBaseModel(ctx.config.base_model, ctx.python!, (line) => (task.output = line));
+  ctx.baseModel = resolveBaseModel(ctx.config.base_model);
   task.title = `Base model (${ctx.baseModel})`;
 }
 
