@@ -17,6 +17,7 @@ trap 'rm -rf "$runs"' EXIT
 log="$root/bench/results/quickstart-seeds-$(date +%F).log"
 mkdir -p "$root/bench/results"
 export PATH="$root/.tools/node/bin:$PATH" CI=1
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" # as scripts/quickstart.sh runs it
 
 {
   echo "# $(date -Is) $(git -C "$root" rev-parse --short HEAD) $config; uptime:$(uptime | sed 's/.*average//')"
