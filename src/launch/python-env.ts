@@ -1,11 +1,9 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, rm, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { execa } from "execa";
 import { FailedError, UsageError } from "../errors/index.js";
-import { cacheDir, requirementsFile } from "./paths.js";
-import { waitForLock } from "../run-dir/pid-lock.js";
+import { cacheDir, makeVenvScript, requirementsFile } from "./paths.js";
 
 /**
  * The project-managed Python environment the local runtime runs the trainer in. Keyed by the hash of
@@ -43,38 +41,16 @@ export async function ensurePython(options: PythonEnvOptions = {}): Promise<stri
   if (options.python) return options.python;
   const venvDir = options.venvDir ?? defaultVenvDir();
   if (isVenvReady(venvDir)) return venvPython(venvDir);
-  const onProgress = options.onProgress ?? (() => {});
-  // Two runs (or workers) starting at once on a fresh machine: one makes the venv, the other waits for it.
-  await mkdir(dirname(venvDir), { recursive: true });
-  const release = await waitForLock(`${venvDir}.lock`, (pid) =>
-    onProgress(`waiting for process ${pid}, which is making ${venvDir}`),
-  );
-  try {
-    if (!isVenvReady(venvDir)) await createVenv(venvDir, onProgress);
-  } finally {
-    release();
-  }
+  await createVenv(venvDir, options.onProgress ?? (() => {}));
   return venvPython(venvDir);
 }
 
 async function createVenv(venvDir: string, onProgress: (line: string) => void): Promise<void> {
+  // scripts/make_venv.py makes it (uv, else pip; a lock against a second maker); quickstart.sh runs it too.
   const basePython = process.env.PIPELINE_BASE_PYTHON ?? "python3";
-  await rm(venvDir, { recursive: true, force: true });
-  await mkdir(venvDir, { recursive: true });
   onProgress(`creating ${venvDir}`);
-  await step(basePython, ["-m", "venv", venvDir], onProgress, `${basePython} -m venv failed`);
-  const pip = [
-    "-m",
-    "pip",
-    "install",
-    "--disable-pip-version-check",
-    "--progress-bar",
-    "off",
-    "-r",
-    requirementsFile,
-  ];
-  await step(venvPython(venvDir), pip, onProgress, "installing the trainer's Python packages failed");
-  await writeFile(join(venvDir, ".ready"), requirementsHash() + "\n");
+  const args = [makeVenvScript, "--dir", venvDir, "--requirements", requirementsFile];
+  await step(basePython, args, onProgress, "making the trainer's Python venv failed");
 }
 
 async function step(file: string, args: string[], onProgress: (line: string) => void, what: string) {

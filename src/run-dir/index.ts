@@ -12,4 +12,4 @@ export { readEvents } from "./events.js";
 export { readRunProgress, type RunProgress } from "./progress.js";
 export { readOutcome } from "./outcome.js";
 export { acquireRunLock, runLockHolder } from "./lock.js";
-export { lockHolder, tryLock, waitForLock, type Release } from "./pid-lock.js";
+export { lockHolder, tryLock, type Release } from "./pid-lock.js";

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { lockHolder, tryLock, waitForLock } from "./pid-lock.js";
+import { lockHolder, tryLock } from "./pid-lock.js";
 
 const lockPath = () => join(mkdtempSync(join(tmpdir(), "pid-lock-")), "x.lock");
 
@@ -22,16 +22,5 @@ describe("pid locks", () => {
     writeFileSync(file, "2147483646\n"); // no such pid
     expect(typeof tryLock(file)).toBe("function");
     expect(readFileSync(file, "utf8").trim()).toBe(String(process.pid));
-  });
-
-  it("waits for the holder, saying so once", async () => {
-    const file = lockPath();
-    const first = tryLock(file) as () => void;
-    const heard: number[] = [];
-    setTimeout(first, 150);
-    const second = await waitForLock(file, (pid) => heard.push(pid), 20);
-    expect(heard).toEqual([process.pid]);
-    expect(lockHolder(file)).toBe(process.pid);
-    second();
   });
 });

@@ -2,7 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 
 /**
  * A lock file holding the pid of its owner: taken with an exclusive create, taken over when its pid is dead
- * (a process killed outright leaves it behind). Used for run directories and for the managed venv.
+ * (a process killed outright leaves it behind). Used for run directories.
  */
 export type Release = () => void;
 
@@ -46,20 +46,4 @@ export function tryLock(file: string): Release | { holder: number } {
     }
   }
   throw new Error(`could not take the lock ${file}`);
-}
-
-/** Waits (polling) until `file` can be taken; `onWait` hears the holder's pid once. */
-export async function waitForLock(
-  file: string,
-  onWait: (holder: number) => void,
-  pollMs = 500,
-): Promise<Release> {
-  let told = false;
-  for (;;) {
-    const got = tryLock(file);
-    if (typeof got === "function") return got;
-    if (!told) onWait(got.holder);
-    told = true;
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
-  }
 }

@@ -38,9 +38,8 @@ export async function evalCommand(options: EvalOptions): Promise<number> {
   checkAdapter(options.adapter);
   const progress = (line: string) => process.stderr.write(`  ${line}\n`);
   // Standalone evaluation generates on this machine (the local runtime), with --python or the managed venv.
-  const runtimeConfig = { type: "local" as const, python: options.python };
-  const runtime = localRuntime(runtimeConfig);
-  const baseModel = await resolveBaseModel(options.base, runtimeConfig, progress);
+  const runtime = localRuntime({ type: "local", python: options.python });
+  const baseModel = resolveBaseModel(options.base);
   await runtime.prepare({ device: deviceOf(options.device), baseModel, inputs: [], onProgress: progress });
   const outDir = resolve(options.out);
   const results: SuiteResult[] = [];

@@ -13,10 +13,7 @@ export function toolCommands(program: Command): void {
 
   program
     .command("setup")
-    .description(
-      "Create the trainer's Python environment and the built-in tiny model ahead of the first run.",
-    )
+    .description("Create the trainer's Python environment ahead of the first run.")
     .option("--python <path>", "use this interpreter instead of the managed venv (nothing is installed)")
-    .option("--no-tiny-model", "skip making the built-in tiny model")
     .action(lazy(() => import("../commands/setup.js"), "setup"));
 }

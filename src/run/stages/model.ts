@@ -3,15 +3,13 @@ import { join } from "node:path";
 import { resolveBaseModel } from "../../launch/index.js";
 import type { Stage, StageResults } from "../state.js";
 
-/** builtin:tiny (made once, cached), a local model directory, or a hub id. */
+/** builtin:tiny (shipped in models/tiny/), a local model directory, or a hub id. */
 export const modelStage: Stage<"model"> = {
   key: "model",
   title: "Base model",
   async run(state, progress): Promise<StageResults["model"]> {
     const { config } = state.setup;
-    const baseModel = await resolveBaseModel(config.base_model, config.runtime, (line) =>
-      progress.output(line),
-    );
+    const baseModel = resolveBaseModel(config.base_model);
     progress.title(`Base model (${baseModel})`);
     const onDisk = existsSync(join(baseModel, "tokenizer_config.json"));
     return { baseModel, modelDir: onDisk ? baseModel : undefined };
