@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { TrainSpec } from "../src/config/train-spec.js";
-import { MINIMAL, workspace } from "./helpers/workspace.js";
+import { ALIAS_BOMB, MINIMAL, workspace } from "./helpers/workspace.js";
 
 const root = new URL("..", import.meta.url).pathname;
 const bin = join(root, "bin/pipeline.js");
@@ -31,6 +31,15 @@ describe("pipeline config (built binary)", () => {
     expect(stderr).toContain('configs/run.yaml:7 › training.lerning_rate: unknown key "lerning_rate"');
     expect(stderr).toMatch(/^error\[invalid-config\]/);
     expect(stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it("validate: a YAML alias bomb exits 2 naming the file, with no stack trace", async () => {
+    const cwd = await workspace({ ...MINIMAL, "configs/run.yaml": MINIMAL["configs/run.yaml"] + ALIAS_BOMB });
+    const { code, stdout, stderr } = await pipeline(["config", "validate", "configs/run.yaml"], cwd);
+    expect(code, stderr).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toMatch(/configs\/run\.yaml: invalid YAML: .*too many aliases/);
+    expect(stderr).not.toMatch(/internal error|^\s+at /m);
   });
 
   it("validate: a missing environment variable exits 2, naming it", async () => {

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { MINIMAL, workspace } from "../../test/helpers/workspace.js";
+import { ALIAS_BOMB, MINIMAL, workspace } from "../../test/helpers/workspace.js";
 import { ConfigError } from "../errors/index.js";
 import { type LoadOptions, loadConfig } from "./load.js";
 
@@ -145,6 +145,13 @@ describe("loadConfig", () => {
     expect(await problemsOf({ "configs/run.yaml": config })).toEqual([
       "configs/run.yaml:1 › base_model: unknown builtin model; the only one is builtin:tiny",
       'configs/run.yaml:6 › runtime.type: expected "local" | "docker" | "ray", got string "k8s"',
+    ]);
+  });
+
+  it("refuses a YAML alias bomb as invalid YAML, naming the file", async () => {
+    const bomb = MINIMAL["configs/run.yaml"] + ALIAS_BOMB;
+    expect(await problemsOf({ "configs/run.yaml": bomb })).toEqual([
+      expect.stringMatching(/^configs\/run\.yaml: invalid YAML: .*too many aliases/),
     ]);
   });
 });
