@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { execa } from "execa";
 import { FailedError } from "../errors/index.js";
+import { cannotStart } from "../errors/environment.js";
 import { generateScript } from "../launch/paths.js";
 import type { ScorerInput } from "./types.js";
 
@@ -69,6 +70,8 @@ async function runGenerate(python: string, options: GenerateOptions, what: strin
     stderr: options.logPath ? { file: options.logPath, append: true } : "pipe",
   });
   if (result.failed) {
+    const missing = cannotStart(result);
+    if (missing) throw missing;
     throw new FailedError("generate", `generation with ${what} failed (exit ${result.exitCode})`, {
       hint: options.logPath
         ? `see ${options.logPath}`

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { BUILTIN_TINY } from "../config/index.js";
 import { FailedError, UsageError } from "../errors/index.js";
+import { cannotStart } from "../errors/environment.js";
 import { cacheDir, tinyModelScript } from "./paths.js";
 
 /** The project's own tiny model is keyed by the hash of the script that makes it, so a new script makes a new model. */
@@ -57,6 +58,8 @@ async function ensureTinyModel(python: string, onProgress: (line: string) => voi
   const result = await child;
   if (result.failed) {
     await rm(tmp, { recursive: true, force: true });
+    const missing = cannotStart(result);
+    if (missing) throw missing;
     const tail = String(result.all ?? "")
       .split("\n")
       .slice(-10)

@@ -4,6 +4,7 @@ import { execa } from "execa";
 import { stringify } from "yaml";
 import { renderTrainSpec } from "../../config/index.js";
 import { FailedError, UsageError } from "../../errors/index.js";
+import { cannotStart } from "../../errors/environment.js";
 import { ensurePython, resolveBaseModel } from "../../launch/index.js";
 import { dockerPreflight } from "../../launch/docker/index.js";
 import { newestComplete } from "../../checkpoints/index.js";
@@ -107,6 +108,8 @@ export async function preflight(ctx: RunContext, task: TaskLike): Promise<void> 
     "'gpus': torch.cuda.device_count() if torch.cuda.is_available() else 0}))";
   const result = await execa(ctx.python!, ["-c", probe], { reject: false });
   if (result.failed) {
+    const missing = cannotStart(result);
+    if (missing) throw missing;
     // Python's own last line says what is missing (e.g. "No module named 'torch'"); its traceback does not help.
     const reason = String(result.stderr).trim().split("\n").at(-1) ?? "";
     throw new FailedError(
