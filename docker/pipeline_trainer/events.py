@@ -37,8 +37,8 @@ class Events:
         self._out.close()
 
 
-# The user's environment, not a bug: the codes src/errors/environment.ts turns into a message naming the path
-# and what to do (a test there reads this table).
+# The user's environment, not a bug: the codes that src/errors/environment-rules.ts turns into a message
+# naming the path and what to do (src/errors/environment.test.ts reads this table).
 ERRNO_CODES = {
     errno.ENOSPC: "no-space",
     errno.EDQUOT: "no-space",

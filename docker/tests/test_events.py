@@ -1,4 +1,4 @@
-"""error_code: the environment's failures get the codes src/errors/environment.ts explains to the user."""
+"""error_code: the environment's failures get the codes src/errors/environment-rules.ts explains to the user."""
 
 import errno
 
