@@ -73,6 +73,34 @@ describe("pipeline config (built binary)", () => {
     );
   });
 
+  it("validate: a dataset without template says what auto will use, or that the run decides", async () => {
+    const noTemplate = MINIMAL["configs/run.yaml"].replace("    template: chatml\n", "");
+    const withModel = (model: string) => noTemplate.replace("builtin:tiny", model);
+    const cwd = await workspace({
+      ...MINIMAL,
+      "configs/chat.yaml": withModel("../models/chat"),
+      "configs/plain.yaml": withModel("../models/plain"),
+      "configs/hub.yaml": withModel("org/some-model"),
+      "models/chat/tokenizer_config.json": JSON.stringify({ eos_token: "</s>" }),
+      "models/chat/chat_template.jinja":
+        "{% for m in messages %}<{{ m.role }}>{{ m.content }}</s>{% endfor %}",
+      "models/plain/tokenizer_config.json": JSON.stringify({ eos_token: "</s>" }),
+    });
+    const chat = await pipeline(["config", "validate", "configs/chat.yaml"], cwd);
+    expect(chat.code, chat.stderr).toBe(0);
+    expect(chat.stdout).toContain(
+      `template    auto → the base model's own chat template (${join(cwd, "models/chat/chat_template.jinja")})`,
+    );
+    const plain = await pipeline(["config", "validate", "configs/plain.yaml"], cwd);
+    expect(plain.stdout).toContain(
+      `template    auto → chatml: ${join(cwd, "models/plain")} has no chat template`,
+    );
+    const hub = await pipeline(["config", "validate", "configs/hub.yaml"], cwd);
+    expect(hub.stdout).toMatch(
+      /template {4}auto: the base model's own chat template if it has one, else chatml/,
+    );
+  });
+
   it("render --json: the resolved config and a valid TrainSpec", async () => {
     const cwd = await workspace(MINIMAL);
     const { code, stdout } = await pipeline(["config", "render", "configs/run.yaml", "--json"], cwd);

@@ -3,7 +3,14 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { FailedError, UsageError, locate } from "../../errors/index.js";
-import { validateFile, readRecords, formatFile, loadTemplate } from "../../dataset/index.js";
+import {
+  chooseTemplate,
+  formatFile,
+  loadTemplate,
+  readRecords,
+  validateFile,
+  type TemplateName,
+} from "../../dataset/index.js";
 import type { RunContext } from "./context.js";
 
 interface TaskLike {
@@ -47,9 +54,9 @@ export async function formatData(ctx: RunContext, task: TaskLike): Promise<void>
   const trainParts: string[] = [];
   const evalParts: string[] = [];
   for (const [i, dataset] of ctx.config.datasets.entries()) {
-    const template = await loadTemplate(dataset.template, {
-      modelDir: localModelDir(ctx.baseModel!, dataset.template),
-    });
+    const modelDir = localModelDir(ctx.baseModel!, dataset.template);
+    if (dataset.template === "auto") dataset.template = await autoTemplate(i, modelDir);
+    const template = await loadTemplate(dataset.template, { modelDir });
     const outDir = join(ctx.paths.data, String(i));
     const common = { format: dataset.format, template, seed: dataset.seed };
     task.output = `formatting ${dataset.path}`;
@@ -68,6 +75,16 @@ export async function formatData(ctx: RunContext, task: TaskLike): Promise<void>
   }
   ctx.trainFile = await concatenate(trainParts, join(ctx.paths.data, "train.jsonl"));
   ctx.evalFile = evalParts.length ? await concatenate(evalParts, join(ctx.paths.data, "eval.jsonl")) : null;
+}
+
+/**
+ * A dataset without `template`: the base model's own chat template when it has one, else chatml. The run
+ * says which, and the choice replaces `auto` in the resolved config (a resume and the eval use it).
+ */
+async function autoTemplate(index: number, modelDir: string | undefined): Promise<TemplateName> {
+  const choice = await chooseTemplate(modelDir);
+  process.stderr.write(`note: datasets[${index}] sets no template: using ${choice.reason}\n`);
+  return choice.name;
 }
 
 /** Templates read bos/eos (and `model` its chat template) from a local model directory. */
