@@ -14,3 +14,4 @@ export {
   type FolderCheck,
   type RunFolder,
 } from "./run-folders.js";
+export { describeStore, probeStore } from "./s3-probe.js";

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { buildReport, writeReport } from "../../report/index.js";
 import type { RunContext } from "./context.js";
+import { storeOutcome } from "./stored.js";
 
 /**
  * Writes report.json/md/html after every run that reached training — done, failed or interrupted — so
@@ -34,6 +35,7 @@ export async function writeRunReport(ctx: RunContext): Promise<void> {
     currency: ctx.config.cost.currency,
     gpus: ctx.gpus ?? 0,
     createdAt: ctx.createdAt,
+    store: storeOutcome(ctx),
   });
   await writeReport(ctx.paths.dir, report);
   ctx.reportPath = join(ctx.paths.dir, "report.html");

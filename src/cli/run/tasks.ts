@@ -4,6 +4,7 @@ import { validateData, formatData } from "./data-tasks.js";
 import { prepareEnvironment, resolveModel, renderSpec, preflight, dockerEngine } from "./setup-tasks.js";
 import { train } from "./train-task.js";
 import { evaluate, runnableSuites } from "./eval-task.js";
+import { checkStore, usesObjectStore } from "./store-task.js";
 
 /**
  * `pipeline run` as one flat, declarative task list. Resumed runs skip the data stages (the formatted
@@ -17,6 +18,7 @@ export function runTasks(ctx: RunContext): Listr<RunContext, ListrRendererValue,
   return new Listr<RunContext, ListrRendererValue, ListrRendererValue>(
     [
       { title: "Validate data", enabled: fresh, task: validateData },
+      { title: "Checkpoint store", enabled: usesObjectStore, task: checkStore },
       { title: "Python environment", task: prepareEnvironment },
       { title: "Base model", task: resolveModel },
       { title: "Docker engine", enabled: usesDocker, task: dockerEngine },
