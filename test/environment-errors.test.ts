@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { hasStackTrace, pipeline, root } from "./helpers/cli.js";
@@ -69,14 +69,9 @@ describe("environment failures are the user's, reported as such (built binary)",
 
   it("a Python interpreter that is not installed: exit 2 naming it", async () => {
     const cwd = await workspace(MINIMAL);
-    const config = join(cwd, "configs/run.yaml");
-    writeFileSync(
-      config,
-      readFileSync(config, "utf8") + "runtime:\n  type: local\n  python: /nonexistent/python3\n",
-    );
     const result = pipeline(["run", "configs/run.yaml", "--runs-dir", "runs"], {
       cwd,
-      env: { ...process.env, CI: "1" },
+      env: { ...process.env, CI: "1", PIPELINE_PYTHON: "/nonexistent/python3" },
     });
     expect(expectClear(result, 2)).toContain("the program /nonexistent/python3 was not found");
   });

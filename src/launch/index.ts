@@ -9,3 +9,5 @@ export * from "./run-dir.js";
 export { packageRoot, generateScript } from "./paths.js";
 export { acquireRunLock, runLockHolder, lockFile } from "./run-lock.js";
 export { watchParent } from "./parent-watch.js";
+export { assertFreeDisk, freeBytes, totalBytes } from "./disk.js";
+export { formatBytes, parseSize } from "./sizes.js";

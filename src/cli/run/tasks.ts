@@ -5,6 +5,7 @@ import { prepareEnvironment, resolveModel, renderSpec, preflight, dockerEngine }
 import { train } from "./train-task.js";
 import { evaluate, runnableSuites } from "./eval-task.js";
 import { checkStore, usesObjectStore } from "./store-task.js";
+import { checkLocalDisk } from "./disk-task.js";
 
 /**
  * `pipeline run` as one flat, declarative task list. Resumed runs skip the data stages (the formatted
@@ -22,6 +23,7 @@ export function runTasks(ctx: RunContext): Listr<RunContext, ListrRendererValue,
       { title: "Python environment", task: prepareEnvironment },
       { title: "Base model", task: resolveModel },
       { title: "Docker engine", enabled: usesDocker, task: dockerEngine },
+      { title: "Disk", enabled: (ctx) => !usesDocker(ctx), task: checkLocalDisk },
       { title: "Format", enabled: fresh, task: formatData },
       { title: "Render training spec", task: renderSpec },
       { title: "Preflight", task: preflight },

@@ -1,4 +1,4 @@
-import { FailedError, InterruptedError } from "../../errors/index.js";
+import { InterruptedError } from "../../errors/index.js";
 import { followTrainer, progressLine, startLocal, writeRecord, type RunRecord } from "../../launch/index.js";
 import type { TrainerHandle } from "../../launch/index.js";
 import { startDocker } from "../../launch/docker/index.js";
@@ -6,6 +6,7 @@ import type { RunContext } from "./context.js";
 import { stampMetrics } from "../../checkpoints/index.js";
 import { hostCheckpoint, startUploads } from "./uploads.js";
 import { uploadLines } from "./summary.js";
+import { trainerFailure } from "./trainer-failure.js";
 
 /** The configured runtime, started on the rendered spec. */
 async function start(ctx: RunContext): Promise<TrainerHandle> {
@@ -25,6 +26,7 @@ async function start(ctx: RunContext): Promise<TrainerHandle> {
 export async function train(ctx: RunContext, task: { output: string | undefined }): Promise<void> {
   const handle = await start(ctx);
   let startStep = 0;
+  let totalSteps: number | undefined;
   const record = (status: RunRecord["status"], extra: Partial<RunRecord> = {}) =>
     writeRecord(ctx.paths, {
       id: ctx.paths.id,
@@ -44,7 +46,7 @@ export async function train(ctx: RunContext, task: { output: string | undefined 
   const outcome = await followTrainer(handle, {
     eventsFile: ctx.paths.events,
     onEvent(event) {
-      if (event.type === "start") startStep = event.start_step;
+      if (event.type === "start") [startStep, totalSteps] = [event.start_step, event.total_steps];
       if (event.type === "eval" && event.step === 0) ctx.baseEvalLoss = event.eval_loss;
       if (event.type === "eval") lastEval = { step: event.step, metrics: { eval_loss: event.eval_loss } };
       // The checkpoint's manifest records the newest eval at or before its step (for keep_best), before
@@ -66,12 +68,15 @@ export async function train(ctx: RunContext, task: { output: string | undefined 
   if (uploads) ctx.uploads = await uploads.finish(outcome.status === "done", (line) => (task.output = line));
   if (ctx.uploads && outcome.status !== "done") process.stderr.write(uploadLines(ctx).join("\n") + "\n");
   const metrics = outcome.done?.metrics;
-  await record(outcome.status, {
+  const recorded = record(outcome.status, {
     step: metrics?.steps ?? outcome.lastStep,
     trainLoss: metrics?.train_loss,
     evalLoss: metrics?.eval_loss,
     message: outcome.error?.message ?? outcome.exit.message,
   });
+  // A run that stopped short says why; a run.json it cannot write then (a full disk) must not hide that.
+  if (outcome.status === "done") await recorded;
+  else await recorded.catch((error: unknown) => warnUnrecorded(ctx, error));
   if (outcome.status === "interrupted") {
     const where = outcome.lastCheckpoint
       ? `the checkpoint at step ${outcome.lastCheckpoint.step}`
@@ -81,12 +86,9 @@ export async function train(ctx: RunContext, task: { output: string | undefined 
       `continue it from ${where}: pipeline run --resume ${ctx.paths.id}`,
     );
   }
-  if (outcome.status === "failed") {
-    const why = outcome.error
-      ? `[${outcome.error.code}] ${outcome.error.message}`
-      : (outcome.exit.message ?? `exit ${outcome.exit.exitCode ?? outcome.exit.signal}`);
-    throw new FailedError("training-failed", `training failed: ${why}`, {
-      hint: `the trainer's log is ${ctx.paths.trainerLog}; after fixing the cause, pipeline run --resume ${ctx.paths.id} continues from the newest checkpoint`,
-    });
-  }
+  if (outcome.status === "failed") throw await trainerFailure(ctx, outcome, totalSteps);
+}
+
+function warnUnrecorded(ctx: RunContext, error: unknown): void {
+  process.stderr.write(`warning: could not update ${ctx.paths.record}: ${(error as Error).message}\n`);
 }
