@@ -56,6 +56,7 @@ export async function dockerEngine(ctx: RunContext, task: TaskLike): Promise<voi
   const checked = await dockerPreflight(runtime, {
     device: ctx.config.device,
     inputs,
+    runId: ctx.paths.id,
     onProgress: (line) => (task.output = line),
   });
   ctx.engine = checked.info;
