@@ -22,6 +22,7 @@ import { isS3Uri } from "../../checkpoints/index.js";
 import { restoreFromStore } from "../run/restore.js";
 import { writeRunReport } from "../run/report.js";
 import { assertStored } from "../run/stored.js";
+import { pauseBeforeReport } from "../run/test-pause.js";
 
 interface RunOptions {
   set?: string[];
@@ -43,6 +44,7 @@ export async function run(configFile: string | undefined, options: RunOptions): 
   try {
     await runTasks(ctx).run();
   } finally {
+    await pauseBeforeReport();
     // A report after every run; failing to write it must not hide why the run itself failed.
     await writeRunReport(ctx).catch((error: unknown) => {
       process.stderr.write(`warning: the report could not be written: ${String(error)}\n`);

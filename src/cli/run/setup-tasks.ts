@@ -66,26 +66,7 @@ export async function dockerEngine(ctx: RunContext, task: TaskLike): Promise<voi
 }
 
 export async function renderSpec(ctx: RunContext, task: TaskLike): Promise<void> {
-  let resumeFrom: string | null = null;
-  if (ctx.resume) {
-    await pullNewerCheckpoint(ctx, (line) => (task.output = line));
-    const { checkpoint, skipped } = await newestComplete(ctx.paths.checkpoints);
-    for (const bad of skipped) {
-      task.output = `skipping checkpoint step ${bad.step}: ${bad.reason}`;
-      process.stderr.write(`warning: skipping local checkpoint step ${bad.step}: ${bad.reason}\n`);
-    }
-    if (!checkpoint) {
-      throw new UsageError(
-        "nothing-to-resume",
-        `run ${ctx.paths.id} has no complete checkpoint to resume from`,
-        {
-          hint: "start it again with `pipeline run <config>`; a checkpoint is written every training.save_steps",
-        },
-      );
-    }
-    resumeFrom = checkpoint.path;
-    task.title = `Render training spec (resuming from step ${checkpoint.step})`;
-  }
+  const resumeFrom = ctx.resume ? await resumePoint(ctx, task) : null;
   ctx.spec = renderTrainSpec(ctx.config, {
     runId: ctx.paths.id,
     runDir: ctx.paths.dir,
@@ -96,6 +77,29 @@ export async function renderSpec(ctx: RunContext, task: TaskLike): Promise<void>
   });
   await writeFile(ctx.paths.spec, JSON.stringify(ctx.spec, null, 2) + "\n");
   if (!ctx.resume) await writeFile(ctx.paths.resolvedConfig, stringify(ctx.config));
+}
+
+/**
+ * The newest complete checkpoint of a resumed run (pulled from the store when it has a newer one), or null
+ * when there is none: a run killed before its first checkpoint is trained again from step 0 under the same
+ * id — what was lost is less than one checkpoint interval, as promised.
+ */
+async function resumePoint(ctx: RunContext, task: TaskLike): Promise<string | null> {
+  await pullNewerCheckpoint(ctx, (line) => (task.output = line));
+  const { checkpoint, skipped } = await newestComplete(ctx.paths.checkpoints);
+  for (const bad of skipped) {
+    task.output = `skipping checkpoint step ${bad.step}: ${bad.reason}`;
+    process.stderr.write(`warning: skipping local checkpoint step ${bad.step}: ${bad.reason}\n`);
+  }
+  if (!checkpoint) {
+    process.stderr.write(
+      `warning: run ${ctx.paths.id} has no complete checkpoint: training it again from step 0\n`,
+    );
+    task.title = "Render training spec (no complete checkpoint: restarting from step 0)";
+    return null;
+  }
+  task.title = `Render training spec (resuming from step ${checkpoint.step})`;
+  return checkpoint.path;
 }
 
 /** Checks the interpreter has the training stack, and a GPU when the config asks for one, before training. */
