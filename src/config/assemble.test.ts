@@ -80,7 +80,7 @@ describe("extends", () => {
   it("points at the child's list once it replaced the base's", async () => {
     const child = "extends: base.yaml\ndatasets:\n  - path: ../data/train.jsonl\n    template: bad\n";
     expect(await problemsOf({ "configs/base.yaml": base, "configs/run.yaml": child })).toEqual([
-      'configs/run.yaml:4 › datasets[0].template: expected "alpaca" | "chatml" | "llama3" | "model", got string "bad"',
+      'configs/run.yaml:4 › datasets[0].template: expected "auto" | "alpaca" | "chatml" | "llama3" | "model", got string "bad"',
     ]);
   });
 

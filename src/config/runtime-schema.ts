@@ -18,6 +18,13 @@ const LocalRuntime = z.strictObject({
     .min(1)
     .optional()
     .describe("where the managed venv is created on first use (relative to the working directory)"),
+  min_free_disk: z
+    .string()
+    .regex(/^[0-9]+[bkmg]?$/i, "a size such as 20g")
+    .optional()
+    .describe(
+      "free space the run directory's disk must have before training (checkpoints land there); default 1g",
+    ),
 });
 
 const DockerRuntime = z

@@ -16,8 +16,12 @@ const Dataset = z.strictObject({
   path: z.string().min(1).describe("a JSONL or JSON-array file, relative to this config file"),
   format: z.enum(DATASET_FORMATS).default("auto").describe("row format; auto detects it from the rows"),
   template: z
-    .enum(TEMPLATES)
-    .describe("prompt/chat template; model: the base model's own chat template (tokenizer_config.json)"),
+    .enum(["auto", ...TEMPLATES])
+    .default("auto")
+    .describe(
+      "prompt/chat template; model: the base model's own chat template (tokenizer_config.json); " +
+        "auto: model when the base model has a chat template, else chatml (the run says which it used)",
+    ),
   eval_path: z
     .string()
     .min(1)

@@ -19,3 +19,6 @@ export { progressLine, formatDuration } from "./progress-line.js";
 export { packageRoot, generateScript } from "./paths.js";
 export { watchParent } from "./parent-watch.js";
 export { discoverGpus, parseNvidiaSmi, type Gpu } from "./gpus.js";
+export { tinyModelDir } from "./paths.js";
+export { assertFreeDisk, freeBytes, totalBytes } from "./disk.js";
+export { formatBytes, parseSize } from "./sizes.js";

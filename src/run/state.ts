@@ -28,6 +28,8 @@ export interface Splits {
 /** Each stage's typed result, by stage. */
 export interface StageResults {
   validate: { rows: number };
+  /** The checkpoint store proven by a test write, read and delete (an s3:// store). */
+  store: { proven: string };
   model: {
     /** What the trainer loads: a local directory or a hub id. */
     baseModel: string;
