@@ -208,6 +208,24 @@ export function buildProgram(): Command {
     .option("--json", "machine-readable output")
     .action(lazy(() => import("./commands/runs.js"), "runsShow"));
   runs
+    .command("compare")
+    .description(
+      "Two or more runs side by side: config differences and metrics, in the terminal and as HTML.",
+    )
+    .argument("<run-ids...>")
+    .option("--runs-dir <dir>", "where run directories live", "runs")
+    .option("--html <file>", "also write a self-contained HTML comparison (tables and loss curves)")
+    .option("--json", "machine-readable output")
+    .action(lazy(() => import("./commands/runs-compare.js"), "runsCompare"));
+  runs
+    .command("sync")
+    .description(
+      "Send a run's tracking systems (MLflow, TensorBoard, W&B) what they lack, from events.jsonl.",
+    )
+    .argument("<run-id>")
+    .option("--runs-dir <dir>", "where run directories live", "runs")
+    .action(lazy(() => import("./commands/runs-sync.js"), "runsSync"));
+  runs
     .command("cleanup")
     .description("Remove trainer containers left by crashed runs (label pipeline.managed=true).")
     .option("--runs-dir <dir>", "where run directories live", "runs")
@@ -285,6 +303,7 @@ export function buildProgram(): Command {
     )
     .option("--python <path>", "use this interpreter instead of the managed venv (nothing is installed)")
     .option("--no-tiny-model", "skip making the built-in tiny model")
+    .option("--tracking", "also the venv of TensorBoard and W&B's writers (made on first use otherwise)")
     .action(lazy(() => import("./commands/setup.js"), "setup"));
 
   return program;

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { execa } from "execa";
 import { FailedError, UsageError } from "../errors/index.js";
 import { cacheDir, requirementsFile } from "./paths.js";
@@ -17,32 +17,37 @@ export interface PythonEnvOptions {
   python?: string | undefined;
   /** Where to create the managed venv; default: <cache>/venvs/<requirements hash>. */
   venvDir?: string | undefined;
+  /** What the venv holds; default the trainer's docker/requirements.txt (tracking has its own, installed on demand). */
+  requirements?: string | undefined;
   /** Progress lines (pip's output) while creating. */
   onProgress?: (line: string) => void;
 }
 
-export function requirementsHash(): string {
-  return createHash("sha256").update(readFileSync(requirementsFile)).digest("hex").slice(0, 12);
+export function requirementsHash(file = requirementsFile): string {
+  return createHash("sha256").update(readFileSync(file)).digest("hex").slice(0, 12);
 }
 
-export function defaultVenvDir(): string {
-  return join(cacheDir(), "venvs", requirementsHash());
+/** <cache>/venvs/<hash>, or <cache>/venvs/<name>-<hash> for requirements-<name>.txt. */
+export function defaultVenvDir(file = requirementsFile): string {
+  const name = file === requirementsFile ? "" : `${basename(file, ".txt").replace(/^requirements-/, "")}-`;
+  return join(cacheDir(), "venvs", name + requirementsHash(file));
 }
 
 export function venvPython(venvDir: string): string {
   return join(venvDir, "bin", "python");
 }
 
-export function isVenvReady(venvDir: string): boolean {
+export function isVenvReady(venvDir: string, file = requirementsFile): boolean {
   const marker = join(venvDir, ".ready");
-  return existsSync(marker) && readFileSync(marker, "utf8").trim() === requirementsHash();
+  return existsSync(marker) && readFileSync(marker, "utf8").trim() === requirementsHash(file);
 }
 
 /** Returns the python executable to run the trainer with, creating the managed venv when needed. */
 export async function ensurePython(options: PythonEnvOptions = {}): Promise<string> {
   if (options.python) return options.python;
-  const venvDir = options.venvDir ?? defaultVenvDir();
-  if (isVenvReady(venvDir)) return venvPython(venvDir);
+  const requirements = options.requirements ?? requirementsFile;
+  const venvDir = options.venvDir ?? defaultVenvDir(requirements);
+  if (isVenvReady(venvDir, requirements)) return venvPython(venvDir);
   const onProgress = options.onProgress ?? (() => {});
   // Two runs (or workers) starting at once on a fresh machine: one makes the venv, the other waits for it.
   await mkdir(dirname(venvDir), { recursive: true });
@@ -50,14 +55,14 @@ export async function ensurePython(options: PythonEnvOptions = {}): Promise<stri
     onProgress(`waiting for process ${pid}, which is making ${venvDir}`),
   );
   try {
-    if (!isVenvReady(venvDir)) await createVenv(venvDir, onProgress);
+    if (!isVenvReady(venvDir, requirements)) await createVenv(venvDir, requirements, onProgress);
   } finally {
     release();
   }
   return venvPython(venvDir);
 }
 
-async function createVenv(venvDir: string, onProgress: (line: string) => void): Promise<void> {
+async function createVenv(venvDir: string, requirements: string, onProgress: (line: string) => void) {
   const basePython = process.env.PIPELINE_BASE_PYTHON ?? "python3";
   await rm(venvDir, { recursive: true, force: true });
   await mkdir(venvDir, { recursive: true });
@@ -71,10 +76,15 @@ async function createVenv(venvDir: string, onProgress: (line: string) => void): 
     "--progress-bar",
     "off",
     "-r",
-    requirementsFile,
+    requirements,
   ];
-  await step(venvPython(venvDir), pip, onProgress, "installing the trainer's Python packages failed");
-  await writeFile(join(venvDir, ".ready"), requirementsHash() + "\n");
+  await step(
+    venvPython(venvDir),
+    pip,
+    onProgress,
+    `installing the Python packages of ${basename(requirements)} failed`,
+  );
+  await writeFile(join(venvDir, ".ready"), requirementsHash(requirements) + "\n");
 }
 
 async function step(file: string, args: string[], onProgress: (line: string) => void, what: string) {

@@ -21,6 +21,8 @@ import { uploadReport } from "../run/uploads.js";
 import { isS3Uri } from "../../checkpoints/index.js";
 import { restoreFromStore } from "../run/restore.js";
 import { writeRunReport } from "../run/report.js";
+import { finishTracker } from "../run/tracking.js";
+import { withWorkspaceTracking } from "../../tracking/index.js";
 
 interface RunOptions {
   set?: string[];
@@ -46,6 +48,7 @@ export async function run(configFile: string | undefined, options: RunOptions): 
     await writeRunReport(ctx).catch((error: unknown) => {
       process.stderr.write(`warning: the report could not be written: ${String(error)}\n`);
     });
+    await finishTracker(ctx);
     await uploadReport(ctx).finally(release);
   }
   printSummary(ctx);
@@ -58,7 +61,9 @@ async function freshContext(configFile: string | undefined, options: RunOptions)
       hint: "e.g. pipeline run configs/quickstart.yaml",
     });
   }
-  const { config, hash } = await loadConfig(configFile, { set: options.set ?? [] });
+  const loaded = await loadConfig(configFile, { set: options.set ?? [] });
+  const { hash } = loaded;
+  const config = await withWorkspaceTracking(loaded.config, configFile);
   // Every suite and scorer option is checked before a run directory exists or any step is trained.
   const suites = await loadSuites(config.eval.suites);
   const runsDir = options.runsDir === "runs" ? config.output.runs_dir : options.runsDir;

@@ -4,6 +4,7 @@ import type { ExactMatchComparison, GateResult, Suite, SuiteResult } from "../..
 import type { RunPaths, TrainOutcome } from "../../launch/index.js";
 import type { UploadResult } from "../../checkpoints/index.js";
 import type { EngineInfo } from "../../launch/docker/index.js";
+import type { Tracker } from "../../tracking/index.js";
 
 /** What the `pipeline run` stages hand to each other. */
 export interface RunContext {
@@ -37,4 +38,6 @@ export interface RunContext {
   startedAt: number;
   /** What the background uploader put in (or failed to put in) an s3:// checkpoint store. */
   uploads?: UploadResult[];
+  /** TensorBoard / MLflow / W&B, when the config tracks the run. */
+  tracker?: Tracker;
 }

@@ -4,6 +4,7 @@ import { validateData, formatData } from "./data-tasks.js";
 import { prepareEnvironment, resolveModel, renderSpec, preflight, dockerEngine } from "./setup-tasks.js";
 import { train } from "./train-task.js";
 import { evaluate, runnableSuites } from "./eval-task.js";
+import { startTracker, tracks } from "./tracking.js";
 
 /**
  * `pipeline run` as one flat, declarative task list. Resumed runs skip the data stages (the formatted
@@ -23,6 +24,7 @@ export function runTasks(ctx: RunContext): Listr<RunContext, ListrRendererValue,
       { title: "Format", enabled: fresh, task: formatData },
       { title: "Render training spec", task: renderSpec },
       { title: "Preflight", task: preflight },
+      { title: "Tracking", enabled: tracks, task: startTracker },
       { title: "Train", task: train, rendererOptions: { bottomBar: 1, persistentOutput: true } },
       { title: "Evaluate base vs adapter", skip: (ctx) => !hasEval(ctx), task: evaluate },
     ],

@@ -56,6 +56,7 @@ export async function train(ctx: RunContext, task: { output: string | undefined 
             )
           : undefined;
       uploads?.onEvent(event, ready);
+      ctx.tracker?.onEvent(event);
       if (ctx.json) process.stdout.write(JSON.stringify(event) + "\n");
       const line = progressLine(event, startStep);
       if (line) task.output = line;

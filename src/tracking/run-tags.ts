@@ -1,0 +1,59 @@
+import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { basename, dirname, isAbsolute, join } from "node:path";
+import { execa } from "execa";
+import { sha256File } from "../dataset/format/hash.js";
+
+export interface RunFacts {
+  runId: string;
+  configFile: string;
+  configHash: string;
+  /** base_model as the config names it, and the directory or hub id the trainer loaded. */
+  baseModel: string;
+  resolvedModel: string;
+  runtime: string;
+  trainFile?: string;
+  evalFile?: string | null;
+}
+
+/**
+ * What identifies a run wherever it is tracked: its id, the git commit of the config's repository, the sha256
+ * of the data it trained on, and the base model with its revision. MLflow's own tag names where it has them.
+ */
+export async function runTags(facts: RunFacts): Promise<Record<string, string>> {
+  const tags: Record<string, string> = {
+    "pipeline.run_id": facts.runId,
+    "pipeline.config_sha256": facts.configHash,
+    "pipeline.base_model": facts.baseModel,
+    "pipeline.runtime": facts.runtime,
+    "mlflow.source.name": facts.configFile,
+    "mlflow.source.type": "LOCAL",
+  };
+  const commit = await gitCommit(dirname(facts.configFile));
+  if (commit) tags["mlflow.source.git.commit"] = tags["pipeline.git_commit"] = commit;
+  if (facts.trainFile && existsSync(facts.trainFile))
+    tags["pipeline.data_sha256"] = await sha256File(facts.trainFile);
+  if (facts.evalFile && existsSync(facts.evalFile))
+    tags["pipeline.eval_data_sha256"] = await sha256File(facts.evalFile);
+  const revision = modelRevision(facts.resolvedModel);
+  if (revision) tags["pipeline.base_model_revision"] = revision;
+  return tags;
+}
+
+async function gitCommit(dir: string): Promise<string | undefined> {
+  const result = await execa("git", ["-C", dir, "rev-parse", "HEAD"], { reject: false });
+  return result.exitCode === 0 ? result.stdout.trim() : undefined;
+}
+
+/**
+ * A hub model's commit from the Hugging Face cache (refs/main, or the snapshot folder a path points into);
+ * a local directory's own name (the built-in tiny model's carries the hash of the script that made it).
+ */
+export function modelRevision(model: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const snapshot = /\/snapshots\/([0-9a-f]{40})(\/|$)/.exec(model);
+  if (snapshot) return snapshot[1];
+  if (isAbsolute(model)) return basename(model);
+  const hub = env.HF_HUB_CACHE ?? join(env.HF_HOME ?? join(homedir(), ".cache", "huggingface"), "hub");
+  const ref = join(hub, `models--${model.replace("/", "--")}`, "refs", "main");
+  return existsSync(ref) ? readFileSync(ref, "utf8").trim() : undefined;
+}
