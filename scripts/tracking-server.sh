@@ -10,6 +10,7 @@
 # part of the trainer's venv). One worker, a SQLite store and `--serve-artifacts` (the mlflow-artifacts proxy the
 # orchestrator uploads through).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/loopback-server.sh"
 cache="${PIPELINE_CACHE:-$HOME/.cache/pipeline}"
 version="3.17.2"
 venv="$cache/venvs/mlflow-$version"
@@ -28,39 +29,16 @@ start() {
   local port="$1" dir="$2"
   mkdir -p "$dir/artifacts"
   [[ -f "$venv/.ready" ]] || { echo "MLflow is not installed: run $0 install" >&2; exit 1; }
-  MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false nohup "$venv/bin/mlflow" server --host 127.0.0.1 --port "$port" --workers 1 \
+  nohup "$venv/bin/mlflow" server --host 127.0.0.1 --port "$port" --workers 1 \
     --backend-store-uri "sqlite:///$dir/mlflow.db" --artifacts-destination "$dir/artifacts" --serve-artifacts \
     >>"$dir/server.log" 2>&1 &
   echo $! >"$dir/server.pid"
-  for _ in $(seq 1 600); do
-    if curl -fsS -o /dev/null "http://127.0.0.1:$port/health" 2>/dev/null; then
-      echo "http://127.0.0.1:$port"
-      return
-    fi
-    kill -0 "$(cat "$dir/server.pid")" 2>/dev/null || { tail -n 30 "$dir/server.log" >&2; exit 1; }
-    sleep 0.2
-  done
-  echo "MLflow on port $port did not answer within 120 s; see $dir/server.log" >&2
-  exit 1
-}
-
-stop() {
-  local dir="$1"
-  [[ -f "$dir/server.pid" ]] || return 0
-  local pid
-  pid="$(cat "$dir/server.pid")"
-  # The server's own process group: `mlflow server` runs uvicorn/gunicorn workers as children.
-  pkill -TERM -P "$pid" 2>/dev/null || true
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  pkill -KILL -P "$pid" 2>/dev/null || true
-  kill -9 "$pid" 2>/dev/null || true
-  rm -f "$dir/server.pid"
+  wait_ready "MLflow on port $port" "http://127.0.0.1:$port/health" "$dir" 120
 }
 
 case "${1:-}" in
   install) install ;;
   start) start "${2:?port}" "${3:?directory}" ;;
-  stop) stop "${2:?directory}" ;;
+  stop) stop_server "${2:?directory}" ;;
   *) echo "usage: $0 install | start PORT DIR | stop DIR" >&2; exit 2 ;;
 esac

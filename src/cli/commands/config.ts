@@ -8,6 +8,7 @@ import {
   previewTrainSpec,
 } from "../../config/index.js";
 import { ExitCode } from "../../errors/index.js";
+import { withWorkspaceTracking } from "../../tracking/index.js";
 
 interface LoadFlags {
   set?: string[];
@@ -18,6 +19,7 @@ interface LoadFlags {
 export async function configValidate(file: string, options: LoadFlags): Promise<number> {
   const loaded = await loadConfig(file, { set: options.set });
   previewTrainSpec(loaded.config, file);
+  await withWorkspaceTracking(loaded.config, file);
   if (options.json) print(JSON.stringify({ ok: true, file: loaded.file, hash: loaded.hash }));
   else print(summary(file, loaded));
   return ExitCode.ok;

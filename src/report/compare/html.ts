@@ -6,10 +6,19 @@ import type { Comparison, Row } from "./model.js";
 
 // One color per run, beyond the report's own two series.
 const RUN_COLORS = ["#2f6fdf", "#c0392b", "#1c7c3c", "#8e44ad", "#b5651d", "#16a085", "#7f8c8d", "#d35400"];
-const COMPARE_STYLE = RUN_COLORS.map(
-  (color, i) =>
-    `svg .run-${i} { stroke: ${color}; fill: ${color}; } svg line.run-${i}, svg polyline.run-${i} { fill: none; }`,
-).join("\n");
+const COMPARE_STYLE = [
+  ...RUN_COLORS.map(
+    (color, i) =>
+      `svg .run-${i} { stroke: ${color}; fill: ${color}; } svg line.run-${i}, svg polyline.run-${i} { fill: none; } ` +
+      `.swatch.run-${i} { background: ${color}; }`,
+  ),
+  ".swatch { display: inline-block; width: 10px; height: 10px; border-radius: 5px; margin-right: 6px; }",
+  "td { overflow-wrap: anywhere; }",
+].join("\n");
+
+/** Runs are named "run 1", "run 2"… in charts (ids are too long for a legend); the tables show both. */
+const runName = (i: number) => `run ${i + 1}`;
+const runColor = (i: number) => `run-${i % RUN_COLORS.length}`;
 
 /** A self-contained page (inline CSS and SVG, nothing fetched), like report.html: tables and loss curves. */
 export function renderComparisonHtml(comparison: Comparison, runs: ComparedRun[]): string {
@@ -31,7 +40,11 @@ ${COMPARE_STYLE}</style></head>
 }
 
 function table(comparison: Comparison, rows: Row[]): string {
-  const head = comparison.runs.map((r) => `<th scope="col">${e(r.id)}</th>`).join("");
+  const head = comparison.runs
+    .map(
+      (r, i) => `<th scope="col"><span class="swatch ${runColor(i)}"></span>${runName(i)}<br>${e(r.id)}</th>`,
+    )
+    .join("");
   const body = rows.map(
     (row) =>
       `<tr><th scope="row">${e(row.label)}</th>${row.cells.map((c) => `<td>${e(c)}</td>`).join("")}</tr>`,
@@ -41,10 +54,10 @@ function table(comparison: Comparison, rows: Row[]): string {
 
 function curves(runs: ComparedRun[], label: string, curve: "loss" | "eval_loss"): string {
   const series: Series[] = runs.map((run, i) => ({
-    name: run.id,
+    name: runName(i),
     points: run.training?.curves[curve] ?? [],
     style: curve === "loss" ? "line" : "dots",
-    className: `run-${i % RUN_COLORS.length}`,
+    className: runColor(i),
   }));
   return `<h3>${e(label)}</h3>${lineChart({ label: `${label} by step, one series per run`, yLabel: label, series })}`;
 }
