@@ -194,6 +194,8 @@ describe("experiment tracking (MLflow server, TensorBoard, W&B offline; real tra
     // W&B: both sessions wrote to the same run id (offline, one folder per session; `wandb sync` joins them).
     const wandbRuns = await readWandb(join(run.dir, "wandb"));
     expect(wandbRuns.map((r) => r.id)).toEqual([before.local.wandb_id, before.local.wandb_id]);
+    const again = pipeline(["runs", "sync", run.id, "--runs-dir", "runs"], { cwd });
+    expect(again.stdout).toContain("every tracking system has the whole run already");
   });
 
   it("`runs compare`: config differences and metrics side by side, in the terminal and as HTML, secrets redacted", () => {

@@ -8,9 +8,9 @@ import { join } from "node:path";
  * what they lack. No secret is ever in it.
  */
 export interface TrackingState {
-  mlflow?: { uri: string; experiment_id?: string; run_id?: string; sent: number };
+  mlflow?: { uri: string; experiment_id?: string; run_id?: string; sent: number; finished?: boolean };
   /** TensorBoard and W&B, written by one local process. */
-  local?: { wandb_id: string; sent: number };
+  local?: { wandb_id: string; sent: number; finished?: boolean };
 }
 
 export const stateFile = (runDir: string) => join(runDir, "tracking.json");

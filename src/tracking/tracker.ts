@@ -16,6 +16,8 @@ export interface TrackerInputs extends RunFacts {
   config: RunConfig;
   log: Log & { progress: (line: string) => void };
   env?: NodeJS.ProcessEnv;
+  /** `pipeline runs sync`: only the systems that did not get the whole run. */
+  sync?: boolean;
 }
 
 export interface Tracker {
@@ -43,11 +45,12 @@ export async function startTracking(inputs: TrackerInputs): Promise<Tracker | un
   const params = configParams(inputs.config, inputs.env);
   const common = { runId: inputs.runId, runDir, eventsFile, params, state, log };
   const channels: Channel[] = [];
-  if (plan.mlflow) {
+  const done = (system: "mlflow" | "local") => inputs.sync && state.state[system]?.finished === true;
+  if (plan.mlflow && !done("mlflow")) {
     const tags = await runTags(inputs);
     channels.push(await mlflowChannel({ ...common, ...plan.mlflow, tags, env: inputs.env }));
   }
-  if (plan.tensorboard || plan.wandb) {
+  if ((plan.tensorboard || plan.wandb) && !done("local")) {
     const local = await localChannel({ ...common, plan }).catch((error: unknown) => {
       log.warn(`TensorBoard/W&B files are not written: ${(error as Error).message}`);
       return undefined;

@@ -31,6 +31,7 @@ export async function runsSync(id: string, options: { runsDir: string }): Promis
       runtime: record.runtime,
       trainFile: spec.data.train,
       evalFile: spec.data.eval,
+      sync: true,
       log: {
         warn: (line) => (warnings++, process.stderr.write(`warning: ${line}\n`)),
         info: (line) => process.stderr.write(`${line}\n`),
@@ -40,7 +41,12 @@ export async function runsSync(id: string, options: { runsDir: string }): Promis
     // A run whose process died (still "running" in run.json) is resumable: interrupted, not finished.
     await tracker?.finish(record.status === "running" ? "interrupted" : record.status);
     if (warnings > 0) return 1;
-    process.stdout.write(`synced run ${id} to ${tracker?.systems.join("; ")}\n`);
+    const systems = tracker?.systems ?? [];
+    process.stdout.write(
+      systems.length > 0
+        ? `synced run ${id} to ${systems.join("; ")}\n`
+        : `run ${id}: every tracking system has the whole run already\n`,
+    );
     return 0;
   } finally {
     release();

@@ -6,6 +6,7 @@ import type { RunContext } from "./context.js";
  * (train-task), finished after the report (run.ts) with the run's status.
  */
 export async function startTracker(ctx: RunContext, task: { output: string | undefined; title: string }) {
+  // Tracking is never worth a lost run: whatever goes wrong in starting it is a warning.
   ctx.tracker = await startTracking({
     runId: ctx.paths.id,
     runDir: ctx.paths.dir,
@@ -22,6 +23,11 @@ export async function startTracker(ctx: RunContext, task: { output: string | und
       info: (line) => (task.output = line),
       progress: (line) => (task.output = line),
     },
+  }).catch((error: unknown) => {
+    process.stderr.write(
+      `warning: tracking could not start (${String(error)}); training goes on without it\n`,
+    );
+    return undefined;
   });
   if (ctx.tracker) task.title = `Tracking (${ctx.tracker.systems.join("; ") || "nothing could start"})`;
 }

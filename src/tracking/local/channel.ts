@@ -55,6 +55,7 @@ export async function localChannel(options: LocalChannelOptions): Promise<Channe
       } finally {
         await sink.close(status !== "done", Math.max(10_000, deadline - Date.now()));
       }
+      await state.update((s) => s.local && (s.local.finished = true));
     },
   };
 }

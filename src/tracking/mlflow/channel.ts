@@ -70,6 +70,7 @@ export async function mlflowChannel(options: MlflowChannelOptions): Promise<Chan
         { ...LIVE_POLICY, maxElapsedMs: deadline - Date.now() },
         deadline,
       );
+      await state.update((s) => s.mlflow && (s.mlflow.finished = true));
     },
   };
 }
