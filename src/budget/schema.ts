@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Tracking } from "../tracking/schema.js";
+import { MlflowTracking, Tracking, WandbTracking } from "../tracking/schema.js";
 import { isHttpUrl } from "./http-url.js";
 
 /**
@@ -91,6 +91,9 @@ export function workspaceKeysAt(path: readonly PropertyKey[]): string[] {
   if (path.length === 1 && path[0] === "jobs") return ["max_hours"];
   if (path.length === 1 && path[0] === "notify") return ["webhook", "on"];
   if (path.length === 1 && path[0] === "tracking") return Object.keys(Tracking.shape);
+  if (path.length === 2 && path[0] === "tracking") {
+    return Object.keys((path[1] === "mlflow" ? MlflowTracking : WandbTracking).shape);
+  }
   if (path.length === 2 && path[0] === "budgets") return Object.keys(Budget.shape);
   return [];
 }
