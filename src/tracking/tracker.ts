@@ -46,6 +46,13 @@ export async function startTracking(inputs: TrackerInputs): Promise<Tracker | un
   const common = { runId: inputs.runId, runDir, eventsFile, params, state, log };
   const channels: Channel[] = [];
   const done = (system: "mlflow" | "local") => inputs.sync && state.state[system]?.finished === true;
+  // A run (a resumed one too) has more to send: no system has the whole of it until its finish succeeds.
+  if (!inputs.sync) {
+    await state.update((s) => {
+      if (s.mlflow) s.mlflow.finished = false;
+      if (s.local) s.local.finished = false;
+    });
+  }
   if (plan.mlflow && !done("mlflow")) {
     const tags = await runTags(inputs);
     channels.push(await mlflowChannel({ ...common, ...plan.mlflow, tags, env: inputs.env }));
