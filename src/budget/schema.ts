@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MlflowTracking, Tracking, WandbTracking } from "../tracking/schema.js";
+import { MlflowTracking, Tracking, WandbTracking } from "../config/index.js";
 import { isHttpUrl } from "./http-url.js";
 
 /**

@@ -10,6 +10,7 @@ export {
   DATASET_FORMATS,
   TEMPLATES,
 } from "./schema.js";
+export { Tracking, MlflowTracking, WandbTracking } from "./tracking-schema.js";
 export { AVAILABLE_RUNTIMES, type Runtime, type DockerRuntime } from "./runtime-schema.js";
 export { TrainSpec, trainSpecJsonSchema } from "./train-spec.js";
 // For other stages that read their own YAML files (eval suites) with the same file:line problems.

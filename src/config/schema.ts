@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { GateExpressionText } from "../eval/gates/expression.js";
-import { Tracking } from "../tracking/schema.js";
+import { Tracking } from "./tracking-schema.js";
 import { Runtime } from "./runtime-schema.js";
 
 /**

@@ -6,6 +6,7 @@ export { ensurePython, defaultVenvDir, isVenvReady } from "./python-env.js";
 export { resolveBaseModel, tinyModelDir } from "./base-model.js";
 export { progressLine, formatDuration } from "./progress-line.js";
 export * from "./run-dir.js";
-export { packageRoot, generateScript } from "./paths.js";
+export { packageRoot, generateScript, trackingRequirements } from "./paths.js";
+export { startTrackingWriter, gitCommit } from "./tracking-writer.js";
 export { acquireRunLock, runLockHolder, lockFile } from "./run-lock.js";
 export { watchParent } from "./parent-watch.js";

@@ -9,6 +9,8 @@ export const trainerScript = join(packageRoot, "docker", "train.py");
 export const generateScript = join(packageRoot, "docker", "generate.py");
 export const requirementsFile = join(packageRoot, "docker", "requirements.txt");
 export const tinyModelScript = join(packageRoot, "scripts", "make_tiny_model.py");
+export const trackScript = join(packageRoot, "docker", "track.py");
+export const trackingRequirements = join(packageRoot, "docker", "requirements-tracking.txt");
 
 /** Where slow-to-make things are cached across runs and clones: the venv, the built tiny model. */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {

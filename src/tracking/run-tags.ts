@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, dirname, isAbsolute, join } from "node:path";
-import { execa } from "execa";
 import { sha256File } from "../dataset/format/hash.js";
+import { gitCommit } from "../launch/index.js";
 
 export interface RunFacts {
   runId: string;
@@ -38,11 +38,6 @@ export async function runTags(facts: RunFacts): Promise<Record<string, string>> 
   const revision = modelRevision(facts.resolvedModel);
   if (revision) tags["pipeline.base_model_revision"] = revision;
   return tags;
-}
-
-async function gitCommit(dir: string): Promise<string | undefined> {
-  const result = await execa("git", ["-C", dir, "rev-parse", "HEAD"], { reject: false });
-  return result.exitCode === 0 ? result.stdout.trim() : undefined;
 }
 
 /**

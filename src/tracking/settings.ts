@@ -1,7 +1,7 @@
 import { loadWorkspaceSettings } from "../budget/index.js";
 import type { RunConfig } from "../config/index.js";
 import { ConfigError, type Problem, locate } from "../errors/index.js";
-import type { Tracking } from "./schema.js";
+import type { Tracking } from "../config/index.js";
 
 /** What a run tracks, once the run config and the workspace defaults are merged and checked. */
 export interface TrackingPlan {

@@ -25,8 +25,11 @@ export interface Tracker {
   readonly systems: string[];
   /** Every trainer event, in order, as it is appended to events.jsonl; never waits. */
   onEvent(event: TrainerEvent): void;
-  /** After the report: what the systems still miss, the results, the files, the run's status. Never throws. */
-  finish(status: RunStatus): Promise<void>;
+  /**
+   * After the report: what the systems still miss, the results, the files, the run's status. Never throws;
+   * true when every system now has the whole run.
+   */
+  finish(status: RunStatus): Promise<boolean>;
 }
 
 /** How long a run's end waits for tracking systems that answered during the run (a down one gets 5 s). */
@@ -73,7 +76,8 @@ export async function startTracking(inputs: TrackerInputs): Promise<Tracker | un
     },
     async finish(status) {
       const report = await readReport(runDir).catch(() => undefined);
-      await Promise.all(channels.map((channel) => finishChannel(channel, report, status, inputs)));
+      const complete = await Promise.all(channels.map((c) => finishChannel(c, report, status, inputs)));
+      return complete.every(Boolean);
     },
   };
 }
@@ -83,8 +87,9 @@ async function finishChannel(
   report: Report | undefined,
   status: RunStatus,
   inputs: TrackerInputs,
-): Promise<void> {
-  const deadline = Date.now() + (channel.feeder.everReached ? FINISH_MS : 5000);
+): Promise<boolean> {
+  // `runs sync` is asked for: it waits the full time for a server however it answered so far.
+  const deadline = Date.now() + (channel.feeder.everReached || inputs.sync ? FINISH_MS : 5000);
   try {
     const missing = await channel.feeder.drain(deadline);
     if (!channel.feeder.isDown) await channel.finish(report, status, deadline);
@@ -93,11 +98,14 @@ async function finishChannel(
         `${channel.label} lacks ${missing} of this run's events and its results; \`pipeline runs sync ${inputs.runId}\` ` +
           "sends them once it answers",
       );
+      return false;
     }
+    return true;
   } catch (error) {
     inputs.log.warn(
       `${channel.label}: the run's results were not recorded (${(error as Error).message}); ` +
         `\`pipeline runs sync ${inputs.runId}\` tries again`,
     );
+    return false;
   }
 }

@@ -19,7 +19,6 @@ export async function runsSync(id: string, options: { runsDir: string }): Promis
   const release = acquireRunLock(paths.dir, id);
   try {
     const spec = JSON.parse(await readFile(paths.spec, "utf8")) as TrainSpec;
-    let warnings = 0;
     const tracker = await startTracking({
       runId: id,
       runDir: paths.dir,
@@ -33,14 +32,14 @@ export async function runsSync(id: string, options: { runsDir: string }): Promis
       evalFile: spec.data.eval,
       sync: true,
       log: {
-        warn: (line) => (warnings++, process.stderr.write(`warning: ${line}\n`)),
+        warn: (line) => process.stderr.write(`warning: ${line}\n`),
         info: (line) => process.stderr.write(`${line}\n`),
         progress: (line) => process.stderr.write(`  ${line}\n`),
       },
     });
     // A run whose process died (still "running" in run.json) is resumable: interrupted, not finished.
-    await tracker?.finish(record.status === "running" ? "interrupted" : record.status);
-    if (warnings > 0) return 1;
+    const complete = await tracker?.finish(record.status === "running" ? "interrupted" : record.status);
+    if (complete === false) return 1;
     const systems = tracker?.systems ?? [];
     process.stdout.write(
       systems.length > 0

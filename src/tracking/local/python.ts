@@ -1,8 +1,4 @@
-import { join } from "node:path";
-import { ensurePython, packageRoot } from "../../launch/index.js";
-
-export const trackScript = join(packageRoot, "docker", "track.py");
-export const trackingRequirements = join(packageRoot, "docker", "requirements-tracking.txt");
+import { ensurePython, trackingRequirements } from "../../launch/index.js";
 
 /**
  * The Python that writes TensorBoard and W&B files: PIPELINE_TRACKING_PYTHON when set (an interpreter that has

@@ -1,9 +1,7 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { openSync } from "node:fs";
 import { createInterface } from "node:readline";
+import { startTrackingWriter } from "../../launch/index.js";
 import { type Indexed, type Sink, SinkError } from "../feeder.js";
 import { eventPoint } from "../metrics.js";
-import { trackScript } from "./python.js";
 
 export interface LocalWriters {
   tensorboard?: { dir: string };
@@ -17,6 +15,7 @@ export interface LocalWriters {
   };
 }
 
+type ChildProcess = ReturnType<typeof startTrackingWriter>;
 type Answer = { ack?: number; opened?: boolean; summarized?: boolean; closed?: boolean };
 
 /**
@@ -48,11 +47,7 @@ export class LocalSink implements Sink {
     writers: LocalWriters;
     params: Record<string, string>;
   }): Promise<LocalSink> {
-    const child = spawn(options.python, ["-u", trackScript], {
-      stdio: ["pipe", "pipe", openSync(options.logFile, "a")],
-      env: { ...process.env, PYTHONUNBUFFERED: "1", WANDB_SILENT: "true" },
-      detached: true,
-    });
+    const child = startTrackingWriter(options.python, options.logFile);
     const names = [options.writers.tensorboard && "TensorBoard", options.writers.wandb && "W&B"].filter(
       Boolean,
     );
