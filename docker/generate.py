@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 import torch
+from pipeline_trainer.secrets import load_secrets_file, load_secrets_stdin
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
 
@@ -199,6 +200,8 @@ def main() -> int:
     if args.base_out and not args.adapter:
         ap.error("--base-out needs --adapter")
 
+    load_secrets_file()  # a container's HF token for a hub base model (pipeline_trainer/secrets.py)
+    load_secrets_stdin()
     try:
         cases = read_cases(args.prompts)
     except (InputError, OSError) as err:

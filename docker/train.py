@@ -2,7 +2,7 @@
 
 The recipe reads top to bottom: validate the spec → load model + LoRA → load data → train → save → cleanup.
 Every value comes from spec.json (schema/train-spec.schema.json, generated from src/config/train-spec.ts);
-nothing is defaulted here. stdout carries only the event stream (src/launch/events.ts); all library output
+nothing is defaulted here. stdout carries only the event stream (src/run-dir/event-contract.ts); all library output
 goes to stderr. The supporting pieces live beside this file in pipeline_trainer/ (events, spec, data with
 packing, model, checkpoints, signals); torch and friends are imported only once the spec has passed.
 

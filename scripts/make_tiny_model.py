@@ -5,7 +5,11 @@ small Llama-architecture model and pre-trains it with full training on a family 
 form (repeat, quote, first word, count as JSON) until it copies words from a prompt reliably. The
 quickstart's LoRA then teaches it something new on top of that skill (datasets/quickstart/).
 
-    python scripts/make_tiny_model.py --out .cache/tiny-model            # ~3-4 minutes on 2 CPU cores
+The model it makes ships in models/tiny/ (what `builtin:tiny` loads), with a SHA256SUMS of its files and the
+script's own hash in pretrain.json; scripts/tests/test_shipped_tiny_model.py checks both, and that a rebuild
+reaches the same skill (the bytes match only on the same CPU, torch and thread count).
+
+    python scripts/make_tiny_model.py --out models/tiny                  # ~4-5 minutes on 2 CPU cores
     python scripts/make_tiny_model.py --out /tmp/tiny --steps 20         # a quick smoke build
 
 The tokenizer is a byte-level BPE (GPT-2 style) trained on the task corpus: the task words become
@@ -14,6 +18,7 @@ Progress goes to stderr; the measured results go to OUT/pretrain.json.
 """
 
 import argparse
+import hashlib
 import json
 import math
 import os
@@ -72,6 +77,10 @@ SKILLS = {
     "count_json": ("Count as JSON:\n", lambda w: json.dumps({"words": len(w)}, separators=(",", ":"))),
 }
 SKILL_WEIGHTS = {"repeat": 6, "quote": 1, "first": 1, "count_json": 1}
+# Pre-training lists are longer than the quickstart's (2-7 words): on short lists alone the model gets by with
+# copying by position, which fails from the fourth word on; lists of up to 12 words make it learn to copy by
+# content (find the word just copied, take the next), the skill that carries over to a new output format.
+TRAIN_MAX_WORDS = 12
 
 
 def chatml(role: str, content: str) -> str:
@@ -164,7 +173,9 @@ def main() -> None:
     ap.add_argument("--layers", type=int, default=2)
     ap.add_argument("--vocab-size", type=int, default=1024)
     ap.add_argument("--eval-every", type=int, default=0, help="log held-out accuracy every N steps")
-    ap.add_argument("--threads", type=int, default=0, help="torch threads (default: torch's choice)")
+    # One thread by default: the same float sums whatever the core count (a rebuild on the same CPU type gives the
+    # same bytes), and no threads spinning against each other on a busy machine (10x slower seen on 2 shared cores).
+    ap.add_argument("--threads", type=int, default=1, help="torch threads (default 1; 0: torch's choice)")
     args = ap.parse_args()
 
     started = time.time()
@@ -202,7 +213,7 @@ def main() -> None:
     eval_rng = random.Random(args.seed + 1)
     held_out = [sample_words(eval_rng, 3, 7) for _ in range(128)]
     held_out_keys = {" ".join(w) for w in held_out}
-    eval_pairs = [make_example(eval_rng, "repeat", w) for w in held_out]
+    eval_sets = {skill: [make_example(eval_rng, skill, w) for w in held_out] for skill in SKILLS}
 
     train_rng = random.Random(args.seed + 2)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01, betas=(0.9, 0.98))
@@ -220,7 +231,7 @@ def main() -> None:
     for step in range(args.steps):
         pairs = []
         while len(pairs) < args.batch_size:
-            words = sample_words(train_rng)
+            words = sample_words(train_rng, 2, TRAIN_MAX_WORDS)
             if " ".join(words) not in held_out_keys:
                 pairs.append(make_example(train_rng, pick_skill(train_rng), words))
         loss = model(**encode_batch(tok, pairs)).loss
@@ -232,25 +243,14 @@ def main() -> None:
         if step % 100 == 0 or step == args.steps - 1:
             log(f"step {step + 1}/{args.steps} loss {loss.item():.4f} ({time.time() - train_started:.0f}s)")
         if args.eval_every and (step + 1) % args.eval_every == 0:
-            log(f"step {step + 1} held-out exact match {greedy_accuracy(model, tok, eval_pairs[:64]):.3f}")
+            log(f"step {step + 1} held-out exact match {greedy_accuracy(model, tok, eval_sets['repeat'][:64]):.3f}")
     train_seconds = time.time() - train_started
 
-    accuracy = greedy_accuracy(model, tok, eval_pairs)
-    log(f"held-out 'Repeat' exact match: {accuracy:.3f}")
-
-    args.out.mkdir(parents=True, exist_ok=True)
-    model.generation_config = GenerationConfig(
-        bos_token_id=tok.bos_token_id,
-        eos_token_id=[tok.convert_tokens_to_ids("<|im_end|>"), tok.convert_tokens_to_ids("</s>")],
-        pad_token_id=tok.pad_token_id,
-        do_sample=False,
-    )
-    model.save_pretrained(args.out)
-    tok.save_pretrained(args.out)
+    accuracy = {skill: greedy_accuracy(model, tok, pairs) for skill, pairs in eval_sets.items()}
+    log(f"held-out exact match: {accuracy}")
     report = {
-        "skill": "repeat",
-        "held_out_exact_match": accuracy,
-        "held_out_n": len(eval_pairs),
+        "held_out": accuracy,
+        "held_out_n": len(held_out),
         "steps": args.steps,
         "batch_size": args.batch_size,
         "learning_rate": args.lr,
@@ -260,9 +260,29 @@ def main() -> None:
         "total_seconds": round(time.time() - started, 1),
         "torch_threads": torch.get_num_threads(),
         "skills": SKILL_WEIGHTS,
+        "script_sha256": hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
     }
-    (args.out / "pretrain.json").write_text(json.dumps(report, indent=2) + "\n")
+    save(model, tok, args.out, report)
     log(f"saved to {args.out} in {report['total_seconds']}s")
+
+
+UNHASHED = ("SHA256SUMS", "pretrain.json")
+
+
+def save(model, tok, out: Path, report: dict) -> None:
+    """The model and tokenizer, their SHA256SUMS (`sha256sum -c` reads it), and pretrain.json (timings: not hashed)."""
+    out.mkdir(parents=True, exist_ok=True)
+    model.generation_config = GenerationConfig(
+        bos_token_id=tok.bos_token_id,
+        eos_token_id=[tok.convert_tokens_to_ids("<|im_end|>"), tok.convert_tokens_to_ids("</s>")],
+        pad_token_id=tok.pad_token_id,
+        do_sample=False,
+    )
+    model.save_pretrained(out)
+    tok.save_pretrained(out)
+    sums = [f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}\n" for p in sorted(out.iterdir()) if p.name not in UNHASHED]
+    (out / "SHA256SUMS").write_text("".join(sums))
+    (out / "pretrain.json").write_text(json.dumps(report, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test from a fresh clone: installs what the tests need (Node 24, npm packages, system packages, the
-# Docker engine and a local base image, an S3 server, the trainer's Python venv, the built-in tiny model), then
+# Docker engine and a local base image, an S3 server, the trainer's Python venv), then
 # static checks, the Python trainer tests and the vitest suites. Everything slow is cached in ~/.cache/pipeline;
 # the independent installs run side by side (their logs go to a temp folder, shown when one fails).
 set -euo pipefail
@@ -45,11 +45,14 @@ echo "› in the background: the docker tests' trainer image (built offline once
 finish docker
 background image npx tsx -e 'import("./test/helpers/docker.ts").then((m) => console.log(m.testImage()))'
 
-echo "› the trainer's venv from the wheels (no second download) and the tiny model (each cached)"
+# uv (what scripts/make_venv.py installs with) beside them, so the venv is made offline from that folder.
+uv_pin="$(sed -n 's/^UV = "\(.*\)"$/\1/p' scripts/make_venv.py)"
+ls "$wheels/uv-${uv_pin#uv==}-"* >/dev/null 2>&1 || python3 -m pip download --quiet --disable-pip-version-check --no-deps -d "$wheels" "$uv_pin"
+echo "› the trainer's venv from the wheels (no second download; cached)"
 python="$(PIP_FIND_LINKS="$wheels" PIP_NO_INDEX=1 node bin/pipeline.js setup | sed -n 's/^python: //p')"
 "$python" -c "import pytest" 2>/dev/null || "$python" -m pip install --quiet --disable-pip-version-check "pytest==9.2.0"
 echo "› in the background: the tracking writers' venv (TensorBoard, W&B; cached), which a tracked run makes on first use otherwise"
-background writers node bin/pipeline.js setup --tracking --no-tiny-model
+background writers node bin/pipeline.js setup --tracking
 
 echo "› Python trainer tests"
 "$python" -m pytest -q docker/tests scripts/tests

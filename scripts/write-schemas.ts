@@ -4,12 +4,14 @@ import { configJsonSchema } from "../src/config/schema.js";
 import { trainSpecJsonSchema } from "../src/config/train-spec.js";
 import { reportJsonSchema } from "../src/report/schema.js";
 import { workspaceJsonSchema } from "../src/budget/schema.js";
+import { eventsJsonSchema } from "../src/run-dir/event-contract.js";
 
 const schemas = {
   "train-spec.schema.json": trainSpecJsonSchema(),
   "config.schema.json": configJsonSchema(),
   "report.schema.json": reportJsonSchema(),
   "workspace.schema.json": workspaceJsonSchema(),
+  "events.schema.json": eventsJsonSchema(),
 };
 for (const [name, schema] of Object.entries(schemas)) {
   const out = new URL(`../schema/${name}`, import.meta.url);

@@ -41,21 +41,34 @@ describe("pipeline run with runtime: docker on a remote engine over ssh://", () 
       eval_steps: 4,
     });
     const secret = `sk-test-${Math.random().toString(36).slice(2)}${Date.now()}`;
-    const run = startRun(cwd, { ...remoteEnv(), HF_TOKEN: secret });
+    // No Python on this side at all: training and evaluation must both run in containers on the engine.
+    const run = startRun(cwd, { ...remoteEnv(), HF_TOKEN: secret, PIPELINE_PYTHON: "/nonexistent/python3" });
     let inspect = "";
+    let generator = "";
     let done = false;
     void run.exited.then(() => (done = true));
     while (!done) {
       expect(spawnSync("ps", ["-eo", "args"], { encoding: "utf8" }).stdout).not.toContain(secret);
-      const ids = managedContainers();
-      if (!inspect && ids.length > 0) {
-        const seen = spawnSync("docker", ["inspect", ids[0]!], { encoding: "utf8" }).stdout;
-        if (seen.includes("PIPELINE_SECRETS_STDIN")) inspect = seen; // the trainer, not a preflight probe
+      for (const id of managedContainers()) {
+        const seen = spawnSync("docker", ["inspect", id], { encoding: "utf8" }).stdout;
+        if (!seen.includes("PIPELINE_SECRETS_STDIN")) continue; // a preflight probe
+        if (seen.includes("/app/docker/generate.py")) generator ||= seen;
+        else inspect ||= seen;
       }
       await sleep(200);
     }
     expect(await run.exited, run.output()).toBe(0);
-    expect(run.output()).toMatch(/Docker engine \(ssh:\/\/root@127\.0\.0\.1:\d+, remote/);
+    expect(run.output()).toMatch(/Runtime \(docker \S+ on ssh:\/\/root@127\.0\.0\.1:\d+ \(remote/);
+    // Generation ran in a container of the trainer image on that engine, with no mount, and evaluated.
+    const [gen] = JSON.parse(generator || "[{}]") as {
+      Mounts?: unknown[];
+      Config?: { Entrypoint: string[] };
+    }[];
+    expect(gen!.Config?.Entrypoint).toEqual(["python"]);
+    expect(gen!.Mounts).toEqual([]);
+    expect(generator).not.toContain(secret);
+    expect(run.output()).toMatch(/eval loss\s+base \d+\.\d+ → adapter \d+\.\d+/);
+    expect(run.output()).toMatch(/exact match\s+base/);
     expect(inspect).toContain("pipeline.run-id");
     expect(inspect).not.toContain(secret);
     const [container] = JSON.parse(inspect) as { Mounts: unknown[]; HostConfig: { Binds: unknown } }[];
@@ -134,7 +147,7 @@ describe("pipeline run with runtime: docker on a remote engine over ssh://", () 
     });
     const text = resumed.stdout + resumed.stderr;
     expect(resumed.code, text).toBe(0);
-    expect(text).toMatch(/Docker engine \(ssh:\/\/root@127\.0\.0\.1:\d+, remote/);
+    expect(text).toMatch(/Runtime \(docker \S+ on ssh:\/\/root@127\.0\.0\.1:\d+ \(remote/);
     // The trainer could only start past step 0 from the checkpoint copied into its container.
     const events = readEvents(dir);
     expect(events.filter((e) => e.type === "start").at(-1)).toMatchObject({ start_step: newest });

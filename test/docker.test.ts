@@ -95,8 +95,11 @@ describe("pipeline run with runtime: docker (real engine)", () => {
       image,
       imageId: expect.stringMatching(/^sha256:/),
     });
-    // Evaluation still generates with the local venv after training in the container.
+    // Evaluation generated in a container on the same engine, where training ran.
     expect(run.output()).toMatch(/eval loss\s+base \d+\.\d+ → adapter \d+\.\d+/);
+    const record = JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as { evaluatedOn: string };
+    expect(record.evaluatedOn).toMatch(/^docker .* \(local: bind mounts\)$/);
+    expect(readdirSync(join(dir, "eval")).length).toBeGreaterThan(0);
     expect(managedContainers()).toEqual([]);
   });
 

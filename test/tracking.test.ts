@@ -97,7 +97,7 @@ describe("experiment tracking (MLflow server, TensorBoard, W&B offline; real tra
       "pipeline.data_sha256": trainSha,
       "pipeline.outcome": "passed",
     });
-    expect(tags["pipeline.base_model_revision"]).toMatch(/^tiny-[0-9a-f]{12}$/);
+    expect(tags["pipeline.base_model_revision"]).toMatch(/^local-[0-9a-f]{12}$/);
 
     // Every step exactly once, with the trainer's values, though the server was down for part of the run.
     const events = readEvents(run.dir);

@@ -1,4 +1,4 @@
-"""The JSON-lines event stream on stdout (src/launch/events.ts), the error type and the exit codes."""
+"""The JSON-lines event stream on stdout (src/run-dir/event-contract.ts), the error type and the exit codes."""
 
 from __future__ import annotations
 

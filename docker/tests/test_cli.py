@@ -2,7 +2,6 @@
 
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -17,15 +16,9 @@ from pipeline_trainer.checkpoints import verify_manifest
 TRAIN = str(DOCKER / "train.py")
 
 
-def contract_fields() -> dict[str, set[str]]:
-    """The top-level fields of every event, read from the TypeScript contract itself."""
-    source = (REPO / "src" / "launch" / "events.ts").read_text()
-    fields = {}
-    for body in re.findall(r"= z\.object\(\{\n(.*?)\n\}\);", source, re.S):
-        keys = set(re.findall(r"^  (\w+):", body, re.M)) | {"v", "time"}
-        fields[re.search(r'type: z\.literal\("(\w+)"\)', body).group(1)] = keys
-    assert set(fields) == {"start", "step", "eval", "checkpoint", "done", "error"}
-    return fields
+def events_schema() -> dict:
+    """The event stream contract, generated from src/run-dir/event-contract.ts into schema/events.schema.json."""
+    return json.loads((REPO / "schema" / "events.schema.json").read_text())
 
 
 def run(spec_path, **kw) -> subprocess.CompletedProcess:
@@ -33,12 +26,27 @@ def run(spec_path, **kw) -> subprocess.CompletedProcess:
 
 
 def parse(stdout: str) -> list[dict]:
+    """Every stdout line is one event of the contract: no missing field, no field it does not name."""
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(events_schema())
     events = [json.loads(line) for line in stdout.splitlines()]  # every line must be JSON
-    fields = contract_fields()
     for e in events:
+        errors = list(validator.iter_errors(e))
+        assert not errors, (e, [err.message for err in errors])
         assert e["v"] == 1 and isinstance(e["time"], float)
-        assert set(e) == fields[e["type"]], e
     return events
+
+
+def test_the_schema_rejects_what_the_contract_does_not_name():
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(events_schema())
+    error = {"v": 1, "time": 1.0, "type": "error", "code": "x", "message": "y"}
+    assert validator.is_valid(error)
+    assert not validator.is_valid({**error, "extra": 1})
+    assert not validator.is_valid({k: v for k, v in error.items() if k != "code"})
+    assert not validator.is_valid({**error, "type": "nope"})
 
 
 def assert_complete(folder: Path) -> None:

@@ -44,10 +44,12 @@ def test_writes_a_hugging_face_model_dir(model_dir: Path):
         "chat_template.jinja",
         "generation_config.json",
         "pretrain.json",
+        "SHA256SUMS",
     } <= names
     report = json.loads((model_dir / "pretrain.json").read_text())
     assert report["steps"] == 20
-    assert 0.0 <= report["held_out_exact_match"] <= 1.0
+    assert set(report["held_out"]) == {"repeat", "quote", "first", "count_json"}
+    assert all(0.0 <= accuracy <= 1.0 for accuracy in report["held_out"].values())
 
 
 def test_same_arguments_give_the_same_files(model_dir: Path, tmp_path: Path):

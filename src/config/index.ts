@@ -10,8 +10,8 @@ export {
   DATASET_FORMATS,
   TEMPLATES,
 } from "./schema.js";
+export type { Runtime, DockerRuntime } from "./runtime-schema.js";
 export { Tracking, MlflowTracking, WandbTracking } from "./tracking-schema.js";
-export { AVAILABLE_RUNTIMES, type Runtime, type DockerRuntime } from "./runtime-schema.js";
 export { TrainSpec, trainSpecJsonSchema } from "./train-spec.js";
 // For other stages that read their own YAML files (eval suites) with the same file:line problems.
 export { readConfigFile, type ConfigLayer, type ReadOptions } from "./yaml-file.js";

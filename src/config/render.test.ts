@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../errors/index.js";
 import { configHash } from "./hash.js";
 import { previewTrainSpec, renderTrainSpec } from "./render.js";
 import { RunConfig } from "./schema.js";
@@ -72,22 +71,10 @@ describe("renderTrainSpec", () => {
     expect(() => renderTrainSpec(noSteps, run)).toThrow(/needs baseModelPath/);
   });
 
-  it("refuses a runtime that is not available yet, naming the key", () => {
+  it("renders a docker runtime's spec like a local one", () => {
     const docker = RunConfig.parse({ ...config, runtime: { type: "docker" } });
     expect(docker.runtime).toMatchObject({ image: "pipeline-trainer:latest", gpus: "all", network: "none" });
     expect(renderTrainSpec(docker, run).run_id).toBe(run.runId);
-    const ray = RunConfig.parse({ ...config, runtime: { type: "ray", address: "http://head:8265" } });
-    const error = (() => {
-      try {
-        renderTrainSpec(ray, { ...run, configFile: "configs/x.yaml" });
-      } catch (e) {
-        return e;
-      }
-    })();
-    expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).problems).toEqual([
-      { location: "configs/x.yaml › runtime.type", message: '"ray" is not available yet' },
-    ]);
   });
 
   it("previews with placeholder run paths", () => {

@@ -1,6 +1,4 @@
 import { join } from "node:path";
-import { ConfigError, locate } from "../errors/index.js";
-import { AVAILABLE_RUNTIMES } from "./runtime-schema.js";
 import { BUILTIN_TINY, type RunConfig } from "./schema.js";
 import { TrainSpec } from "./train-spec.js";
 
@@ -13,8 +11,6 @@ export interface RenderOptions {
   /** The model directory to train; required for builtin:tiny, which the launch stage makes. */
   baseModelPath?: string;
   resumeFrom?: string | null;
-  /** The config file, for the location of a problem. */
-  configFile?: string;
 }
 
 /**
@@ -22,7 +18,6 @@ export interface RenderOptions {
  * nothing is left to Python defaults.
  */
 export function renderTrainSpec(config: RunConfig, options: RenderOptions): TrainSpec {
-  assertRuntimeAvailable(config, options.configFile ?? "config");
   const { lora, training } = config;
   return TrainSpec.parse({
     version: 1,
@@ -81,19 +76,8 @@ function baseModel(config: RunConfig, options: RenderOptions): string {
   return config.base_model;
 }
 
-function assertRuntimeAvailable(config: RunConfig, file: string): void {
-  const type = config.runtime.type;
-  if (AVAILABLE_RUNTIMES.includes(type)) return;
-  throw new ConfigError("runtime-unavailable", `runtime "${type}" is not available yet`, {
-    problems: [
-      { location: locate(file, undefined, "runtime.type"), message: `"${type}" is not available yet` },
-    ],
-    hint: `use runtime: { type: local } for now (available: ${AVAILABLE_RUNTIMES.join(", ")})`,
-  });
-}
-
 /** Placeholder run paths for showing what a config becomes before a run exists. */
-export function previewTrainSpec(config: RunConfig, configFile?: string): TrainSpec {
+export function previewTrainSpec(config: RunConfig): TrainSpec {
   const runDir = join(config.output.runs_dir, "<run-id>");
   const hasEval = config.datasets.some((d) => d.eval_path !== undefined || d.eval_split > 0);
   return renderTrainSpec(config, {
@@ -103,6 +87,5 @@ export function previewTrainSpec(config: RunConfig, configFile?: string): TrainS
     evalPath: hasEval ? join(runDir, "data", "eval.jsonl") : null,
     baseModelPath: config.base_model === BUILTIN_TINY ? "<builtin:tiny, made at launch>" : undefined,
     resumeFrom: null,
-    configFile,
   });
 }

@@ -1,8 +1,8 @@
 import { z } from "zod";
 
 // Where the trainer runs. A discriminated union on `type` so each runtime declares only its own fields.
-// `local` and `docker` are built; `ray` is declared so configs and editor completion can name them,
-// and rendering one says plainly that it is not available yet.
+// `ray` is declared so configs and editor completion can name it; src/launch/registry.ts says which
+// runtimes exist, and a config naming one that does not is refused there.
 const LocalRuntime = z.strictObject({
   type: z.literal("local").describe("the trainer as a child process on this machine"),
   python: z
@@ -97,7 +97,4 @@ export const Runtime = z
   .discriminatedUnion("type", [LocalRuntime, DockerRuntime, RayRuntime])
   .describe("where the trainer runs: local (default), docker or ray");
 export type Runtime = z.infer<typeof Runtime>;
-
-/** The runtimes the launch stage can start today. */
-export const AVAILABLE_RUNTIMES: readonly Runtime["type"][] = ["local", "docker"];
 export type DockerRuntime = z.infer<typeof DockerRuntime>;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { GateExpressionText } from "../eval/gates/expression.js";
+import { GateExpressionText } from "./gate-expression.js";
 import { Tracking } from "./tracking-schema.js";
 import { Runtime } from "./runtime-schema.js";
 

@@ -1,6 +1,6 @@
 // The eval stage: suite files → generations of base and adapter (docker/generate.py) → scorers →
 // paired statistics → gates.
-export { generate, generatePair, type Generation, type GenerateOptions } from "./generate.js";
+export { generatePair, type Generation, type Generator } from "./generate.js";
 export { compareExactMatch, type ExactMatchComparison } from "./compare.js";
 export type { MetricKind, MetricResult, ScorerInput } from "./types.js";
 export {

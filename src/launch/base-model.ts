@@ -1,28 +1,15 @@
-import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { chmod, mkdir, readdir, rename, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { execa } from "execa";
 import { BUILTIN_TINY } from "../config/index.js";
 import { FailedError, UsageError } from "../errors/index.js";
-import { cacheDir, tinyModelScript } from "./paths.js";
-
-/** The project's own tiny model is keyed by the hash of the script that makes it, so a new script makes a new model. */
-export function tinyModelDir(): string {
-  const hash = createHash("sha256").update(readFileSync(tinyModelScript)).digest("hex").slice(0, 12);
-  return join(cacheDir(), "models", `tiny-${hash}`);
-}
+import { tinyModelDir } from "./paths.js";
 
 /**
- * Resolves `base_model` to what the trainer loads: the built-in tiny model (made once, offline, and cached),
- * a local directory (must exist), or a hub id (passed through; the trainer downloads it).
+ * Resolves `base_model` to what the trainer loads: the built-in tiny model (shipped in models/tiny/), a local
+ * directory (must exist), or a hub id (passed through; the trainer downloads it).
  */
-export async function resolveBaseModel(
-  baseModel: string,
-  python: string,
-  onProgress: (line: string) => void = () => {},
-): Promise<string> {
-  if (baseModel === BUILTIN_TINY) return ensureTinyModel(python, onProgress);
+export function resolveBaseModel(baseModel: string): string {
+  if (baseModel === BUILTIN_TINY) return shippedTinyModel();
   if (looksLikePath(baseModel) && !existsSync(join(baseModel, "config.json"))) {
     throw new UsageError(
       "base-model-missing",
@@ -39,39 +26,12 @@ function looksLikePath(value: string): boolean {
   return value.startsWith("/") || value.startsWith(".") || existsSync(value);
 }
 
-async function ensureTinyModel(python: string, onProgress: (line: string) => void): Promise<string> {
-  const dir = tinyModelDir();
-  if (existsSync(join(dir, "config.json"))) return dir;
-  const tmp = `${dir}.partial-${process.pid}`;
-  await rm(tmp, { recursive: true, force: true });
-  await mkdir(tmp, { recursive: true });
-  onProgress("pre-training the built-in tiny model (once; cached afterwards)");
-  const child = execa(python, ["-u", tinyModelScript, "--out", tmp], {
-    all: true,
-    reject: false,
-    buffer: { all: true },
+/** The weights ship with the project (scripts/make_tiny_model.py reproduces them; a test checks their hashes). */
+function shippedTinyModel(): string {
+  if (existsSync(join(tinyModelDir, "model.safetensors"))) return tinyModelDir;
+  throw new FailedError("tiny-model-missing", `the built-in tiny model is missing from ${tinyModelDir}`, {
+    hint:
+      "restore it from the project (git checkout -- models/tiny), or make it again: " +
+      "python scripts/make_tiny_model.py --out models/tiny (a few CPU minutes)",
   });
-  child.all?.on("data", (chunk: Buffer) => {
-    for (const line of chunk.toString().split("\n")) if (line.trim()) onProgress(line.trim());
-  });
-  const result = await child;
-  if (result.failed) {
-    await rm(tmp, { recursive: true, force: true });
-    const tail = String(result.all ?? "")
-      .split("\n")
-      .slice(-10)
-      .join("\n");
-    throw new FailedError("tiny-model", `making the built-in tiny model failed (exit ${result.exitCode})`, {
-      hint: tail,
-    });
-  }
-  // transformers writes weights through a private temp file (mode 0600); the model is shared read-only
-  // with containers that run as another uid, so make it readable to all.
-  for (const name of await readdir(tmp)) await chmod(join(tmp, name), 0o644);
-  // Another process may have finished the same model first; theirs is as good as ours.
-  await rename(tmp, dir).catch(async (error: unknown) => {
-    await rm(tmp, { recursive: true, force: true });
-    if (!existsSync(join(dir, "config.json"))) throw error;
-  });
-  return dir;
 }

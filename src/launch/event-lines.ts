@@ -1,5 +1,5 @@
 import { appendFileSync } from "node:fs";
-import { TrainerEvent } from "./events.js";
+import { TrainerEvent } from "../run-dir/index.js";
 
 export type ParsedLine = { event: TrainerEvent } | { stray: string };
 

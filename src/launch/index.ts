@@ -1,12 +1,22 @@
-export { TrainerEvent } from "./events.js";
-export type { TrainerHandle, TrainerExit } from "./runtime.js";
-export { startLocal } from "./local.js";
+// The launch stage: where a run trains and evaluates (a Runtime per runtime.type), the Python environment,
+// the base model, and the trainer's event stream.
+export { TrainerEvent } from "../run-dir/index.js";
+export type {
+  TrainerHandle,
+  TrainerExit,
+  Runtime,
+  Placement,
+  PrepareInput,
+  TrainRequest,
+} from "./runtime.js";
+export { runtimeFor, registerRuntime, registeredRuntimes } from "./registry.js";
+export { localRuntime } from "./local-runtime.js";
+export type { GenerateJob } from "./generate-job.js";
 export { followTrainer, type TrainOutcome } from "./train.js";
 export { ensurePython, defaultVenvDir, isVenvReady } from "./python-env.js";
-export { resolveBaseModel, tinyModelDir } from "./base-model.js";
+export { resolveBaseModel } from "./base-model.js";
 export { progressLine, formatDuration } from "./progress-line.js";
-export * from "./run-dir.js";
 export { packageRoot, generateScript, trackingRequirements } from "./paths.js";
 export { startTrackingWriter, gitCommit } from "./tracking-writer.js";
-export { acquireRunLock, runLockHolder, lockFile } from "./run-lock.js";
 export { watchParent } from "./parent-watch.js";
+export { discoverGpus, parseNvidiaSmi, type Gpu } from "./gpus.js";

@@ -1,4 +1,4 @@
-import type { TrainerEvent } from "./events.js";
+import type { TrainerEvent } from "../run-dir/index.js";
 
 /** The live training line: `step 40/150 · loss 1.234 · lr 1.2e-03 · 850 tok/s · ETA 1m12s`. */
 export function progressLine(event: TrainerEvent, startStep = 0): string | undefined {

@@ -1,11 +1,9 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, rm, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { basename, join } from "node:path";
 import { execa } from "execa";
 import { FailedError, UsageError } from "../errors/index.js";
-import { cacheDir, requirementsFile } from "./paths.js";
-import { waitForLock } from "./pid-lock.js";
+import { cacheDir, makeVenvScript, requirementsFile } from "./paths.js";
 
 /**
  * The project-managed Python environment the local runtime runs the trainer in. Keyed by the hash of
@@ -17,7 +15,7 @@ export interface PythonEnvOptions {
   python?: string | undefined;
   /** Where to create the managed venv; default: <cache>/venvs/<requirements hash>. */
   venvDir?: string | undefined;
-  /** What the venv holds; default the trainer's docker/requirements.txt (tracking has its own, installed on demand). */
+  /** What the venv holds; default the trainer's docker/requirements.txt (tracking has its own, made on demand). */
   requirements?: string | undefined;
   /** Progress lines (pip's output) while creating. */
   onProgress?: (line: string) => void;
@@ -48,43 +46,16 @@ export async function ensurePython(options: PythonEnvOptions = {}): Promise<stri
   const requirements = options.requirements ?? requirementsFile;
   const venvDir = options.venvDir ?? defaultVenvDir(requirements);
   if (isVenvReady(venvDir, requirements)) return venvPython(venvDir);
-  const onProgress = options.onProgress ?? (() => {});
-  // Two runs (or workers) starting at once on a fresh machine: one makes the venv, the other waits for it.
-  await mkdir(dirname(venvDir), { recursive: true });
-  const release = await waitForLock(`${venvDir}.lock`, (pid) =>
-    onProgress(`waiting for process ${pid}, which is making ${venvDir}`),
-  );
-  try {
-    if (!isVenvReady(venvDir, requirements)) await createVenv(venvDir, requirements, onProgress);
-  } finally {
-    release();
-  }
+  await createVenv(venvDir, requirements, options.onProgress ?? (() => {}));
   return venvPython(venvDir);
 }
 
 async function createVenv(venvDir: string, requirements: string, onProgress: (line: string) => void) {
+  // scripts/make_venv.py makes it (uv, else pip; a lock against a second maker); quickstart.sh runs it too.
   const basePython = process.env.PIPELINE_BASE_PYTHON ?? "python3";
-  await rm(venvDir, { recursive: true, force: true });
-  await mkdir(venvDir, { recursive: true });
   onProgress(`creating ${venvDir}`);
-  await step(basePython, ["-m", "venv", venvDir], onProgress, `${basePython} -m venv failed`);
-  const pip = [
-    "-m",
-    "pip",
-    "install",
-    "--disable-pip-version-check",
-    "--progress-bar",
-    "off",
-    "-r",
-    requirements,
-  ];
-  await step(
-    venvPython(venvDir),
-    pip,
-    onProgress,
-    `installing the Python packages of ${basename(requirements)} failed`,
-  );
-  await writeFile(join(venvDir, ".ready"), requirementsHash(requirements) + "\n");
+  const args = [makeVenvScript, "--dir", venvDir, "--requirements", requirements];
+  await step(basePython, args, onProgress, `making the Python venv of ${basename(requirements)} failed`);
 }
 
 async function step(file: string, args: string[], onProgress: (line: string) => void, what: string) {

@@ -1,4 +1,6 @@
-import type { TrainerEvent } from "./events.js";
+import type { TrainSpec } from "../config/train-spec.js";
+import type { GenerateJob } from "./generate-job.js";
+import type { TrainerEvent } from "../run-dir/index.js";
 
 /** What every runtime (local process, docker, ray) gives back once the trainer is started. */
 export interface TrainerHandle {
@@ -22,4 +24,46 @@ export interface StartOptions {
   /** The trainer's stderr (library noise, tracebacks) goes here. */
   logPath: string;
   env?: Record<string, string>;
+}
+
+/** What `prepare` is told about the run. */
+export interface PrepareInput {
+  device: "auto" | "cpu" | "cuda";
+  /** The base model as the trainer will load it: a local directory or a hub id. */
+  baseModel: string;
+  /** Local input files and folders (datasets, a local base model): a remote engine gets copies of them. */
+  inputs: string[];
+  onProgress: (line: string) => void;
+}
+
+/** Where a run trains and evaluates, as its record and report keep it. */
+export interface Placement {
+  runtime: string;
+  /** One line for the progress output and the run record, e.g. "docker pipeline-trainer:1 on ssh://gpu-box". */
+  where: string;
+  /** The GPU indices the trainer uses; [] on the CPU. */
+  gpus: number[];
+  /** The trainer image and its id (container runtimes). */
+  image?: { name: string; id: string };
+  /** The endpoint of the engine or cluster (remote runtimes). */
+  endpoint?: string;
+  /** The interpreter (the local runtime). */
+  python?: string;
+}
+
+export interface TrainRequest extends StartOptions {
+  spec: TrainSpec;
+  runDir: string;
+}
+
+/**
+ * One place a run trains and evaluates: a local process, a Docker engine (this machine's or another's), later
+ * a cluster. `prepare` checks everything it needs before any data is formatted and says where the run will be;
+ * `train` starts the trainer on the rendered spec; `generate` runs an evaluation job on the same machine and
+ * GPUs, leaving its generations in the job's files. Registered by `runtime.type` (registry.ts).
+ */
+export interface Runtime {
+  prepare(input: PrepareInput): Promise<Placement>;
+  train(request: TrainRequest): Promise<TrainerHandle>;
+  generate(job: GenerateJob): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import { appendFile } from "node:fs/promises";
-import type { DoneEvent, ErrorEvent, TrainerEvent } from "./events.js";
+import type { DoneEvent, ErrorEvent, TrainerEvent } from "../run-dir/index.js";
 import type { TrainerHandle, TrainerExit } from "./runtime.js";
 
 export interface TrainOutcome {

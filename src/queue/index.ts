@@ -39,6 +39,6 @@ export { checkCron, nextOccurrence } from "./cron.js";
 export { aliveWorkers, type WorkerRow } from "./workers.js";
 export { parseNvidiaSmi, discoverGpus, workerDevices, type Gpu } from "./gpus.js";
 export { takeSnapshot, type WorkerSnapshot, type RunningJob } from "./snapshot.js";
-export { readRunProgress, type RunProgress } from "./run-progress.js";
+export { readRunProgress, type RunProgress } from "../run-dir/index.js";
 export type { WorkerHooks, QueueHooks, Decision } from "./hooks.js";
 export { runWorker, type WorkerOptions } from "./worker/worker.js";

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import type { Db } from "./db.js";
 import { countByState, listJobs, type JobState } from "./jobs.js";
 import { deviceHours } from "./attempts.js";
-import { readRunProgress } from "./run-progress.js";
+import { readRunProgress } from "../run-dir/index.js";
 import { aliveWorkers } from "./workers.js";
 
 export interface RunningJob {

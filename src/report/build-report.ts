@@ -1,10 +1,10 @@
-import { readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { listCheckpoints } from "../checkpoints/index.js";
 import { computeCost } from "./cost.js";
 import { readDatasets } from "./datasets.js";
 import { Report, REPORT_VERSION, type Gate, type Outcome, type Suite } from "./schema.js";
-import { readEvents, summarizeTraining } from "./training-summary.js";
+import { readEvents, readRecordFile, runDirPaths } from "../run-dir/index.js";
+import { summarizeTraining } from "./training-summary.js";
 
 /** Examples per suite where base and adapter disagree: enough to judge, short enough to read. */
 export const MAX_DISAGREEMENTS = 8;
@@ -32,7 +32,7 @@ export interface ReportInputs {
 
 /** Gathers a run's report from its directory (events.jsonl, data manifests, checkpoints) and the eval results. */
 export async function buildReport(inputs: ReportInputs): Promise<Report> {
-  const events = await readEvents(join(inputs.runDir, "events.jsonl"));
+  const events = await readEvents(runDirPaths(inputs.runDir).events);
   const training = summarizeTraining(events);
   const checkpoints = await listCheckpoints(join(inputs.runDir, "checkpoints"), { hash: false });
   const firstEvent = events[0] ? new Date(events[0].time * 1000).toISOString() : undefined;
@@ -67,10 +67,5 @@ const now = () => new Date().toISOString();
 
 /** run.json's createdAt: when the user started the run, before any data was formatted. */
 async function recordCreatedAt(runDir: string): Promise<string | undefined> {
-  try {
-    const record = JSON.parse(await readFile(join(runDir, "run.json"), "utf8")) as { createdAt?: unknown };
-    return typeof record.createdAt === "string" ? record.createdAt : undefined;
-  } catch {
-    return undefined;
-  }
+  return (await readRecordFile(runDirPaths(runDir).record).catch(() => undefined))?.createdAt;
 }

@@ -13,7 +13,7 @@ export {
   type Dataset,
 } from "./schema.js";
 export { buildReport, outcome, MAX_DISAGREEMENTS, type ReportInputs } from "./build-report.js";
-export { summarizeTraining, readEvents, lastPerStep } from "./training-summary.js";
+export { summarizeTraining, lastPerStep } from "./training-summary.js";
 export { readDatasets } from "./datasets.js";
 export { computeCost } from "./cost.js";
 export { pickDisagreements } from "./disagreements.js";

@@ -2,7 +2,8 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readEvents, summarizeTraining } from "./training-summary.js";
+import { readEvents } from "../run-dir/index.js";
+import { summarizeTraining } from "./training-summary.js";
 
 const start = (time: number, startStep: number) => ({
   v: 1,

@@ -1,25 +1,8 @@
-import { readFile } from "node:fs/promises";
-import { TrainerEvent } from "../launch/index.js";
+import type { TrainerEvent } from "../launch/index.js";
 import type { Point, Training } from "./schema.js";
 
 type Event = TrainerEvent;
 type Start = Extract<Event, { type: "start" }>;
-
-/** events.jsonl → events; a torn last line (a crash mid-write) or library noise is skipped, not fatal. */
-export async function readEvents(path: string): Promise<Event[]> {
-  const text = await readFile(path, "utf8").catch(() => "");
-  const events: Event[] = [];
-  for (const line of text.split("\n")) {
-    if (!line.trim().startsWith("{")) continue;
-    try {
-      const parsed = TrainerEvent.safeParse(JSON.parse(line));
-      if (parsed.success) events.push(parsed.data);
-    } catch {
-      continue;
-    }
-  }
-  return events;
-}
 
 /**
  * The training summary of a run, fresh or resumed. A resumed run has one `start` per session and replays the

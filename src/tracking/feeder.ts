@@ -1,5 +1,5 @@
 import type { TrainerEvent } from "../launch/index.js";
-import { readEvents } from "../report/index.js";
+import { readEvents } from "../run-dir/index.js";
 import { type RetryPolicy, backoffDelay, sleep } from "../retry/index.js";
 
 /** An event with its position in events.jsonl. */

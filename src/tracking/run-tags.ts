@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, dirname, isAbsolute, join } from "node:path";
 import { sha256File } from "../dataset/format/hash.js";
@@ -42,13 +43,23 @@ export async function runTags(facts: RunFacts): Promise<Record<string, string>> 
 
 /**
  * A hub model's commit from the Hugging Face cache (refs/main, or the snapshot folder a path points into);
- * a local directory's own name (the built-in tiny model's carries the hash of the script that made it).
+ * for a local directory, a fingerprint of its config.json and its files' names and sizes.
  */
 export function modelRevision(model: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   const snapshot = /\/snapshots\/([0-9a-f]{40})(\/|$)/.exec(model);
   if (snapshot) return snapshot[1];
-  if (isAbsolute(model)) return basename(model);
+  if (isAbsolute(model)) return fingerprint(model);
   const hub = env.HF_HUB_CACHE ?? join(env.HF_HOME ?? join(homedir(), ".cache", "huggingface"), "hub");
   const ref = join(hub, `models--${model.replace("/", "--")}`, "refs", "main");
   return existsSync(ref) ? readFileSync(ref, "utf8").trim() : undefined;
+}
+
+function fingerprint(dir: string): string {
+  if (!existsSync(join(dir, "config.json"))) return basename(dir);
+  const hash = createHash("sha256").update(readFileSync(join(dir, "config.json")));
+  for (const name of readdirSync(dir).sort()) {
+    const stat = statSync(join(dir, name));
+    if (stat.isFile()) hash.update(`\0${name}\0${stat.size}`);
+  }
+  return `local-${hash.digest("hex").slice(0, 12)}`;
 }

@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import type { RunConfig } from "../config/index.js";
 import type { TrainerEvent } from "../launch/index.js";
-import { type Report, readEvents, readReport } from "../report/index.js";
+import { type Report, readReport } from "../report/index.js";
+import { readEvents } from "../run-dir/index.js";
 import type { Channel, Log, RunStatus } from "./channel.js";
 import { localChannel } from "./local/channel.js";
 import { mlflowChannel } from "./mlflow/channel.js";

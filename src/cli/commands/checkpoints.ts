@@ -19,7 +19,7 @@ import {
 } from "../../checkpoints/index.js";
 import { loadConfig } from "../../config/index.js";
 import { FailedError, UsageError } from "../../errors/index.js";
-import { runPaths } from "../../launch/index.js";
+import { runPaths } from "../../run-dir/index.js";
 
 interface Options {
   runsDir: string;

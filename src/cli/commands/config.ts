@@ -8,6 +8,7 @@ import {
   previewTrainSpec,
 } from "../../config/index.js";
 import { ExitCode } from "../../errors/index.js";
+import { runtimeFor } from "../../launch/index.js";
 import { withWorkspaceTracking } from "../../tracking/index.js";
 
 interface LoadFlags {
@@ -18,7 +19,8 @@ interface LoadFlags {
 /** `pipeline config validate <file>`: loads, validates and renders; prints a summary or throws the problems. */
 export async function configValidate(file: string, options: LoadFlags): Promise<number> {
   const loaded = await loadConfig(file, { set: options.set });
-  previewTrainSpec(loaded.config, file);
+  runtimeFor(loaded.config.runtime, file);
+  previewTrainSpec(loaded.config);
   await withWorkspaceTracking(loaded.config, file);
   if (options.json) print(JSON.stringify({ ok: true, file: loaded.file, hash: loaded.hash }));
   else print(summary(file, loaded));
@@ -28,7 +30,8 @@ export async function configValidate(file: string, options: LoadFlags): Promise<
 /** `pipeline config render <file>`: the resolved config as YAML and the TrainSpec it becomes as JSON. */
 export async function configRender(file: string, options: LoadFlags): Promise<number> {
   const loaded = await loadConfig(file, { set: options.set });
-  const spec = previewTrainSpec(loaded.config, file);
+  runtimeFor(loaded.config.runtime, file);
+  const spec = previewTrainSpec(loaded.config);
   if (options.json) {
     print(JSON.stringify({ config: loaded.config, hash: loaded.hash, spec }, null, 2));
     return ExitCode.ok;

@@ -10,7 +10,7 @@ import {
   parseGateFlag,
   runSuite,
 } from "../../eval/index.js";
-import { ensurePython, resolveBaseModel } from "../../launch/index.js";
+import { localRuntime, resolveBaseModel } from "../../launch/index.js";
 import { renderResults } from "../eval/render.js";
 
 export interface EvalOptions {
@@ -37,18 +37,18 @@ export async function evalCommand(options: EvalOptions): Promise<number> {
   const suites = await loadSuites(options.suite);
   checkAdapter(options.adapter);
   const progress = (line: string) => process.stderr.write(`  ${line}\n`);
-  const python = await ensurePython({
-    python: options.python ?? process.env.PIPELINE_PYTHON,
-    onProgress: progress,
-  });
-  const baseModel = await resolveBaseModel(options.base, python, progress);
+  // Standalone evaluation generates on this machine (the local runtime), with --python or the managed venv.
+  const runtime = localRuntime({ type: "local", python: options.python });
+  const baseModel = resolveBaseModel(options.base);
+  await runtime.prepare({ device: deviceOf(options.device), baseModel, inputs: [], onProgress: progress });
   const outDir = resolve(options.out);
   const results: SuiteResult[] = [];
   for (const suite of suites) {
     process.stderr.write(`› suite ${suite.name}: generating with the base model and the adapter\n`);
     results.push(
       await runSuite(suite, {
-        python,
+        generator: (job) => runtime.generate(job),
+        runId: "eval",
         baseModel,
         adapterDir: resolve(options.adapter),
         heldoutFile: options.heldout && resolve(options.heldout),
@@ -58,6 +58,7 @@ export async function evalCommand(options: EvalOptions): Promise<number> {
         outDir,
         device: options.device,
         seed,
+        logPath: join(outDir, "generate.log"),
       }),
     );
   }
@@ -91,6 +92,11 @@ function checkAdapter(dir: string): void {
       },
     );
   }
+}
+
+function deviceOf(device: string): "auto" | "cpu" | "cuda" {
+  if (device === "auto" || device === "cpu" || device === "cuda") return device;
+  throw new UsageError("invalid-device", `--device ${device}: expected auto, cpu or cuda`);
 }
 
 function parseSeed(text: string): number {

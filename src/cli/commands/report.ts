@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { UsageError } from "../../errors/index.js";
-import { runPaths } from "../../launch/run-dir.js";
+import { runPaths } from "../../run-dir/index.js";
 import { openFile, readReport, renderReport, reportFiles } from "../../report/index.js";
 
 /** `pipeline report <run-id>`: renders report.md and report.html again from the run's report.json. */

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { loadConfig } from "../../config/index.js";
 import type { TrainSpec } from "../../config/train-spec.js";
-import { acquireRunLock, readRecord, runPaths } from "../../launch/index.js";
+import { acquireRunLock, readRecord, runPaths } from "../../run-dir/index.js";
 import { startTracking, trackingPlan } from "../../tracking/index.js";
 
 /**
@@ -16,7 +16,7 @@ export async function runsSync(id: string, options: { runsDir: string }): Promis
     process.stdout.write(`run ${id} tracks nothing (its config has no tracking:)\n`);
     return 0;
   }
-  const release = acquireRunLock(paths.dir, id);
+  const release = acquireRunLock(paths);
   try {
     const spec = JSON.parse(await readFile(paths.spec, "utf8")) as TrainSpec;
     const tracker = await startTracking({

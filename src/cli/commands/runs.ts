@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { listCheckpoints } from "../../checkpoints/index.js";
-import { listRecords, readRecord, runPaths } from "../../launch/index.js";
+import { listRecords, readRecord, runPaths } from "../../run-dir/index.js";
 
 /** `pipeline runs list`: newest first. */
 export async function runsList(options: { runsDir: string; json?: boolean }): Promise<number> {

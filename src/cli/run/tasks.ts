@@ -1,40 +1,39 @@
 import { Listr, type ListrRendererValue } from "listr2";
-import type { RunContext } from "./context.js";
-import { validateData, formatData } from "./data-tasks.js";
-import { prepareEnvironment, resolveModel, renderSpec, preflight, dockerEngine } from "./setup-tasks.js";
-import { train } from "./train-task.js";
-import { evaluate, runnableSuites } from "./eval-task.js";
-import { startTracker, tracks } from "./tracking.js";
+import { RUN_STAGES, runStage, type Progress, type RunState } from "../../run/index.js";
+import type { TrainerEvent } from "../../launch/index.js";
 
 /**
- * `pipeline run` as one flat, declarative task list. Resumed runs skip the data stages (the formatted
- * splits are already in the run directory and must not change under a resumed optimizer).
+ * `pipeline run` as one flat listr2 task list over the run stages (src/run): this file only renders. The
+ * renderer is picked from the environment: none with --json (events go to stdout as JSON lines), simple
+ * lines off a TTY or in CI, the live one otherwise.
  */
-const fresh = (ctx: RunContext) => !ctx.resume;
-const usesDocker = (ctx: RunContext) => ctx.config.runtime.type === "docker";
-const hasEval = (ctx: RunContext) => runnableSuites(ctx).length > 0 && ctx.outcome?.status === "done";
-
-export function runTasks(ctx: RunContext): Listr<RunContext, ListrRendererValue, ListrRendererValue> {
-  return new Listr<RunContext, ListrRendererValue, ListrRendererValue>(
-    [
-      { title: "Validate data", enabled: fresh, task: validateData },
-      { title: "Python environment", task: prepareEnvironment },
-      { title: "Base model", task: resolveModel },
-      { title: "Docker engine", enabled: usesDocker, task: dockerEngine },
-      { title: "Format", enabled: fresh, task: formatData },
-      { title: "Render training spec", task: renderSpec },
-      { title: "Preflight", task: preflight },
-      { title: "Tracking", enabled: tracks, task: startTracker },
-      { title: "Train", task: train, rendererOptions: { bottomBar: 1, persistentOutput: true } },
-      { title: "Evaluate base vs adapter", skip: (ctx) => !hasEval(ctx), task: evaluate },
-    ],
+export function runTasks(
+  state: RunState,
+  json: boolean,
+): Listr<RunState, ListrRendererValue, ListrRendererValue> {
+  return new Listr<RunState, ListrRendererValue, ListrRendererValue>(
+    RUN_STAGES.map((stage) => ({
+      title: stage.title,
+      enabled: () => stage.when?.(state) ?? true,
+      task: (_: RunState, task: { output: string | undefined; title: string }) =>
+        runStage(stage, state, progressOf(task, json)),
+      ...(stage.key === "train" && { rendererOptions: { bottomBar: 1, persistentOutput: true } }),
+    })),
     {
-      ctx,
+      ctx: state,
       exitOnError: true,
       registerSignalListeners: false,
-      renderer: ctx.json ? "silent" : process.stdout.isTTY && !process.env.CI ? "default" : "simple",
+      renderer: json ? "silent" : process.stdout.isTTY && !process.env.CI ? "default" : "simple",
       fallbackRenderer: "simple",
       rendererOptions: { collapseErrors: false, collapseSubtasks: false },
     },
   );
+}
+
+function progressOf(task: { output: string | undefined; title: string }, json: boolean): Progress {
+  return {
+    output: (line) => (task.output = line),
+    title: (text) => (task.title = text),
+    ...(json && { event: (event: TrainerEvent) => process.stdout.write(JSON.stringify(event) + "\n") }),
+  };
 }

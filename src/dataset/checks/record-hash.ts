@@ -1,5 +1,5 @@
 import type { CanonicalRecord, Message } from "../types.js";
-import { SpaceHash } from "./space-hash.js";
+import { WhitespaceHash } from "./whitespace-hash.js";
 
 /**
  * A 64-bit fingerprint of a record after whitespace normalization (runs of whitespace collapse to one
@@ -7,7 +7,7 @@ import { SpaceHash } from "./space-hash.js";
  * so moving text from one turn to the next changes the fingerprint.
  */
 export class RecordHasher {
-  private readonly hash64 = new SpaceHash();
+  private readonly hash64 = new WhitespaceHash();
   high = 0;
   low = 0;
 
@@ -25,6 +25,7 @@ export class RecordHasher {
       hash.mix(0x1e);
       this.addMessages(record.rejected);
     }
+    hash.finish();
     this.high = hash.high;
     this.low = hash.low;
   }

@@ -1,13 +1,8 @@
 import { mkdir } from "node:fs/promises";
 import { FailedError, locate, type Problem } from "../../errors/index.js";
 import type { CanonicalRecord } from "../types.js";
-import {
-  contentHash,
-  FORMATTER_VERSION,
-  SPLIT_METHOD,
-  type FormatKey,
-  type FormatManifest,
-} from "./manifest.js";
+import type { FormatManifest } from "./manifest.js";
+import { contentHash, FORMATTER_VERSION, SPLIT_METHOD, type FormatKey } from "./reuse.js";
 import { commit, openJsonl, type JsonlWriter } from "./output-files.js";
 import { formatRecord } from "./render-record.js";
 import { isEval } from "./split.js";

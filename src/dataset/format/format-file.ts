@@ -1,7 +1,8 @@
 import { FailedError, UsageError, locate } from "../../errors/index.js";
 import { formatDataset, type SourceRow } from "./format-dataset.js";
 import { sha256File } from "./hash.js";
-import { contentHash, findReusable, type FormatManifest } from "./manifest.js";
+import type { FormatManifest } from "./manifest.js";
+import { contentHash, findReusable } from "./reuse.js";
 import type { Template } from "./template.js";
 
 export type DatasetFormat = "auto" | "alpaca" | "sharegpt" | "messages" | "text" | "preference";

@@ -41,6 +41,7 @@ export {
   type FormatOutcome,
   type RowError,
 } from "./format-file.js";
-export { FormatManifest, contentHash, findReusable, FORMATTER_VERSION, MANIFEST_FILE } from "./manifest.js";
+export type { FormatManifest } from "./manifest.js";
+export { contentHash, findReusable, FORMATTER_VERSION, MANIFEST_FILE } from "./reuse.js";
 export { parseEvalSplit, parseSeed } from "./options.js";
 export { describeOutcome } from "./summary.js";

@@ -1,13 +1,13 @@
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { z } from "zod";
-import { sha256File, sha256Text, stableStringify } from "./hash.js";
-import type { Template } from "./template.js";
 
-/** Bump when the formatted text for the same input changes, so old outputs are not reused. */
-export const FORMATTER_VERSION = 1;
-export const MANIFEST_FILE = "manifest.json";
-export const SPLIT_METHOD = "sha256(seed, whitespace-normalized record) < eval_fraction";
+export {
+  FORMATTER_VERSION,
+  MANIFEST_FILE,
+  SPLIT_METHOD,
+  contentHash,
+  findReusable,
+  type FormatKey,
+} from "./reuse.js";
 
 const OutputFile = z.strictObject({
   path: z.string().describe("file name inside the output directory"),
@@ -55,45 +55,3 @@ export const FormatManifest = z.strictObject({
   created_at: z.string(),
 });
 export type FormatManifest = z.infer<typeof FormatManifest>;
-
-export interface FormatKey {
-  sourceSha256: string;
-  requestedFormat: string;
-  template: Template;
-  evalFraction: number;
-  seed: number;
-}
-
-/** Everything that decides the output bytes; equal hashes mean the existing output can be reused. */
-export function contentHash(key: FormatKey): string {
-  const { name, tokens, fingerprint } = key.template;
-  return sha256Text(
-    stableStringify({
-      formatter_version: FORMATTER_VERSION,
-      source_sha256: key.sourceSha256,
-      requested_format: key.requestedFormat,
-      template: { name, ...tokens, ...fingerprint },
-      eval_fraction: key.evalFraction,
-      seed: key.seed,
-    }),
-  );
-}
-
-/** The manifest in `dir` when it was made from the same content and its files are still intact. */
-export async function findReusable(dir: string, hash: string): Promise<FormatManifest | undefined> {
-  const manifest = await readManifest(dir);
-  if (manifest?.content_hash !== hash) return undefined;
-  for (const file of [manifest.files.train, manifest.files.eval]) {
-    const actual = await sha256File(join(dir, file.path)).catch(() => undefined);
-    if (actual !== file.sha256) return undefined;
-  }
-  return manifest;
-}
-
-async function readManifest(dir: string): Promise<FormatManifest | undefined> {
-  try {
-    return FormatManifest.parse(JSON.parse(await readFile(join(dir, MANIFEST_FILE), "utf8")));
-  } catch {
-    return undefined; // missing, damaged or from another version: not reusable, simply rewritten
-  }
-}

@@ -4,7 +4,8 @@ import { rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { once } from "node:events";
 import { finished } from "node:stream/promises";
-import { MANIFEST_FILE, type FormatManifest } from "./manifest.js";
+import type { FormatManifest } from "./manifest.js";
+import { MANIFEST_FILE } from "./reuse.js";
 
 export interface OutputFile {
   path: string;

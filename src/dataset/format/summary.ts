@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { MANIFEST_FILE } from "./manifest.js";
+import { MANIFEST_FILE } from "./reuse.js";
 import type { FormatOutcome } from "./format-file.js";
 
 /** The few lines `pipeline dataset format` prints on a terminal. */

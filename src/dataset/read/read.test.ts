@@ -43,6 +43,18 @@ describe("JSON Lines", () => {
     expect(list[1]?.issue?.message).toContain("byte 10 of the line (0xE9)");
   });
 
+  it("skips blank lines next to a line with invalid UTF-8, as everywhere else", async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('{"a":"caf'),
+      Buffer.from([0xe9]),
+      Buffer.from('"}\r\n\r\n{"a":1}\r\n'),
+    ]);
+    expect(summary(await rows("blank-near-bad.jsonl", bytes))).toEqual([
+      [1, "invalid-utf8"],
+      [3, { a: 1 }],
+    ]);
+  });
+
   it("reports raw control characters instead of a bare JSON error", async () => {
     const list = await rows("c.jsonl", '{"a":"x\u0001y"}\n');
     expect(list[0]?.issue?.code).toBe("control-characters");

@@ -1,6 +1,6 @@
 import { UsageError } from "../../errors/index.js";
 import type { MetricResult } from "../types.js";
-import { compare, parseGateExpression } from "./expression.js";
+import { compare, parseGateExpression } from "../../config/gate-expression.js";
 
 export interface GateResult {
   /** The gate's key as written: `metric` (every suite with that metric) or `suite/metric`. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { MetricResult } from "../types.js";
 import { evaluateGates, parseGateFlag } from "./evaluate.js";
-import { GateExpressionText, parseGateExpression } from "./expression.js";
+import { GateExpressionText, parseGateExpression } from "../../config/gate-expression.js";
 
 const metric = (suite: string, name: string, base: number, adapter: number): MetricResult => ({
   suite,

@@ -1,2 +1,6 @@
-export { parseGateExpression, GateExpressionText, type GateExpression } from "./expression.js";
+export {
+  parseGateExpression,
+  GateExpressionText,
+  type GateExpression,
+} from "../../config/gate-expression.js";
 export { evaluateGates, parseGateFlag, type GateResult } from "./evaluate.js";

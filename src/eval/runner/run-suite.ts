@@ -1,6 +1,6 @@
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { generatePair } from "../generate.js";
+import { type Generator, generatePair } from "../generate.js";
 import { compareMetric } from "../stats/index.js";
 import type { Suite } from "../suite/index.js";
 import type { MetricResult } from "../types.js";
@@ -8,7 +8,9 @@ import { type CasesSource, writeCasesFile } from "./cases-file.js";
 import { type ScoredCase, scoreCases } from "./score.js";
 
 export interface RunSuiteOptions extends CasesSource {
-  python: string;
+  /** The run's runtime's generation (src/launch): where training ran, generation runs. */
+  generator: Generator;
+  runId: string;
   /** A model directory or hub id, as generate.py loads it. */
   baseModel: string;
   adapterDir: string;
@@ -18,7 +20,7 @@ export interface RunSuiteOptions extends CasesSource {
   seed: number;
   /** The run's eval.generate settings; the suite's own `generate:` overrides them. */
   generate?: { max_new_tokens?: number; batch_size?: number };
-  logPath?: string;
+  logPath: string;
 }
 
 /** A case the two models disagree on: some pass/fail metric passes for one and fails for the other. */
@@ -60,7 +62,8 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions): Promise<
     ...definedOnly(suite.generate),
   };
   const raw = { base: join(dir, ".base.jsonl"), adapter: join(dir, ".adapter.jsonl") };
-  const generations = await generatePair(options.python, {
+  const generations = await generatePair(options.generator, {
+    runId: options.runId,
     model: options.baseModel,
     adapter: options.adapterDir,
     baseOut: raw.base,

@@ -55,18 +55,32 @@ export function dockerCreateArgs(
   return args;
 }
 
-/** What both kinds of start share: name, labels, network, GPUs, shared memory, limits, user. */
-function containerFlags(
-  spec: TrainSpec,
+/** What a container needs to know of its job: whose it is, which model it loads, where it computes. */
+export interface ContainerJob {
+  runId: string;
+  baseModel: string;
+  device: string;
+}
+
+const jobOf = (spec: TrainSpec): ContainerJob => ({
+  runId: spec.run_id,
+  baseModel: spec.base_model,
+  device: spec.device,
+});
+
+/** What every container of a run shares (training and generation): name, labels, network, GPUs, limits, user. */
+export function containerFlags(
+  job: ContainerJob | TrainSpec,
   runtime: DockerRuntime,
   name: string,
   user: string | undefined,
 ): string[] {
-  const args = ["--name", name, "--label", `${RUN_ID_LABEL}=${spec.run_id}`, "--label", MANAGED_LABEL];
+  const { runId, baseModel, device } = "run_id" in job ? jobOf(job) : job;
+  const args = ["--name", name, "--label", `${RUN_ID_LABEL}=${runId}`, "--label", MANAGED_LABEL];
   args.push("--network", runtime.network);
   // The image is offline by default (HF_HUB_OFFLINE=1); a hub id as base model is downloaded in the container.
-  if (!isAbsolute(spec.base_model)) args.push("--env", "HF_HUB_OFFLINE=0");
-  if (wantsGpus(spec.device, runtime.gpus)) args.push("--gpus", gpusValue(runtime.gpus));
+  if (!isAbsolute(baseModel)) args.push("--env", "HF_HUB_OFFLINE=0");
+  if (wantsGpus(device, runtime.gpus)) args.push("--gpus", gpusValue(runtime.gpus));
   if (runtime.ipc === "host") args.push("--ipc", "host");
   else args.push("--shm-size", runtime.shm_size);
   if (runtime.cpus !== undefined) args.push("--cpus", String(runtime.cpus));

@@ -1,4 +1,4 @@
-import { readRecord } from "../run-dir.js";
+import { readRecord } from "../../run-dir/index.js";
 import { MANAGED_LABEL, RUN_ID_LABEL } from "./args.js";
 import { docker, dockerOut } from "./cli.js";
 import type { Engine } from "./engine.js";

@@ -1,6 +1,6 @@
 import type { ResultPromise } from "execa";
 import { eventsFromLines } from "../event-lines.js";
-import type { TrainerEvent } from "../events.js";
+import type { TrainerEvent } from "../../run-dir/index.js";
 import type { TrainerExit, TrainerHandle } from "../runtime.js";
 import { docker } from "./cli.js";
 import type { Engine } from "./engine.js";

@@ -5,4 +5,5 @@ export { dockerPreflight, type DockerPreflight } from "./preflight.js";
 export { engineFor, type Engine, type EngineInfo } from "./engine.js";
 export { leftoverContainers, removeContainer } from "./cleanup.js";
 export { buildImage, type BuildOptions } from "./build.js";
-export { withAssignedGpus } from "./assigned-gpus.js";
+export { dockerRuntime, withAssignedGpus } from "./docker-runtime.js";
+export { generateInDocker } from "./generate.js";

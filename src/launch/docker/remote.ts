@@ -44,7 +44,12 @@ export async function startRemote(
   );
   if (create.failed) throw copyFailed(`docker create failed: ${String(create.stderr).trim()}`);
   try {
-    await copyIn(name, engine, transfer.spec, transfer.copiesIn);
+    await copyIn(
+      name,
+      engine,
+      { [REMOTE.spec]: JSON.stringify(transfer.spec, null, 2) + "\n" },
+      transfer.copiesIn,
+    );
   } catch (error) {
     await docker(["rm", "--force", "--volumes", name], engine);
     throw error;
@@ -98,11 +103,14 @@ export async function startRemote(
   });
 }
 
-/** The staged skeleton (spec, input folders, a run folder the container's user may write), then each input. */
-async function copyIn(
+/**
+ * Into a created container on a remote engine: the staged skeleton (input folders, a run folder the
+ * container's user may write, and `files`: container path → content), then each local input.
+ */
+export async function copyIn(
   name: string,
   engine: Engine,
-  spec: unknown,
+  files: Record<string, string>,
   copies: { source: string; target: string }[],
 ): Promise<void> {
   const stage = await mkdtemp(join(tmpdir(), "pipeline-stage-"));
@@ -111,7 +119,7 @@ async function copyIn(
     const at = (path: string) => join(stage, ...path.slice(REMOTE.root.length + 1).split("/"));
     for (const dir of [REMOTE.data, REMOTE.resume, REMOTE.run]) await mkdir(at(dir), { recursive: true });
     await chmod(at(REMOTE.run), 0o777);
-    await writeFile(at(REMOTE.spec), JSON.stringify(spec, null, 2) + "\n", { mode: 0o644 });
+    for (const [path, content] of Object.entries(files)) await writeFile(at(path), content, { mode: 0o644 });
     await cp(`${stage}/.`, `${name}:${REMOTE.root}`, engine);
   } finally {
     await rm(stage, { recursive: true, force: true });
@@ -125,7 +133,7 @@ async function cp(source: string, target: string, engine: Engine): Promise<void>
     throw copyFailed(`docker cp ${source} → ${target} failed: ${String(result.stderr).trim()}`);
 }
 
-function copyFailed(
+export function copyFailed(
   message: string,
   hint = "check the engine's free disk and the connection to it",
 ): FailedError {

@@ -1,5 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readOutcome } from "../../run-dir/index.js";
 import type { AttemptOutcome } from "../finish.js";
 
 /** Why the worker itself stopped a run, when it did. */
@@ -18,19 +17,9 @@ export function classifyExit(
   if (stopped === "cancelled") return "cancelled";
   if (stopped === "timeout") return "timeout";
   if (stopped === "shutdown" || stopped === "lost") return "interrupted";
-  if (exit.code === 1 && reportStatus(runDir) === "gates-failed") return "gates-failed";
+  if (exit.code === 1 && readOutcome(runDir) === "gates-failed") return "gates-failed";
   if (exit.code === 2) return "invalid";
   return "failed";
-}
-
-function reportStatus(runDir: string): string | undefined {
-  const file = join(runDir, "report.json");
-  if (!existsSync(file)) return undefined;
-  try {
-    return (JSON.parse(readFileSync(file, "utf8")) as { outcome?: { status?: string } }).outcome?.status;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

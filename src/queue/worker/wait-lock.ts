@@ -1,4 +1,4 @@
-import { runLockHolder } from "../../launch/index.js";
+import { runDirPaths, runLockHolder } from "../../run-dir/index.js";
 
 /**
  * Before resuming, waits (up to `timeoutMs`) for a run of the same id that may still be alive — its worker
@@ -7,10 +7,10 @@ import { runLockHolder } from "../../launch/index.js";
  */
 export async function waitForRunLock(runDir: string, timeoutMs = 30_000): Promise<number | undefined> {
   const deadline = Date.now() + timeoutMs;
-  let holder = runLockHolder(runDir);
+  let holder = runLockHolder(runDirPaths(runDir));
   while (holder !== undefined && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 500));
-    holder = runLockHolder(runDir);
+    holder = runLockHolder(runDirPaths(runDir));
   }
   return holder;
 }

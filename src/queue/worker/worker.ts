@@ -1,8 +1,9 @@
+import { runDirPaths } from "../../run-dir/index.js";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { newRunId } from "../../launch/index.js";
+import { newRunId } from "../../run-dir/index.js";
 import type { Db } from "../db.js";
 import { claimJob, releaseClaim, type Claim } from "../claim.js";
 import { finishAttempt } from "../finish.js";
@@ -143,7 +144,7 @@ export async function runWorker(options: WorkerOptions, hooks: WorkerHooks = {})
       return;
     }
     const runDir = join(job.runsDir!, job.runId!);
-    const resume = existsSync(join(runDir, "run.json"));
+    const resume = existsSync(runDirPaths(runDir).record);
     if (resume) {
       const holder = await waitForRunLock(runDir);
       if (holder !== undefined) {

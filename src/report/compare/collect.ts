@@ -2,10 +2,10 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { readRecord, runPaths } from "../../launch/index.js";
+import { readEvents, readRecord, runPaths } from "../../run-dir/index.js";
 import { configParams } from "../../tracking/params.js";
 import type { Report, Training } from "../schema.js";
-import { readEvents, summarizeTraining } from "../training-summary.js";
+import { summarizeTraining } from "../training-summary.js";
 import { readReport } from "../write-report.js";
 
 /** What a comparison needs of one run: its config as flat (redacted) keys, its training, its report. */

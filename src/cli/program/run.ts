@@ -1,0 +1,48 @@
+import { type Command, Option } from "commander";
+import { lazy } from "./lazy.js";
+
+/** `run` and `eval`: training a run and evaluating an adapter. */
+export function runCommands(program: Command): void {
+  program
+    .command("run")
+    .description("Fine-tune: validate data, format, render, preflight, train, save.")
+    .argument("[config]", "a run config YAML")
+    .option("--set <key=value...>", "override a config value (repeatable)")
+    .option(
+      "--resume <run-id|s3-uri>",
+      "continue a run from its newest complete checkpoint; s3://bucket/prefix/<run-id> recreates it from the store",
+    )
+    .option("--runs-dir <dir>", "where run directories live", "runs")
+    .option("--json", "one JSON event per line instead of the live display")
+    .addOption(new Option("--run-id <id>", "use this id for a new run (queue workers)").hideHelp())
+    .option("--endpoint <url>", "S3-compatible endpoint for --resume s3://… (default AWS_ENDPOINT_URL)")
+    .option("--region <region>", "S3 region for --resume s3://… (default AWS_REGION)")
+    .option("--path-style", "path-style S3 addressing (default on with --endpoint)")
+    .action(lazy(() => import("../commands/run.js"), "run"));
+
+  program
+    .command("eval")
+    .description("Compare an adapter with its base model on eval suites: scores, 95 % CIs, p-values, gates.")
+    .requiredOption("--base <model>", "base model: a model directory, a hub id, or builtin:tiny")
+    .requiredOption("--adapter <dir>", "PEFT adapter directory (e.g. runs/<id>/adapter)")
+    .requiredOption("--suite <files...>", "eval suite YAML file(s)")
+    .addOption(
+      new Option("--template <name>", "the chat template the adapter was trained with")
+        .choices(["alpaca", "chatml", "llama3", "model"])
+        .default("chatml"),
+    )
+    .option("--heldout <file>", "formatted eval split (eval.jsonl) for suites with `cases: heldout`")
+    .option("--out <dir>", "where generations and results.json are written", "eval-results")
+    .addOption(new Option("--device <device>", "device").choices(["auto", "cpu", "cuda"]).default("auto"))
+    .option("--seed <n>", "seed of generation and of the statistics", "0")
+    .option(
+      "--gate <gate...>",
+      "a condition the adapter must meet, e.g. 'exact_match: >= base + 0.05' (repeatable)",
+    )
+    .option(
+      "--python <path>",
+      "Python interpreter with torch, transformers and peft (default: the managed venv)",
+    )
+    .option("--json", "print the results as one JSON object")
+    .action(lazy(() => import("../commands/eval.js"), "evalCommand"));
+}

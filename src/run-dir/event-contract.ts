@@ -1,0 +1,99 @@
+import { z } from "zod";
+
+/**
+ * The event stream: the trainer writes one JSON object per line on stdout; everything else goes to stderr.
+ * This file is the contract (schema/events.schema.json is generated from it; the trainer tests validate
+ * every event docker/train.py writes against that file).
+ */
+const base = { v: z.literal(1), time: z.number().describe("unix seconds") };
+
+export const StartEvent = z.object({
+  ...base,
+  type: z.literal("start"),
+  run_id: z.string(),
+  device: z.string(),
+  precision: z.enum(["bf16", "fp16", "fp32"]),
+  peak_flops: z
+    .number()
+    .nullable()
+    .optional()
+    .describe(
+      "the GPU's dense bf16/fp16 peak FLOP/s when known (for MFU); null on CPU, fp32 or an unknown GPU",
+    ),
+  params_total: z.int(),
+  params_trainable: z.int(),
+  total_steps: z.int(),
+  start_step: z.int().describe("0, or the step a resumed run continues from"),
+  train_examples: z.int(),
+  train_sequences: z.int().describe("sequences after packing"),
+});
+export const StepEvent = z.object({
+  ...base,
+  type: z.literal("step"),
+  step: z.int(),
+  total_steps: z.int(),
+  epoch: z.number(),
+  loss: z.number(),
+  lr: z.number(),
+  grad_norm: z.number(),
+  tokens_per_s: z.number(),
+  tokens: z.int().describe("non-padding tokens processed so far"),
+  elapsed_s: z.number(),
+});
+export const EvalEvent = z.object({
+  ...base,
+  type: z.literal("eval"),
+  step: z.int(),
+  eval_loss: z.number(),
+  eval_tokens: z.int(),
+});
+export const CheckpointEvent = z.object({
+  ...base,
+  type: z.literal("checkpoint"),
+  step: z.int(),
+  path: z.string().describe("the complete checkpoint folder (its manifest.json already written)"),
+});
+export const DoneEvent = z.object({
+  ...base,
+  type: z.literal("done"),
+  adapter_path: z.string(),
+  metrics: z.object({
+    steps: z.int(),
+    train_loss: z.number(),
+    eval_loss: z.number().nullable(),
+    tokens: z.int(),
+    runtime_s: z.number(),
+  }),
+});
+export const ErrorEvent = z.object({
+  ...base,
+  type: z.literal("error"),
+  code: z.string(),
+  message: z.string(),
+});
+
+export const TrainerEvent = z.discriminatedUnion("type", [
+  StartEvent,
+  StepEvent,
+  EvalEvent,
+  CheckpointEvent,
+  DoneEvent,
+  ErrorEvent,
+]);
+export type TrainerEvent = z.infer<typeof TrainerEvent>;
+export type DoneEvent = z.infer<typeof DoneEvent>;
+export type ErrorEvent = z.infer<typeof ErrorEvent>;
+export type StepEvent = z.infer<typeof StepEvent>;
+
+/**
+ * schema/events.schema.json: what the trainer may write, one object per line. Stricter than the reader
+ * above (which skips what it does not know): every field the contract names, and nothing else.
+ */
+export function eventsJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(TrainerEvent, { target: "draft-2020-12", io: "output" }) as {
+    oneOf?: Record<string, unknown>[];
+    anyOf?: Record<string, unknown>[];
+  };
+  for (const variant of schema.oneOf ?? schema.anyOf ?? []) variant.additionalProperties = false;
+  return schema;
+}

@@ -1,0 +1,15 @@
+// The run pipeline: `pipeline run` as typed stages over a run directory and a runtime. The CLI renders it.
+export {
+  RunState,
+  type RunSetup,
+  type StageResults,
+  type Stage,
+  type Progress,
+  type Splits,
+} from "./state.js";
+export { RUN_STAGES, runStage, runPipeline } from "./pipeline.js";
+export { startFresh, startResume, type FreshRun } from "./start.js";
+export { writeRunReport } from "./stages/report.js";
+export { finishTracking } from "./stages/track.js";
+export { uploadReport, uploadLines } from "./store/uploads.js";
+export type { StoreOptions } from "./store/restore.js";

@@ -1,0 +1,72 @@
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { pipeline } from "node:stream/promises";
+import type { RunConfig } from "../../config/index.js";
+import { formatFile, loadTemplate, readRecords, validateFile } from "../../dataset/index.js";
+import { UsageError } from "../../errors/index.js";
+import type { Progress, Splits, Stage } from "../state.js";
+
+/** Formats each dataset into the run directory, then concatenates the splits the trainer reads. */
+export async function formatData(
+  config: RunConfig,
+  dataDir: string,
+  model: { baseModel: string; modelDir: string | undefined },
+  progress: Progress,
+): Promise<Splits> {
+  const reader = { validateFile, readRecords };
+  const trainParts: string[] = [];
+  const evalParts: string[] = [];
+  for (const [i, dataset] of config.datasets.entries()) {
+    const template = await loadTemplate(dataset.template, {
+      modelDir: templateModelDir(model, dataset.template),
+    });
+    const outDir = join(dataDir, String(i));
+    const common = { format: dataset.format, template, seed: dataset.seed };
+    progress.output(`formatting ${dataset.path}`);
+    const evalFraction = dataset.eval_path ? 0 : dataset.eval_split;
+    await formatFile({ ...common, file: dataset.path, evalFraction, outDir }, reader);
+    trainParts.push(join(outDir, "train.jsonl"));
+    if (dataset.eval_path) {
+      const evalDir = join(dataDir, `${i}-eval`);
+      await formatFile({ ...common, file: dataset.eval_path, evalFraction: 0, outDir: evalDir }, reader);
+      evalParts.push(join(evalDir, "train.jsonl"));
+    } else if (dataset.eval_split > 0) {
+      evalParts.push(join(outDir, "eval.jsonl"));
+    }
+  }
+  return {
+    train: await concatenate(trainParts, join(dataDir, "train.jsonl")),
+    eval: evalParts.length ? await concatenate(evalParts, join(dataDir, "eval.jsonl")) : null,
+  };
+}
+
+/** Templates read bos/eos (and `model` its chat template) from a local model directory. */
+function templateModelDir(model: { baseModel: string; modelDir: string | undefined }, template: string) {
+  if (model.modelDir || template !== "model") return model.modelDir;
+  throw new UsageError(
+    "template-needs-local-model",
+    `template "model" needs the base model on disk; ${model.baseModel} is not a local directory`,
+    {
+      hint: "download the model (e.g. `hf download <id> --local-dir DIR`) and set base_model to that directory, or use template chatml, llama3 or alpaca",
+    },
+  );
+}
+
+/** The trainer always reads data/train.jsonl and data/eval.jsonl, whatever the number of datasets. */
+async function concatenate(parts: string[], target: string): Promise<string> {
+  await mkdir(dirname(target), { recursive: true });
+  const out = createWriteStream(target);
+  for (const part of parts) await pipeline(createReadStream(part), out, { end: false });
+  out.end();
+  await new Promise<void>((resolve) => out.on("close", () => resolve()));
+  return target;
+}
+
+export const formatStage: Stage<"format"> = {
+  key: "format",
+  title: "Format",
+  when: (state) => !state.setup.resume,
+  run: (state, progress) =>
+    formatData(state.setup.config, state.setup.paths.data, state.need("model"), progress),
+};
