@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { GateExpressionText } from "./gate-expression.js";
+import { Tracking } from "./tracking-schema.js";
 import { Runtime } from "./runtime-schema.js";
 
 /**
@@ -207,6 +208,7 @@ export const RunConfig = z
     eval: Eval.prefault({}),
     output: Output.prefault({}),
     cost: Cost.prefault({}),
+    tracking: Tracking.optional(),
   })
   .check((ctx) => {
     if (ctx.value.device === "cpu" && ctx.value.training.attention === "flex_attention") {

@@ -4,6 +4,7 @@ import type { UploadResult } from "../checkpoints/index.js";
 import type { ExactMatchComparison, GateResult, Suite, SuiteResult } from "../eval/index.js";
 import type { Placement, Runtime, TrainerEvent, TrainOutcome } from "../launch/index.js";
 import type { RunPaths } from "../run-dir/index.js";
+import type { Tracker } from "../tracking/index.js";
 
 /** What a run is before any stage runs: its config, directory and runtime. Fixed for the whole run. */
 export interface RunSetup {
@@ -39,6 +40,7 @@ export interface StageResults {
   placement: Placement;
   format: Splits;
   render: { spec: TrainSpec; resumedFrom: number | null };
+  track: { tracker: Tracker | undefined };
   train: { outcome: TrainOutcome; baseEvalLoss: number | undefined; uploads: UploadResult[] | undefined };
   evaluate: { suites: SuiteResult[]; gates: GateResult[]; exactMatch: ExactMatchComparison | undefined };
   report: { html: string };

@@ -1,10 +1,10 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { appendFileSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { cacheDir } from "../../src/launch/paths.js";
 import { pipeline, root } from "./cli.js";
-import { trainingWorkspace } from "./run-workspace.js";
+import { startRun as startWorkspaceRun, trainingWorkspace } from "./run-workspace.js";
 
 /** Runs the docker CLI; stdout trimmed, throws with stderr on failure. */
 export function docker(args: string[], env: NodeJS.ProcessEnv = process.env): string {
@@ -71,19 +71,9 @@ export async function dockerWorkspace(
   return cwd;
 }
 
-export function startRun(cwd: string, env: NodeJS.ProcessEnv, runId = testRunId()) {
-  const child = spawn(
-    process.execPath,
-    [join(root, "bin/pipeline.js"), "run", "configs/run.yaml", "--runs-dir", "runs", "--run-id", runId],
-    { cwd, env: { ...process.env, CI: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, exited, output: () => stdout + stderr };
-}
+/** `pipeline run` of a workspace, named with this test file's run id so its containers are found as its own. */
+export const startRun = (cwd: string, env: NodeJS.ProcessEnv, runId = testRunId()) =>
+  startWorkspaceRun(cwd, env, runId);
 
 /** Every file under a folder, binary ones included. */
 export function allFiles(dir: string): string[] {

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { expect } from "vitest";
 import { join } from "node:path";
@@ -82,4 +83,20 @@ export async function waitForEvent(
     if (!existsSync(join(dir, "events.jsonl"))) continue;
     if (readEvents(dir).some(match)) return;
   }
+}
+
+/** `pipeline run configs/run.yaml` in the background, its output kept; `exited` gives its exit code. */
+export function startRun(cwd: string, env: NodeJS.ProcessEnv = {}, runId?: string) {
+  const named = runId === undefined ? [] : ["--run-id", runId];
+  const child = spawn(
+    process.execPath,
+    [join(root, "bin/pipeline.js"), "run", "configs/run.yaml", "--runs-dir", "runs", ...named],
+    { cwd, env: { ...process.env, CI: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, exited, output: () => stdout + stderr };
 }

@@ -13,6 +13,7 @@ import {
 import { ExitCode } from "../../errors/index.js";
 import { chooseTemplate } from "../../dataset/index.js";
 import { runtimeFor, tinyModelDir } from "../../launch/index.js";
+import { withWorkspaceTracking } from "../../tracking/index.js";
 
 interface LoadFlags {
   set?: string[];
@@ -24,6 +25,7 @@ export async function configValidate(file: string, options: LoadFlags): Promise<
   const loaded = await loadConfig(file, { set: options.set });
   runtimeFor(loaded.config.runtime, file);
   previewTrainSpec(loaded.config);
+  await withWorkspaceTracking(loaded.config, file);
   if (options.json) print(JSON.stringify({ ok: true, file: loaded.file, hash: loaded.hash }));
   else print(summary(file, loaded, await autoTemplateLine(loaded.config)));
   return ExitCode.ok;

@@ -3,6 +3,7 @@ import { watchParent } from "../../launch/index.js";
 import { acquireRunLock } from "../../run-dir/index.js";
 import {
   assertStored,
+  finishTracking,
   startFresh,
   startResume,
   uploadReport,
@@ -40,6 +41,7 @@ export async function run(configFile: string | undefined, options: RunOptions): 
     await writeRunReport(state).catch((error: unknown) => {
       process.stderr.write(`warning: the report could not be written: ${String(error)}\n`);
     });
+    await finishTracking(state);
     const report = await uploadReport(state.setup.config.checkpoints, state.setup.paths).finally(release);
     uploads = [...(state.get("train")?.uploads ?? []), ...(report ? [report] : [])];
   }

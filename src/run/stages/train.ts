@@ -71,6 +71,7 @@ function eventFollower(state: RunState, progress: Progress, uploads: ReturnType<
             )
           : undefined;
       uploads?.onEvent(event, ready);
+      state.get("track")?.tracker?.onEvent(event);
       progress.event?.(event);
       const line = progressLine(event, startStep);
       if (line) progress.output(line);
