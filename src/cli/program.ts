@@ -56,6 +56,7 @@ export function buildProgram(): Command {
     .command("validate")
     .argument("<file>", "a run config YAML")
     .option("--set <key=value...>", "override a config value (repeatable)")
+    .option("--preflight", "also resolve a hub base model: access, license, revision, GPU memory estimate")
     .option("--json", "machine-readable output")
     .action(lazy(() => import("./commands/config.js"), "configValidate"));
   config
@@ -70,6 +71,15 @@ export function buildProgram(): Command {
     .description("Write the JSON Schema of run configs (for editor completion).")
     .option("-o, --output <file>", "write to a file instead of stdout")
     .action(lazy(() => import("./commands/config.js"), "configSchema"));
+
+  program
+    .command("model")
+    .description("Base models from the Hugging Face Hub (HF_ENDPOINT, HF_TOKEN, HF_HOME).")
+    .command("pull")
+    .description("Resolve a model and download what training needs into the Hugging Face cache.")
+    .argument("<id>", "org/name, optionally @branch, @tag or @commit-sha")
+    .option("--json", "machine-readable output")
+    .action(lazy(() => import("./commands/model.js"), "modelPull"));
 
   program
     .command("run")

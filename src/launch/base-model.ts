@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { BUILTIN_TINY } from "../config/index.js";
 import { FailedError, UsageError } from "../errors/index.js";
+import { isHubModelId } from "../hub/index.js";
 import { cacheDir, tinyModelScript } from "./paths.js";
 
 /** The project's own tiny model is keyed by the hash of the script that makes it, so a new script makes a new model. */
@@ -15,7 +16,7 @@ export function tinyModelDir(): string {
 
 /**
  * Resolves `base_model` to what the trainer loads: the built-in tiny model (made once, offline, and cached),
- * a local directory (must exist), or a hub id (passed through; the trainer downloads it).
+ * or a local directory (must exist). Hub ids are downloaded by src/hub/ before this is reached.
  */
 export async function resolveBaseModel(
   baseModel: string,
@@ -32,7 +33,21 @@ export async function resolveBaseModel(
       },
     );
   }
+  if (!looksLikePath(baseModel) && !isHubModelId(baseModel)) {
+    throw new UsageError(
+      "base-model-unknown",
+      `base_model ${baseModel} is neither a model directory nor a hub id`,
+      {
+        hint: "write a local directory as a path (./dir, ../dir, /dir or ~/dir), a hub id as org/name[@revision], or builtin:tiny",
+      },
+    );
+  }
   return baseModel;
+}
+
+/** A hub id that is not also a folder here (a folder wins: that is what the user has on disk). */
+export function isHubBaseModel(baseModel: string): boolean {
+  return !looksLikePath(baseModel) && isHubModelId(baseModel);
 }
 
 function looksLikePath(value: string): boolean {

@@ -29,6 +29,8 @@ export interface RunRecord {
   createdAt: string;
   updatedAt: string;
   baseModel: string;
+  /** The commit sha a hub base model resolved to. */
+  baseModelRevision?: string;
   runtime: string;
   /** The trainer image's tag and id, for the docker runtime. */
   image?: string;

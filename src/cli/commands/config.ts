@@ -12,14 +12,17 @@ import { ExitCode } from "../../errors/index.js";
 interface LoadFlags {
   set?: string[];
   json?: boolean;
+  preflight?: boolean;
 }
 
 /** `pipeline config validate <file>`: loads, validates and renders; prints a summary or throws the problems. */
 export async function configValidate(file: string, options: LoadFlags): Promise<number> {
   const loaded = await loadConfig(file, { set: options.set });
   previewTrainSpec(loaded.config, file);
-  if (options.json) print(JSON.stringify({ ok: true, file: loaded.file, hash: loaded.hash }));
-  else print(summary(file, loaded));
+  const { hubPreflightLines } = await import("./config-preflight.js");
+  const preflight = options.preflight ? await hubPreflightLines(loaded.config) : [];
+  if (options.json) print(JSON.stringify({ ok: true, file: loaded.file, hash: loaded.hash, preflight }));
+  else print([summary(file, loaded), ...preflight].join("\n"));
   return ExitCode.ok;
 }
 

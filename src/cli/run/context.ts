@@ -4,6 +4,7 @@ import type { ExactMatchComparison, GateResult, Suite, SuiteResult } from "../..
 import type { RunPaths, TrainOutcome } from "../../launch/index.js";
 import type { UploadResult } from "../../checkpoints/index.js";
 import type { EngineInfo } from "../../launch/docker/index.js";
+import type { HubBaseModel } from "../../hub/index.js";
 
 /** What the `pipeline run` stages hand to each other. */
 export interface RunContext {
@@ -22,6 +23,8 @@ export interface RunContext {
   /** The Docker engine the run resolved once at preflight: where it is, and whether it is remote. */
   engine?: EngineInfo;
   baseModel?: string;
+  /** A base model from the Hub: the commit it resolved to, its facts and the snapshot trained on. */
+  hubModel?: HubBaseModel;
   spec?: TrainSpec;
   outcome?: TrainOutcome;
   baseEvalLoss?: number;

@@ -14,6 +14,7 @@ export async function writeRunReport(ctx: RunContext): Promise<void> {
     configFile: ctx.configFile,
     configHash: ctx.configHash,
     baseModel: ctx.config.base_model,
+    baseModelRevision: ctx.hubModel?.sha,
     runtime: ctx.config.runtime.type,
     status: ctx.outcome.status,
     message: ctx.outcome.error ? `[${ctx.outcome.error.code}] ${ctx.outcome.error.message}` : null,

@@ -5,6 +5,8 @@ import { stringify } from "yaml";
 import { renderTrainSpec } from "../../config/index.js";
 import { FailedError, UsageError } from "../../errors/index.js";
 import { ensurePython, resolveBaseModel } from "../../launch/index.js";
+import { isHubBaseModel } from "../../launch/base-model.js";
+import { describeHubModel, prepareHubBaseModel } from "../../hub/index.js";
 import { dockerPreflight } from "../../launch/docker/index.js";
 import { newestComplete } from "../../checkpoints/index.js";
 import type { RunContext } from "./context.js";
@@ -27,6 +29,13 @@ export async function prepareEnvironment(ctx: RunContext, task: TaskLike): Promi
 }
 
 export async function resolveModel(ctx: RunContext, task: TaskLike): Promise<void> {
+  if (isHubBaseModel(ctx.config.base_model)) {
+    ctx.hubModel = await prepareHubBaseModel(ctx.config, (line) => (task.output = line));
+    for (const warning of ctx.hubModel.warnings) process.stderr.write(`warning: ${warning}\n`);
+    ctx.baseModel = ctx.hubModel.dir;
+    task.title = `Base model (${describeHubModel(ctx.hubModel)})`;
+    return;
+  }
   ctx.baseModel = await resolveBaseModel(ctx.config.base_model, ctx.python!, (line) => (task.output = line));
   task.title = `Base model (${ctx.baseModel})`;
 }
@@ -39,17 +48,6 @@ export async function resolveModel(ctx: RunContext, task: TaskLike): Promise<voi
 export async function dockerEngine(ctx: RunContext, task: TaskLike): Promise<void> {
   const runtime = ctx.config.runtime;
   if (runtime.type !== "docker") return;
-  if (ctx.baseModel && !isAbsolute(ctx.baseModel) && runtime.network === "none") {
-    throw new UsageError(
-      "docker-hub-model-offline",
-      `base_model ${ctx.baseModel} is a hub id, which the container must download, but runtime.network is none`,
-      {
-        hint:
-          "set runtime.network (e.g. bridge, or host) so the container can reach the hub (a token goes in as a " +
-          "secret, HF_TOKEN), or point base_model at a local model directory, which is mounted or copied in",
-      },
-    );
-  }
   const inputs = ctx.config.datasets.flatMap((d) => [d.path, ...(d.eval_path ? [d.eval_path] : [])]);
   if (ctx.baseModel && isAbsolute(ctx.baseModel)) inputs.push(ctx.baseModel);
   const checked = await dockerPreflight(runtime, {

@@ -34,6 +34,7 @@ export async function train(ctx: RunContext, task: { output: string | undefined 
       createdAt: ctx.createdAt,
       updatedAt: "",
       baseModel: ctx.config.base_model,
+      ...(ctx.hubModel && { baseModelRevision: ctx.hubModel.sha }),
       runtime: ctx.config.runtime.type,
       ...(ctx.config.runtime.type === "docker" && { image: ctx.config.runtime.image, imageId: ctx.imageId }),
       ...extra,

@@ -1,0 +1,8 @@
+// The Hugging Face Hub: resolve and preflight base models, download them into the standard cache, read
+// hf:// datasets, publish adapters. The only module that imports @huggingface/hub.
+export { hubCacheDir, hubEndpoint, hubToken } from "./env.js";
+export { isHubModelId, parseModelRef, type HubRef } from "./model-ref.js";
+export { snapshotRepoFolder } from "./cache-layout.js";
+export { materializeSnapshot } from "./materialize.js";
+export { pullModel, type PulledModel } from "./pull.js";
+export { checkHubBaseModel, describeHubModel, prepareHubBaseModel, type HubBaseModel } from "./run-model.js";

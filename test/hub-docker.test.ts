@@ -1,0 +1,75 @@
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  allFiles,
+  dockerWorkspace,
+  managedContainers,
+  preparedTestImage,
+  startRun,
+} from "./helpers/docker.js";
+import { ALICE, TINY, hubEnv, startTestHub } from "./helpers/hub-fixtures.js";
+import type { HubServer } from "./helpers/hub-server.js";
+import { onlyRun } from "./helpers/run-workspace.js";
+
+// Contract test (loopback Hub) with the real Docker engine: the cache is mounted read-only into a
+// container on --network none, and the token is in no inspect, argv or run file.
+let hub: HubServer;
+let image: string;
+beforeAll(async () => {
+  hub = await startTestHub();
+  image = preparedTestImage();
+});
+afterAll(() => hub.close());
+
+describe("a hub base model with runtime: docker (local engine)", () => {
+  it("downloads on the host, mounts the cache read-only and trains offline in the container", async () => {
+    const cwd = await dockerWorkspace(
+      image,
+      { max_steps: 4, logging_steps: 2, save_steps: 4 },
+      { train: 64, eval: 8 },
+    );
+    const config = join(cwd, "configs/run.yaml");
+    await writeFile(
+      config,
+      (await readFile(config, "utf8")).replace("base_model: builtin:tiny", `base_model: ${TINY}`),
+    );
+    const home = await mkdtemp(join(tmpdir(), "pipeline-hf-home-"));
+    spawnSync("chmod", ["a+rx", home]);
+    const run = startRun(cwd, hubEnv(hub, home, ALICE));
+    let inspect = "";
+    let done = false;
+    void run.exited.then(() => (done = true));
+    while (!done && !inspect) {
+      const ids = managedContainers();
+      const seen =
+        ids.length > 0 ? spawnSync("docker", ["inspect", ids[0]!], { encoding: "utf8" }).stdout : "";
+      if (seen.includes("pipeline.run-id")) inspect = seen;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(await run.exited, run.output()).toBe(0);
+    expect(inspect, "the trainer's container was seen").toContain("pipeline.run-id");
+    expect(inspect).not.toContain(ALICE);
+    const [container] = JSON.parse(inspect) as {
+      HostConfig: { NetworkMode: string };
+      Mounts: { Source: string; Destination: string; RW: boolean }[];
+    }[];
+    expect(container!.HostConfig.NetworkMode).toBe("none");
+    const folder = `models--${TINY.replace("/", "--")}`;
+    expect(container!.Mounts).toContainEqual(
+      expect.objectContaining({
+        Source: join(home, "hub", folder),
+        Destination: `/hf-cache/${folder}`,
+        RW: false,
+      }),
+    );
+    const { dir } = onlyRun(join(cwd, "runs"));
+    const spec = JSON.parse(readFileSync(join(dir, "spec.docker.json"), "utf8")) as { base_model: string };
+    expect(spec.base_model).toMatch(new RegExp(`^/hf-cache/${folder}/snapshots/[0-9a-f]{40}$`));
+    for (const file of allFiles(dir)) expect(readFileSync(file).includes(ALICE), file).toBe(false);
+    expect(run.output()).not.toContain(ALICE);
+  });
+});
