@@ -6,3 +6,5 @@ export { snapshotRepoFolder } from "./cache-layout.js";
 export { materializeSnapshot } from "./materialize.js";
 export { pullModel, type PulledModel } from "./pull.js";
 export { checkHubBaseModel, describeHubModel, prepareHubBaseModel, type HubBaseModel } from "./run-model.js";
+export { localDatasetFile } from "./dataset-file.js";
+export { isHubDatasetUri, parseDatasetUri } from "./dataset-uri.js";

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ListFileEntry } from "@huggingface/hub";
 import { snapshotRepoFolder } from "./cache-layout.js";
+import { parseDatasetUri } from "./dataset-uri.js";
 import { parseModelRef, repoFolderName } from "./model-ref.js";
 import { trainingFiles } from "./select-files.js";
 
@@ -16,6 +17,23 @@ describe("parseModelRef", () => {
       expect(parseModelRef(bad), bad).toBeUndefined();
     }
     expect(repoFolderName({ type: "model", id: "org/name" })).toBe("models--org--name");
+  });
+});
+
+describe("parseDatasetUri", () => {
+  it("takes the revision after the name (HfFileSystem) or after the path", () => {
+    expect(parseDatasetUri("hf://datasets/org/set/data/train.jsonl")).toEqual({
+      ref: { type: "dataset", id: "org/set", revision: "main" },
+      path: "data/train.jsonl",
+    });
+    expect(parseDatasetUri("hf://datasets/org/set@v1/train.parquet").ref.revision).toBe("v1");
+    expect(parseDatasetUri("hf://datasets/org/set/train.parquet@abc").ref.revision).toBe("abc");
+  });
+
+  it("refuses other shapes with the form to use", () => {
+    for (const bad of ["hf://models/org/m/x.json", "hf://datasets/org", "hf://datasets/org/set@a/x.json@b"]) {
+      expect(() => parseDatasetUri(bad), bad).toThrow(/is not a Hub dataset path/);
+    }
   });
 });
 
