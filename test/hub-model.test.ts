@@ -1,12 +1,21 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasStackTrace } from "./helpers/cli.js";
-import { ALICE, BOB, GATED, PRIVATE, TINY, hubEnv, startTestHub } from "./helpers/hub-fixtures.js";
+import {
+  ALICE,
+  BOB,
+  GATED,
+  PRIVATE,
+  TINY,
+  hubEnv,
+  hubWorkspace,
+  startTestHub,
+} from "./helpers/hub-fixtures.js";
 import type { HubServer } from "./helpers/hub-server.js";
-import { onlyRun, trainingWorkspace } from "./helpers/run-workspace.js";
+import { onlyRun } from "./helpers/run-workspace.js";
 import { filesUnder, pipelineAsync, python } from "./helpers/hub-cache.js";
 
 // Contract tests: a Hub-compatible server on loopback (test/helpers/hub-server.ts) stands in for the hosted
@@ -19,22 +28,9 @@ afterAll(() => hub.close());
 
 const tinyCache = (home: string) => join(home, "hub", `models--${TINY.replace("/", "--")}`);
 
-async function hubWorkspace(baseModel: string) {
-  const cwd = await trainingWorkspace(
-    { max_steps: 4, logging_steps: 2, save_steps: 4 },
-    { train: 64, eval: 8 },
-  );
-  const config = join(cwd, "configs/run.yaml");
-  const text = (await readFile(config, "utf8"))
-    .replace("base_model: builtin:tiny", `base_model: ${baseModel}`)
-    .replace("template: chatml", "template: model");
-  return { cwd, config: text };
-}
-
 describe("base models from the Hub (contract tests against a loopback Hub)", () => {
   it("trains and evaluates a hub model with template: model from an empty cache; a second run downloads nothing", async () => {
-    const { cwd, config } = await hubWorkspace(TINY);
-    await writeFile(join(cwd, "configs/run.yaml"), config);
+    const cwd = await hubWorkspace(TINY);
     const home = await mkdtemp(join(tmpdir(), "pipeline-hf-home-"));
     const env = hubEnv(hub, home, ALICE);
     const first = await pipelineAsync(["run", "configs/run.yaml", "--runs-dir", "runs-1"], { cwd, env });
@@ -88,8 +84,7 @@ describe("base models from the Hub (contract tests against a loopback Hub)", () 
       { model: `${TINY}@v9`, message: /has no revision "v9"/, hint: /branch, a tag or a full commit sha/ },
     ];
     for (const c of cases) {
-      const { cwd, config } = await hubWorkspace(c.model);
-      await writeFile(join(cwd, "configs/run.yaml"), config);
+      const cwd = await hubWorkspace(c.model);
       const home = await mkdtemp(join(tmpdir(), "pipeline-hf-home-"));
       const result = await pipelineAsync(["run", "configs/run.yaml", "--runs-dir", "runs"], {
         cwd,
@@ -133,11 +128,7 @@ describe("base models from the Hub (contract tests against a loopback Hub)", () 
   });
 
   it("refuses a base_model that is neither a directory nor a hub id (exit 2)", async () => {
-    const { cwd, config } = await hubWorkspace("not a model");
-    await writeFile(
-      join(cwd, "configs/run.yaml"),
-      config.replace("base_model: not a model", "base_model: nomodel"),
-    );
+    const cwd = await hubWorkspace("nomodel");
     const result = await pipelineAsync(["run", "configs/run.yaml", "--runs-dir", "runs"], {
       cwd,
       env: hubEnv(hub, cwd),
@@ -148,8 +139,7 @@ describe("base models from the Hub (contract tests against a loopback Hub)", () 
   });
 
   it("config validate --preflight shows the commit, license, parameter count and a memory estimate", async () => {
-    const { cwd, config } = await hubWorkspace(TINY);
-    await writeFile(join(cwd, "configs/run.yaml"), config);
+    const cwd = await hubWorkspace(TINY);
     const home = await mkdtemp(join(tmpdir(), "pipeline-hf-home-"));
     const result = await pipelineAsync(["config", "validate", "configs/run.yaml", "--preflight"], {
       cwd,

@@ -1,4 +1,7 @@
-import { open, rename, rm, chmod } from "node:fs/promises";
+import { createWriteStream } from "node:fs";
+import { chmod, rename, rm } from "node:fs/promises";
+import { Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { FailedError } from "../errors/index.js";
 import { backoffDelay, sleep } from "../retry/index.js";
 import { etagHasher, hashPrefix } from "./blob-hash.js";
@@ -77,17 +80,20 @@ async function appendRest(
   }
   // A server that ignores Range sends the whole file: start over rather than append it to the prefix.
   const restart = offset > 0 && response.status !== 206;
-  const file = await open(partial, restart ? "w" : "a");
   let written = 0;
-  try {
-    for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
-      await file.write(chunk);
+  const count = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
       written += chunk.length;
       onBytes(chunk.length);
-    }
-  } finally {
-    await file.close();
-  }
+      done(null, chunk);
+    },
+  });
+  const body = Readable.fromWeb(response.body as import("node:stream/web").ReadableStream);
+  await pipeline(
+    body,
+    count,
+    createWriteStream(partial, { flags: restart ? "w" : "a", highWaterMark: 1 << 22 }),
+  );
   return written;
 }
 

@@ -8,3 +8,4 @@ export { pullModel, type PulledModel } from "./pull.js";
 export { checkHubBaseModel, describeHubModel, prepareHubBaseModel, type HubBaseModel } from "./run-model.js";
 export { localDatasetFile } from "./dataset-file.js";
 export { isHubDatasetUri, parseDatasetUri } from "./dataset-uri.js";
+export { publishRun, type PublishOptions, type PublishResult } from "./publish/publish-run.js";

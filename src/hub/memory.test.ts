@@ -14,6 +14,7 @@ const llama8b = shapeOf(
   8_030_261_248,
 );
 const GiB = 1024 ** 3;
+const bf16 = { weightBytes: 2, loraRank: 16, targets: "all-linear" as const, fusedLoss: false };
 
 describe("estimateMemory", () => {
   it("counts LoRA parameters as PEFT does for all-linear on Llama-3.1-8B at r=16", () => {
@@ -23,14 +24,7 @@ describe("estimateMemory", () => {
   });
 
   it("puts an 8B bf16 LoRA run between 16 GB of weights and an 80 GB GPU, and checkpointing far lower", () => {
-    const plan = {
-      weightBytes: 2,
-      microBatch: 4,
-      seqLen: 2048,
-      loraRank: 16,
-      targets: "all-linear" as const,
-      fusedLoss: false,
-    };
+    const plan = { ...bf16, microBatch: 4, seqLen: 2048 };
     const estimate = estimateMemory(llama8b, plan);
     expect(estimate.weights / GiB).toBeCloseTo(14.96, 1);
     expect(estimate.total.plain / GiB).toBeGreaterThan(40);
@@ -41,14 +35,7 @@ describe("estimateMemory", () => {
   });
 
   it("drops the logits with a fused loss", () => {
-    const plan = {
-      weightBytes: 2,
-      microBatch: 8,
-      seqLen: 4096,
-      loraRank: 16,
-      targets: "all-linear" as const,
-      fusedLoss: false,
-    };
+    const plan = { ...bf16, microBatch: 8, seqLen: 4096 };
     const fused = estimateMemory(llama8b, { ...plan, fusedLoss: true });
     const plain = estimateMemory(llama8b, plan);
     // 8 × 4096 tokens × 128,256 logits × 8 bytes (fp32 logits and their gradient) × 1.1 slack.

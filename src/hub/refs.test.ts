@@ -40,7 +40,7 @@ describe("parseDatasetUri", () => {
 describe("trainingFiles", () => {
   const entry = (path: string): ListFileEntry => ({ type: "file", path, size: 1, oid: "x" });
   it("keeps config, tokenizer, template and one weight format at the top level", () => {
-    const repo = [
+    const needed = [
       "config.json",
       "generation_config.json",
       "tokenizer.json",
@@ -50,24 +50,16 @@ describe("trainingFiles", () => {
       "model-00001-of-00002.safetensors",
       "model-00002-of-00002.safetensors",
       "model.safetensors.index.json",
+    ];
+    const others = [
       "pytorch_model.bin",
       "original/consolidated.00.pth",
       "original/tokenizer.model",
       "README.md",
       "LICENSE",
       "onnx/model.onnx",
-    ].map(entry);
-    expect(trainingFiles(repo).map((f) => f.path)).toEqual([
-      "config.json",
-      "generation_config.json",
-      "tokenizer.json",
-      "tokenizer_config.json",
-      "special_tokens_map.json",
-      "chat_template.jinja",
-      "model-00001-of-00002.safetensors",
-      "model-00002-of-00002.safetensors",
-      "model.safetensors.index.json",
-    ]);
+    ];
+    expect(trainingFiles([...needed, ...others].map(entry)).map((f) => f.path)).toEqual(needed);
   });
 
   it("falls back to the .bin weights only when there is no safetensors", () => {

@@ -55,7 +55,8 @@ export async function resolveModel(ref: HubRef, access: HubAccess): Promise<Reso
   }
 }
 
-function licenseOf(cardData: unknown, tags: string[] | undefined): string | undefined {
+/** A repo's license: its card's `license`, else a `license:` tag. */
+export function licenseOf(cardData: unknown, tags: string[] | undefined): string | undefined {
   const fromCard = (cardData as { license?: unknown } | undefined)?.license;
   if (typeof fromCard === "string") return fromCard;
   return tags?.find((tag) => tag.startsWith("license:"))?.slice("license:".length);

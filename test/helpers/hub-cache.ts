@@ -44,3 +44,13 @@ export function pipelineAsync(
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve) => child.once("close", (code) => resolve({ code, stdout, stderr })));
 }
+
+/** Python lines in the trainer's venv, run without blocking this process (for calls to the in-process Hub). */
+export function pythonAsync(lines: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+  const child = spawn(venvPython(), ["-c", lines.join("\n")], { env: { ...process.env, ...env } });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.once("close", (code) => resolve({ code, stdout, stderr })));
+}

@@ -1,8 +1,10 @@
 import { readFileSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parquetWriteBuffer } from "hyparquet-writer";
 import { tinyModelDir } from "../../src/launch/base-model.js";
 import { root } from "./cli.js";
+import { trainingWorkspace } from "./run-workspace.js";
 import { addCommit, filesOfDir, hubFile, makeRepo, type HubRepo } from "./hub-repos.js";
 import { startHubServer, type HubServer } from "./hub-server.js";
 
@@ -81,4 +83,22 @@ export function hubEnv(hub: HubServer, hfHome: string, token?: string): NodeJS.P
   delete env.HF_HUB_CACHE;
   if (token) env.HF_TOKEN = token;
   return env;
+}
+
+/**
+ * A short training workspace (4 steps, 64 rows) on a base model given as written in the config (a hub
+ * id), formatted with the model's own chat template; `extra` is appended to the config (it ends inside
+ * the `eval:` block).
+ */
+export async function hubWorkspace(baseModel: string, extra = ""): Promise<string> {
+  const cwd = await trainingWorkspace(
+    { max_steps: 4, logging_steps: 2, save_steps: 4 },
+    { train: 64, eval: 8 },
+  );
+  const config = join(cwd, "configs/run.yaml");
+  const text = (await readFile(config, "utf8"))
+    .replace("base_model: builtin:tiny", `base_model: ${baseModel}`)
+    .replace("template: chatml", "template: model");
+  await writeFile(config, text + extra);
+  return cwd;
 }

@@ -133,7 +133,8 @@ async function handle(
   const path = url.pathname;
   if (await handleUploads(state, req, res, path)) return;
   let m = /^\/api\/(models|datasets)\/([^/]+\/[^/]+)(?:\/revision\/([^/]+))?$/.exec(path);
-  if (m && req.method === "GET") return repoInfo(state, req, res, m[1]!.slice(0, -1), m[2]!, m[3] ?? "main");
+  if (m && req.method === "GET")
+    return repoInfo({ state, req, res }, m[1]!.slice(0, -1), m[2]!, m[3] ?? "main");
   m = /^\/api\/(models|datasets)\/([^/]+\/[^/]+)\/tree\/([^/]+)(?:\/(.*))?$/.exec(path);
   if (m) {
     const repo = visibleRepo(state, req, res, m[1]!.slice(0, -1), m[2]!);
@@ -160,28 +161,25 @@ async function handle(
   }
   m = /^\/(?:(datasets)\/)?([^/]+\/[^/]+)\/(?:resolve|raw)\/([^/]+)\/(.+)$/.exec(path);
   if (m && (req.method === "GET" || req.method === "HEAD")) {
-    return resolveFile(
-      state,
-      req,
-      res,
-      m[1] ? "dataset" : "model",
-      m[2]!,
-      m[3]!,
-      decodeURIComponent(m[4]!),
-      count,
-    );
+    const where = {
+      type: m[1] ? "dataset" : "model",
+      id: m[2]!,
+      rev: m[3]!,
+      path: decodeURIComponent(m[4]!),
+    };
+    return resolveFile({ state, req, res }, where, count);
   }
   fail(res, 404, "", `no route for ${req.method} ${path}`);
 }
 
-function repoInfo(
-  state: HubServer,
-  req: IncomingMessage,
-  res: ServerResponse,
-  type: string,
-  id: string,
-  rev: string,
-) {
+/** One request being answered. */
+interface Call {
+  state: HubServer;
+  req: IncomingMessage;
+  res: ServerResponse;
+}
+
+function repoInfo({ state, req, res }: Call, type: string, id: string, rev: string) {
   const repo = visibleRepo(state, req, res, type, id);
   const commit = repo && revisionOf(res, repo, rev);
   if (!repo || !commit) return;
@@ -213,15 +211,11 @@ function entry(file: HubFile, commit: HubCommit) {
 }
 
 async function resolveFile(
-  state: HubServer,
-  req: IncomingMessage,
-  res: ServerResponse,
-  type: string,
-  id: string,
-  rev: string,
-  path: string,
+  { state, req, res }: Call,
+  where: { type: string; id: string; rev: string; path: string },
   count: (n: number) => void,
 ) {
+  const { type, id, rev, path } = where;
   const repo = visibleRepo(state, req, res, type, id);
   if (!repo) return;
   const user = userOf(state, req) as HubUser | undefined;

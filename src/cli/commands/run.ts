@@ -21,6 +21,7 @@ import { uploadReport } from "../run/uploads.js";
 import { isS3Uri } from "../../checkpoints/index.js";
 import { restoreFromStore } from "../run/restore.js";
 import { writeRunReport } from "../run/report.js";
+import { publishAfterRun } from "../run/publish.js";
 
 interface RunOptions {
   set?: string[];
@@ -49,6 +50,7 @@ export async function run(configFile: string | undefined, options: RunOptions): 
     await uploadReport(ctx).finally(release);
   }
   printSummary(ctx);
+  await publishAfterRun(ctx);
   return (ctx.gateResults ?? []).every((gate) => gate.passed) ? 0 : 1;
 }
 
