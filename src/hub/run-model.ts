@@ -41,8 +41,10 @@ export async function checkHubBaseModel(
   config: RunConfig,
   onProgress: (line: string) => void,
   env: NodeJS.ProcessEnv = process.env,
+  pinned?: string,
 ): Promise<CheckedHubModel> {
-  const ref = parseModelRef(config.base_model)!;
+  const parsed = parseModelRef(config.base_model)!;
+  const ref = pinned ? { ...parsed, revision: pinned } : parsed;
   const access = hubAccess(env);
   onProgress(`resolving ${ref.id}@${ref.revision} on ${access.hubUrl}`);
   const model = await resolveModel(ref, access);
@@ -71,13 +73,18 @@ export async function checkHubBaseModel(
   return { ref, model, facts, warnings };
 }
 
-/** The base-model stage for a hub id: the checks above, then the download into the cache. */
+/**
+ * The base-model stage for a hub id: the checks above, then the download into the cache. `pinned` (a
+ * resumed run's recorded commit) replaces the config's revision, so a branch that moved since the run
+ * started does not change the base under its checkpoints.
+ */
 export async function prepareHubBaseModel(
   config: RunConfig,
   onProgress: (line: string) => void,
   env: NodeJS.ProcessEnv = process.env,
+  pinned?: string,
 ): Promise<HubBaseModel> {
-  const { ref, model, facts, warnings } = await checkHubBaseModel(config, onProgress, env);
+  const { ref, model, facts, warnings } = await checkHubBaseModel(config, onProgress, env, pinned);
   const pulled = await pullModel(ref, onProgress, env, model);
   return {
     id: ref.id,

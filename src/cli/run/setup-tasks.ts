@@ -1,10 +1,10 @@
 import { writeFile } from "node:fs/promises";
-import { isAbsolute } from "node:path";
+import { dirname, isAbsolute } from "node:path";
 import { execa } from "execa";
 import { stringify } from "yaml";
 import { renderTrainSpec } from "../../config/index.js";
 import { FailedError, UsageError } from "../../errors/index.js";
-import { ensurePython, resolveBaseModel } from "../../launch/index.js";
+import { ensurePython, readRecord, resolveBaseModel } from "../../launch/index.js";
 import { isHubBaseModel } from "../../launch/base-model.js";
 import { describeHubModel, prepareHubBaseModel } from "../../hub/index.js";
 import { dockerPreflight } from "../../launch/docker/index.js";
@@ -30,7 +30,11 @@ export async function prepareEnvironment(ctx: RunContext, task: TaskLike): Promi
 
 export async function resolveModel(ctx: RunContext, task: TaskLike): Promise<void> {
   if (isHubBaseModel(ctx.config.base_model)) {
-    ctx.hubModel = await prepareHubBaseModel(ctx.config, (line) => (task.output = line));
+    // A resumed run keeps the commit it started from.
+    const pinned = ctx.resume
+      ? (await readRecord(dirname(ctx.paths.dir), ctx.paths.id)).baseModelRevision
+      : undefined;
+    ctx.hubModel = await prepareHubBaseModel(ctx.config, (line) => (task.output = line), process.env, pinned);
     for (const warning of ctx.hubModel.warnings) process.stderr.write(`warning: ${warning}\n`);
     ctx.baseModel = ctx.hubModel.dir;
     task.title = `Base model (${describeHubModel(ctx.hubModel)})`;
