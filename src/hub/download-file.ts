@@ -1,6 +1,5 @@
 import { createWriteStream } from "node:fs";
 import { chmod, rename, rm } from "node:fs/promises";
-import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { FailedError } from "../errors/index.js";
 import { backoffDelay, sleep } from "../retry/index.js";
@@ -40,9 +39,12 @@ export async function fetchFile(
   }
   const partial = `${blob}.incomplete`;
   let fetched = 0;
+  let digest: string | undefined;
   for (let attempt = 0; ; attempt++) {
     try {
-      fetched += await appendRest(job, partial, access, onBytes);
+      const part = await appendRest(job, partial, access, onBytes);
+      fetched += part.written;
+      digest = part.digest;
       break;
     } catch (error) {
       if (isDiskFull(error)) throw diskFull(job, partial, error);
@@ -52,26 +54,29 @@ export async function fetchFile(
       await sleep(backoffDelay(HUB_RETRY, attempt));
     }
   }
-  await verify(job, partial);
+  await verify(job, partial, digest);
   await chmod(partial, 0o644);
   await rename(partial, blob);
   await linkPointer(cache.pointer(sha, job.path), blob);
   return fetched;
 }
 
-/** Appends what is missing of the file to the partial one; returns the bytes written. */
+/**
+ * Appends what is missing of the file to the partial one, hashing as it goes (a resumed file's prefix is
+ * read back once), so a whole file is read only once; returns the bytes written and the digest.
+ */
 async function appendRest(
   job: FileJob,
   partial: string,
   access: HubAccess,
   onBytes: (n: number) => void,
-): Promise<number> {
+): Promise<{ written: number; digest?: string }> {
   let offset = (await sizeOf(partial)) ?? 0;
   if (offset > job.size) {
     await rm(partial, { force: true });
     offset = 0;
   }
-  if (offset === job.size) return 0;
+  if (offset === job.size) return { written: 0 };
   const headers: Record<string, string> = offset > 0 ? { Range: `bytes=${offset}-` } : {};
   if (access.accessToken) headers.Authorization = `Bearer ${access.accessToken}`;
   const response = await access.fetch(job.url, { headers });
@@ -80,31 +85,31 @@ async function appendRest(
   }
   // A server that ignores Range sends the whole file: start over rather than append it to the prefix.
   const restart = offset > 0 && response.status !== 206;
+  const hash = etagHasher(job.lfs, job.size);
+  if (!restart) await hashPrefix(hash, partial, offset);
   let written = 0;
-  const count = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
+  async function* hashed(body: AsyncIterable<Uint8Array>) {
+    for await (const chunk of body) {
+      hash.update(chunk);
       written += chunk.length;
       onBytes(chunk.length);
-      done(null, chunk);
-    },
-  });
-  const body = Readable.fromWeb(response.body as import("node:stream/web").ReadableStream);
-  await pipeline(
-    body,
-    count,
-    createWriteStream(partial, { flags: restart ? "w" : "a", highWaterMark: 1 << 22 }),
-  );
-  return written;
+      yield chunk;
+    }
+  }
+  const out = createWriteStream(partial, { flags: restart ? "w" : "a" });
+  await pipeline(hashed(response.body as AsyncIterable<Uint8Array>), out);
+  return { written, digest: hash.digest("hex") };
 }
 
-async function verify(job: FileJob, partial: string): Promise<void> {
+/** Size and etag of the partial file; `streamed` is its digest when the download computed it. */
+async function verify(job: FileJob, partial: string, streamed: string | undefined): Promise<void> {
   const size = (await sizeOf(partial)) ?? 0;
   let problem: string | undefined;
   if (size !== job.size) problem = `${formatBytes(size)} arrived, ${formatBytes(job.size)} expected`;
   else {
     const hash = etagHasher(job.lfs, job.size);
-    await hashPrefix(hash, partial, size);
-    const digest = hash.digest("hex");
+    if (!streamed) await hashPrefix(hash, partial, size);
+    const digest = streamed ?? hash.digest("hex");
     if (digest !== job.etag)
       problem = `its ${job.lfs ? "sha256" : "git blob id"} is ${digest}, the Hub says ${job.etag}`;
   }
