@@ -9,25 +9,32 @@ import { filesUnder, pipelineAsync, pythonAsync } from "./helpers/hub-cache.js";
 import { ALICE, TINY, hubEnv, hubWorkspace, startTestHub } from "./helpers/hub-fixtures.js";
 import type { HubServer } from "./helpers/hub-server.js";
 import { onlyRun } from "./helpers/run-workspace.js";
+import { startS3, type S3Fixture } from "./helpers/s3-server.js";
 
 // Contract tests of publishing against the loopback Hub's upload endpoints (create repo, preupload, LFS
 // batch + PUT, NDJSON commit); the adapter is trained for real on the hub copy of the tiny model.
 let hub: HubServer;
 let home: string;
+let s3: S3Fixture;
 beforeAll(async () => {
   hub = await startTestHub();
   home = await mkdtemp(join(tmpdir(), "pipeline-hf-home-"));
+  s3 = await startS3();
 });
-afterAll(() => hub.close());
+afterAll(async () => {
+  await hub.close();
+  await s3?.close();
+});
 
 const ADAPTER = "alice/tiny-chat-json";
 
-async function hubRun(gate: string, publish?: string) {
-  const extra = `  gates:\n    heldout/loss: "${gate}"\n` + (publish ? `publish:\n  repo: ${publish}\n` : "");
+async function hubRun(gate: string, publish?: string, more = "") {
+  const extra =
+    `  gates:\n    heldout/loss: "${gate}"\n` + (publish ? `publish:\n  repo: ${publish}\n` : "") + more;
   const cwd = await hubWorkspace(TINY, extra);
   const result = await pipelineAsync(["run", "configs/run.yaml", "--runs-dir", "runs"], {
     cwd,
-    env: hubEnv(hub, home, ALICE),
+    env: { ...hubEnv(hub, home, ALICE), ...s3.env },
   });
   return { cwd, result, run: onlyRun(join(cwd, "runs")) };
 }
@@ -122,8 +129,9 @@ describe("pipeline publish (contract tests against a loopback Hub)", () => {
     expect(load.stdout.trim()).toBe("PeftModelForCausalLM (1, 3)");
   });
 
-  it("a run whose gates failed is not published, and publish refuses it unless --force", async () => {
-    const failed = await hubRun("<= -1", "alice/never");
+  it("a run whose gates failed is not published, and publish refuses it unless --force (here from its s3:// store)", async () => {
+    const store = `checkpoints:\n  store: s3://${s3.bucket}/hub-publish\n  s3:\n    endpoint: ${s3.endpoint}\n`;
+    const failed = await hubRun("<= -1", "alice/never", store);
     expect(failed.result.code).toBe(1);
     expect(failed.result.stderr).toContain(
       "not published to alice/never: the run did not pass (gates-failed)",
@@ -135,12 +143,28 @@ describe("pipeline publish (contract tests against a loopback Hub)", () => {
     expect(refused.stderr).toMatch(/did not pass \(gates-failed\); nothing was published/);
     expect(refused.stderr).toMatch(/--force/);
     expect(hasStackTrace(refused.stderr)).toBe(false);
-    const forced = await pipelineAsync([...args, "--force", "--private"], {
+    // From the checkpoint store alone: state/, adapter/ and report/ are pulled and verified.
+    const uri = `s3://${s3.bucket}/hub-publish/${failed.run.id}`;
+    const fromStore = [
+      "publish",
+      uri,
+      "--repo",
+      "alice/forced",
+      "--endpoint",
+      s3.endpoint,
+      "--force",
+      "--private",
+    ];
+    const forced = await pipelineAsync(fromStore, {
       cwd: failed.cwd,
-      env: hubEnv(hub, home, ALICE),
+      env: { ...hubEnv(hub, home, ALICE), ...s3.env },
     });
     expect(forced.code, forced.stderr).toBe(0);
-    expect(hub.repos.get("model:alice/forced")).toMatchObject({ private: true });
+    const repo = hub.repos.get("model:alice/forced")!;
+    expect(repo).toMatchObject({ private: true });
+    const card = repo.commits.at(-1)!.files.get("README.md")!.bytes!.toString();
+    expect(card).toContain(`run \`${failed.run.id}\``);
+    expect(card).toMatch(/heldout\/loss <= -1 failed/);
   });
 
   it("refuses to publish without a token (exit 2) and names HF_TOKEN", async () => {

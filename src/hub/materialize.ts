@@ -1,4 +1,4 @@
-import { cp, link, mkdir, mkdtemp, readdir, realpath, rm, stat } from "node:fs/promises";
+import { chmod, cp, link, mkdir, mkdtemp, readdir, realpath, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { snapshotRepoFolder } from "./cache-layout.js";
 
@@ -14,7 +14,8 @@ export async function materializeSnapshot(
   const repo = snapshotRepoFolder(dir);
   if (!repo) return { dir, remove: async () => {} };
   const flat = await mkdtemp(join(repo, ".flat-"));
-  await mkdir(flat, { recursive: true });
+  // mkdtemp makes it 0700; the copy keeps that mode, and the container's user must get through it.
+  await chmod(flat, 0o755);
   await fill(dir, flat);
   return { dir: flat, remove: () => rm(flat, { recursive: true, force: true }) };
 }

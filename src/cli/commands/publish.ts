@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isS3Uri, openS3, parseS3Uri, runKeys } from "../../checkpoints/index.js";
@@ -56,27 +56,35 @@ async function fromStore(uri: string, flags: PublishFlags) {
   const { bucket, prefix } = parseS3Uri(uri);
   const id = prefix.split("/").pop() ?? "";
   const store = openS3(`s3://${bucket}/${prefix.split("/").slice(0, -1).join("/")}`, flags);
-  const dir = await mkdtemp(join(tmpdir(), "pipeline-publish-"));
+  const root = await mkdtemp(join(tmpdir(), "pipeline-publish-"));
+  const dir = join(root, id);
   try {
     const keys = runKeys(store, id);
-    for (const [key, into] of [
+    // pull() replaces the folder it fills: the run folder first, then its adapter/, the report beside it.
+    const pulls: [string, string][] = [
       [keys.state, dir],
       [keys.adapter, join(dir, "adapter")],
-      [keys.report, dir],
-    ] as const) {
+      [keys.report, join(root, "report")],
+    ];
+    for (const [key, into] of pulls) {
       const verdict = await store.pull(key, into);
-      if (!verdict.ok)
+      if (!verdict.ok) {
         throw new FailedError(
           "publish-store",
           `${uri}: ${key} is not complete in the store (${verdict.reason})`,
-          { hint: "publish a run that finished, with its adapter and report in the store" },
+          {
+            hint: "publish a run that finished, with its adapter and report in the store",
+          },
         );
+      }
     }
+    for (const name of await readdir(join(root, "report")))
+      await rename(join(root, "report", name), join(dir, name));
   } catch (error) {
-    await rm(dir, { recursive: true, force: true });
+    await rm(root, { recursive: true, force: true });
     throw error;
   } finally {
     store.destroy();
   }
-  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  return { dir, cleanup: () => rm(root, { recursive: true, force: true }) };
 }
