@@ -1,16 +1,13 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { estimateMemory, judgeFit, loraParameters, shapeOf } from "./memory.js";
 
-// Llama-3.1-8B's config.json numbers; 8.03 B parameters from its safetensors headers.
+// Llama-3.1-8B's config.json (the shape fields); 8.03 B parameters from its safetensors headers.
 const llama8b = shapeOf(
-  {
-    hidden_size: 4096,
-    num_hidden_layers: 32,
-    intermediate_size: 14336,
-    num_attention_heads: 32,
-    num_key_value_heads: 8,
-    vocab_size: 128256,
-  },
+  JSON.parse(
+    readFileSync(join(import.meta.dirname, "../../test/fixtures/hub/llama-3.1-8b-config.json"), "utf8"),
+  ),
   8_030_261_248,
 );
 const GiB = 1024 ** 3;

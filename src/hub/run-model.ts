@@ -26,6 +26,13 @@ export interface HubBaseModel {
   warnings: string[];
 }
 
+export interface StageOptions {
+  onProgress: (line: string) => void;
+  env?: NodeJS.ProcessEnv;
+  /** A commit that replaces the config's revision (a resumed run's). */
+  pinned?: string;
+}
+
 export interface CheckedHubModel {
   ref: HubRef;
   model: ResolvedModel;
@@ -37,12 +44,8 @@ export interface CheckedHubModel {
  * Resolve and check access, read the parameter count and check the memory estimate against the GPUs
  * (refusing a run that cannot fit). No weights are downloaded: `config validate --preflight` stops here.
  */
-export async function checkHubBaseModel(
-  config: RunConfig,
-  onProgress: (line: string) => void,
-  env: NodeJS.ProcessEnv = process.env,
-  pinned?: string,
-): Promise<CheckedHubModel> {
+export async function checkHubBaseModel(config: RunConfig, options: StageOptions): Promise<CheckedHubModel> {
+  const { onProgress, env = process.env, pinned } = options;
   const parsed = parseModelRef(config.base_model)!;
   const ref = pinned ? { ...parsed, revision: pinned } : parsed;
   const access = hubAccess(env);
@@ -78,14 +81,9 @@ export async function checkHubBaseModel(
  * resumed run's recorded commit) replaces the config's revision, so a branch that moved since the run
  * started does not change the base under its checkpoints.
  */
-export async function prepareHubBaseModel(
-  config: RunConfig,
-  onProgress: (line: string) => void,
-  env: NodeJS.ProcessEnv = process.env,
-  pinned?: string,
-): Promise<HubBaseModel> {
-  const { ref, model, facts, warnings } = await checkHubBaseModel(config, onProgress, env, pinned);
-  const pulled = await pullModel(ref, onProgress, env, model);
+export async function prepareHubBaseModel(config: RunConfig, options: StageOptions): Promise<HubBaseModel> {
+  const { ref, model, facts, warnings } = await checkHubBaseModel(config, options);
+  const pulled = await pullModel(ref, options.onProgress, options.env, model);
   return {
     id: ref.id,
     revision: ref.revision,

@@ -7,7 +7,7 @@ const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
 export async function hubPreflightLines(config: RunConfig): Promise<string[]> {
   if (!isHubModelId(config.base_model))
     return ["  preflight   the base model is not a hub id: nothing to resolve"];
-  const { ref, model, facts, warnings } = await checkHubBaseModel(config, () => {});
+  const { ref, model, facts, warnings } = await checkHubBaseModel(config, { onProgress: () => {} });
   const lines = [
     `  hub model   ${ref.id}@${ref.revision} → ${model.sha}`,
     `  access      ${model.private ? "private" : "public"}${model.gated ? `, gated (${model.gated}): access granted` : ""}`,

@@ -34,7 +34,10 @@ export async function resolveModel(ctx: RunContext, task: TaskLike): Promise<voi
     const pinned = ctx.resume
       ? (await readRecord(dirname(ctx.paths.dir), ctx.paths.id)).baseModelRevision
       : undefined;
-    ctx.hubModel = await prepareHubBaseModel(ctx.config, (line) => (task.output = line), process.env, pinned);
+    ctx.hubModel = await prepareHubBaseModel(ctx.config, {
+      onProgress: (line) => (task.output = line),
+      pinned,
+    });
     for (const warning of ctx.hubModel.warnings) process.stderr.write(`warning: ${warning}\n`);
     ctx.baseModel = ctx.hubModel.dir;
     task.title = `Base model (${describeHubModel(ctx.hubModel)})`;
