@@ -5,18 +5,17 @@ import globals from "globals";
 // The import direction of src/ (DESIGN.md, Seams): cli → run → stages → config / run-dir → errors.
 // Each entry: the files it covers, and the import specifiers they may not use.
 const STAGES = [
-  ...[
-    "dataset",
-    "launch",
-    "checkpoints",
-    "eval",
-    "report",
-    "budget",
-    "metrics",
-    "notify",
-    "queue",
-    "tracking",
-  ],
+  "dataset",
+  "launch",
+  "checkpoints",
+  "eval",
+  "report",
+  "budget",
+  "metrics",
+  "notify",
+  "queue",
+  "tracking",
+  "hub",
 ];
 const dir = (name) => [`../${name}/*`, `../../${name}/*`, `../../../${name}/*`];
 const layers = [

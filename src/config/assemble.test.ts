@@ -157,7 +157,7 @@ describe("--set", () => {
   it("reports an unknown key path through the strict schema, at the flag", async () => {
     expect(await problemsOf({}, { set: ["training.learnin_rate=1e-4", "foo.bar=1"] })).toEqual([
       '--set training.learnin_rate=1e-4 › training.learnin_rate: unknown key "learnin_rate"; did you mean "learning_rate"?',
-      '--set foo.bar=1 › foo: unknown key "foo"; expected one of: extends, base_model, device, datasets, lora, training, runtime, checkpoints, eval, output, cost, tracking',
+      '--set foo.bar=1 › foo: unknown key "foo"; expected one of: extends, base_model, device, datasets, lora, training, runtime, checkpoints, eval, output, cost, tracking, publish',
     ]);
   });
 

@@ -209,6 +209,16 @@ export const RunConfig = z
     output: Output.prefault({}),
     cost: Cost.prefault({}),
     tracking: Tracking.optional(),
+    publish: z
+      .strictObject({
+        repo: z
+          .string()
+          .regex(/^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/, "expected a Hub model repo id, org/name")
+          .describe("the model repo; created when missing (HF_TOKEN needs write access)"),
+        private: z.boolean().default(false).describe("create the repo private"),
+      })
+      .optional()
+      .describe("publish the adapter and its model card to the Hugging Face Hub when every gate passed"),
   })
   .check((ctx) => {
     if (ctx.value.device === "cpu" && ctx.value.training.attention === "flex_attention") {

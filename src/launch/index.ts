@@ -14,7 +14,7 @@ export { localRuntime } from "./local-runtime.js";
 export type { GenerateJob } from "./generate-job.js";
 export { followTrainer, type TrainOutcome } from "./train.js";
 export { ensurePython, defaultVenvDir, isVenvReady } from "./python-env.js";
-export { resolveBaseModel } from "./base-model.js";
+export { resolveBaseModel, isHubBaseModel } from "./base-model.js";
 export { progressLine, formatDuration } from "./progress-line.js";
 export { packageRoot, generateScript, trackingRequirements } from "./paths.js";
 export { startTrackingWriter, gitCommit } from "./tracking-writer.js";

@@ -15,6 +15,8 @@ export interface ReportInputs {
   configFile: string;
   configHash: string;
   baseModel: string;
+  /** The commit a hub base model resolved to. */
+  baseModelRevision?: string;
   runtime: string;
   /** How the run itself ended; gates then decide between passed and gates-failed. */
   status: "done" | "failed" | "interrupted";
@@ -45,6 +47,7 @@ export async function buildReport(inputs: ReportInputs): Promise<Report> {
     finished_at: inputs.finishedAt ?? now(),
     config: { file: inputs.configFile, hash: inputs.configHash },
     base_model: inputs.baseModel,
+    ...(inputs.baseModelRevision ? { base_model_revision: inputs.baseModelRevision } : {}),
     runtime: inputs.runtime,
     outcome: {
       status: outcome(inputs.status, inputs.gates, inputs.store),

@@ -125,6 +125,10 @@ export const Report = z.strictObject({
   finished_at: z.iso.datetime({ offset: true }),
   config: z.strictObject({ file: z.string(), hash: z.string() }),
   base_model: z.string(),
+  base_model_revision: z
+    .string()
+    .optional()
+    .describe("the commit sha a hub base model resolved to (absent for local and built-in models)"),
   runtime: z.string(),
   outcome: z.strictObject({
     status: z

@@ -1,6 +1,7 @@
 import type { RunConfig } from "../config/index.js";
 import type { TrainSpec } from "../config/train-spec.js";
 import type { UploadResult } from "../checkpoints/index.js";
+import type { HubBaseModel } from "../hub/index.js";
 import type { ExactMatchComparison, GateResult, Suite, SuiteResult } from "../eval/index.js";
 import type { Placement, Runtime, TrainerEvent, TrainOutcome } from "../launch/index.js";
 import type { RunPaths } from "../run-dir/index.js";
@@ -36,6 +37,8 @@ export interface StageResults {
     baseModel: string;
     /** The model's own folder when it is on disk (templates read its tokenizer files). */
     modelDir: string | undefined;
+    /** A base model from the Hub: the commit it resolved to, its facts and the snapshot trained on. */
+    hub: HubBaseModel | undefined;
   };
   placement: Placement;
   format: Splits;

@@ -18,6 +18,7 @@ import { withWorkspaceTracking } from "../../tracking/index.js";
 interface LoadFlags {
   set?: string[];
   json?: boolean;
+  preflight?: boolean;
 }
 
 /** `pipeline config validate <file>`: loads, validates and renders; prints a summary or throws the problems. */
@@ -26,8 +27,10 @@ export async function configValidate(file: string, options: LoadFlags): Promise<
   runtimeFor(loaded.config.runtime, file);
   previewTrainSpec(loaded.config);
   await withWorkspaceTracking(loaded.config, file);
-  if (options.json) print(JSON.stringify({ ok: true, file: loaded.file, hash: loaded.hash }));
-  else print(summary(file, loaded, await autoTemplateLine(loaded.config)));
+  const { hubPreflightLines } = await import("./config-preflight.js");
+  const preflight = options.preflight ? await hubPreflightLines(loaded.config) : [];
+  if (options.json) print(JSON.stringify({ ok: true, file: loaded.file, hash: loaded.hash, preflight }));
+  else print([summary(file, loaded, await autoTemplateLine(loaded.config)), ...preflight].join("\n"));
   return ExitCode.ok;
 }
 

@@ -3,6 +3,7 @@ import { watchParent } from "../../launch/index.js";
 import { acquireRunLock } from "../../run-dir/index.js";
 import {
   assertStored,
+  publishAfterRun,
   finishTracking,
   startFresh,
   startResume,
@@ -48,6 +49,7 @@ export async function run(configFile: string | undefined, options: RunOptions): 
   const stored = state.get("train")?.uploads ? uploads : undefined;
   printSummary(state, stored, json);
   assertStored(state.setup.config.checkpoints, state.setup.paths, stored);
+  await publishAfterRun(state);
   return (state.get("evaluate")?.gates ?? []).every((gate) => gate.passed) ? 0 : 1;
 }
 

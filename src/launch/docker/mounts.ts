@@ -1,10 +1,12 @@
 import { basename, isAbsolute, join, posix, relative, sep } from "node:path";
 import type { TrainSpec } from "../../config/train-spec.js";
+import { snapshotRepoFolder } from "../../hub/index.js";
 
 /** Where things live inside the trainer container. */
 export const CONTAINER = {
   runDir: "/run-dir",
   model: "/model",
+  hubCache: "/hf-cache",
   data: "/data",
   secrets: "/run/secrets/pipeline.env",
 } as const;
@@ -32,7 +34,8 @@ export function hostPathOf(runDir: string, containerPath: string): string | unde
 /**
  * The bind mounts a spec needs, and the spec with container paths. The run directory is the one writable
  * mount (checkpoints, adapter); the base model and any dataset outside the run directory are read-only.
- * A base_model that is not an absolute path is a hub id and is left as it is.
+ * A base_model that is not an absolute path is a hub id and is left as it is. A snapshot in the Hugging Face
+ * cache is a folder of links into its repo's blobs/, so the whole repo folder is mounted (read-only).
  */
 export function planMounts(spec: TrainSpec, runDir: string): { mounts: Mount[]; spec: TrainSpec } {
   const mounts: Mount[] = [{ source: runDir, target: CONTAINER.runDir, readonly: false }];
@@ -45,7 +48,12 @@ export function planMounts(spec: TrainSpec, runDir: string): { mounts: Mount[]; 
     return target;
   };
   let baseModel = spec.base_model;
-  if (isAbsolute(baseModel)) {
+  const hubRepo = isAbsolute(baseModel) ? snapshotRepoFolder(baseModel) : undefined;
+  if (hubRepo) {
+    const target = posix.join(CONTAINER.hubCache, basename(hubRepo));
+    mounts.push({ source: hubRepo, target, readonly: true });
+    baseModel = posix.join(target, ...relative(hubRepo, baseModel).split(sep));
+  } else if (isAbsolute(baseModel)) {
     mounts.push({ source: baseModel, target: CONTAINER.model, readonly: true });
     baseModel = CONTAINER.model;
   }

@@ -19,6 +19,7 @@ export async function writeRunReport(state: RunState): Promise<string | undefine
     configFile,
     configHash,
     baseModel: config.base_model,
+    baseModelRevision: state.get("model")?.hub?.sha,
     runtime: config.runtime.type,
     status: outcome.status,
     message: outcome.error ? `[${outcome.error.code}] ${outcome.error.message}` : null,

@@ -91,6 +91,7 @@ async function record(state: RunState, status: RunRecord["status"], extra: Parti
     createdAt,
     updatedAt: "",
     baseModel: config.base_model,
+    ...(state.get("model")?.hub && { baseModelRevision: state.get("model")!.hub!.sha }),
     runtime: placement.runtime,
     trainedOn: placement.where,
     gpus: placement.gpus,
