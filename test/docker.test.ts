@@ -198,20 +198,24 @@ describe("pipeline run with runtime: docker (real engine)", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/bad\.yaml:\d+ › runtime\.network/);
     expect(hasStackTrace(result.stderr)).toBe(false);
-    const runWith = (setting: string) =>
+    const runWith = (setting: string, env: NodeJS.ProcessEnv = {}) =>
       pipeline(["run", "configs/run.yaml", "--runs-dir", "runs", "--run-id", testRunId(), "--set", setting], {
         cwd,
-        env: { ...process.env, CI: "1" },
+        env: { ...process.env, CI: "1", ...env },
       });
     const missing = runWith("runtime.image=nope:1");
     expect(missing.code).toBe(2);
     expect(missing.stdout + missing.stderr).toMatch(
       /image nope:1 is not on the Docker engine[\s\S]*pipeline image build --tag nope:1/,
     );
-    // A hub model cannot be downloaded by a container without a network: said before anything is formatted.
-    const hub = runWith("base_model=org/some-model");
-    expect(hub.code).toBe(2);
-    expect(hub.stdout + hub.stderr).toMatch(/org\/some-model is a hub id[\s\S]*runtime\.network is none/);
+    // A hub model is downloaded on the host (the container keeps --network none): a Hub that cannot be
+    // reached is said before anything is formatted or any container starts (exit 1, documented).
+    const hub = runWith("base_model=org/some-model", { HF_ENDPOINT: "http://127.0.0.1:9" });
+    expect(hub.code).toBe(1);
+    expect(hub.stdout + hub.stderr).toMatch(
+      /cannot reach the Hub at http:\/\/127\.0\.0\.1:9 for org\/some-model/,
+    );
+    expect(hub.stdout + hub.stderr).not.toMatch(/Format|Train/);
     expect(hasStackTrace(hub.stdout + hub.stderr)).toBe(false);
   });
 

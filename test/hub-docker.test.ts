@@ -90,7 +90,7 @@ describe("a hub base model with runtime: docker (a local and a remote engine)", 
   it("a remote engine gets the snapshot's files copied in (no mounts, no dangling links), the token never", async () => {
     const { cwd, home, run, code, inspect } = await hubDockerRun({ ...ssh.env, DOCKER_HOST: ssh.dockerHost });
     expect(code, run.output()).toBe(0);
-    expect(run.output()).toMatch(/Docker engine \(ssh:\/\/root@127\.0\.0\.1:\d+, remote/);
+    expect(run.output()).toMatch(/on ssh:\/\/root@127\.0\.0\.1:\d+ \(remote: inputs copied in/);
     expect(inspect).toContain("pipeline.run-id");
     expect(inspect).not.toContain(ALICE);
     const [container] = JSON.parse(inspect) as { Mounts: unknown[] }[];
