@@ -3,6 +3,9 @@ import { describe, expect, it } from "vitest";
 import { ALIAS_BOMB, MINIMAL, workspace } from "../../test/helpers/workspace.js";
 import { ConfigError } from "../errors/index.js";
 import { type LoadOptions, loadConfig } from "./load.js";
+import { writeFile } from "node:fs/promises";
+import { stringify } from "yaml";
+import { withEnvReferences } from "../secrets/index.js";
 
 async function problemsOf(
   files: Record<string, string>,
@@ -166,5 +169,22 @@ describe("loadConfig", () => {
     });
     const { config } = await loadConfig("configs/run.yaml", { cwd, env: {} });
     expect(config.datasets[0]!.template).toBe("auto");
+  });
+
+  it("a config written back with its environment secrets as ${NAME} keeps none and loads again the same", async () => {
+    const env = { MLFLOW_TRACKING_PASSWORD: "s3cr3t-pw", HOME: "/home/x" };
+    const cwd = await workspace({
+      ...MINIMAL,
+      "configs/run.yaml": `${MINIMAL["configs/run.yaml"]}tracking:\n  mlflow:\n    experiment: team-\${MLFLOW_TRACKING_PASSWORD}\n`,
+    });
+    const first = await loadConfig("configs/run.yaml", { cwd, env });
+    expect(first.config.tracking?.mlflow).toEqual({ experiment: "team-s3cr3t-pw" });
+    const written = withEnvReferences(stringify(first.config), env);
+    expect(written).not.toContain("s3cr3t-pw");
+    expect(written).toContain("team-${MLFLOW_TRACKING_PASSWORD}");
+    await writeFile(join(cwd, "resolved.yaml"), written);
+    const again = await loadConfig("resolved.yaml", { cwd, env, checkFiles: false });
+    expect(again.config).toEqual(first.config);
+    expect(again.hash).toBe(first.hash);
   });
 });

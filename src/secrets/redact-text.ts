@@ -36,3 +36,22 @@ const QUERY = /\b([a-z][a-z0-9+.-]*:\/\/[^\s?#]*)\?[^\s#]*/gi;
 export function redactUrlCredentials(text: string): string {
   return text.replace(USERINFO, `$1${REDACTED}@`).replace(QUERY, `$1?${REDACTED}`);
 }
+
+/**
+ * Text (a config written back as YAML) with each secret-named environment variable's value put back as the
+ * `${NAME}` reference it came from: the file keeps no secret, and loading it again in the same environment
+ * gives the same config (a resume interpolates it as the first run did). Longest values first.
+ */
+export function withEnvReferences(text: string, env: NodeJS.ProcessEnv = process.env): string {
+  const secrets = Object.entries(env)
+    // An access key's *ID* names it without granting anything (AWS_ACCESS_KEY_ID): left as it is, so a
+    // value that is also a bucket name, say, is not turned into a reference.
+    .filter(
+      ([name, value]) =>
+        isSecretName(name) && !/_ID$/i.test(name) && value !== undefined && value.length >= 6,
+    )
+    .sort((a, b) => b[1]!.length - a[1]!.length);
+  let result = text;
+  for (const [name, value] of secrets) result = result.split(value!).join(`\${${name}}`);
+  return result;
+}

@@ -1,5 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import { stringify } from "yaml";
+import { withEnvReferences } from "../../secrets/index.js";
 import { newestComplete } from "../../checkpoints/index.js";
 import { renderTrainSpec } from "../../config/index.js";
 import { pullNewerCheckpoint } from "../store/pull.js";
@@ -22,7 +23,8 @@ export const renderStage: Stage<"render"> = {
       resumeFrom: resumed?.path ?? null,
     });
     await writeFile(paths.spec, JSON.stringify(spec, null, 2) + "\n");
-    if (!resume) await writeFile(paths.resolvedConfig, stringify(config));
+    // Secrets the config took from the environment go back in as ${NAME}: none is kept in the run directory.
+    if (!resume) await writeFile(paths.resolvedConfig, withEnvReferences(stringify(config)));
     if (resumed) progress.title(`Render training spec (resuming from step ${resumed.step})`);
     else if (resume) progress.title("Render training spec (no complete checkpoint: restarting from step 0)");
     return { spec, resumedFrom: resumed?.step ?? null };
