@@ -141,6 +141,7 @@ BASE_SPEC = {
         "eval_steps": None,
         "seed": 7,
     },
+    "distributed": {"world_size": 1, "strategy": "ddp"},
 }
 
 

@@ -43,6 +43,14 @@ const TrainingSpec = z.strictObject({
   seed: z.int().min(0),
 });
 
+const DistributedSpec = z.strictObject({
+  world_size: z
+    .int()
+    .min(1)
+    .describe("training processes (torchrun's WORLD_SIZE); the trainer refuses a launch with another number"),
+  strategy: z.enum(["ddp", "fsdp"]).describe("ddp: every process holds the whole model"),
+});
+
 export const TrainSpec = z.strictObject({
   version: z.literal(1),
   run_id: z.string().min(1),
@@ -60,6 +68,7 @@ export const TrainSpec = z.strictObject({
   resume_from: z.string().min(1).nullable().describe("a complete checkpoint folder to resume from"),
   lora: LoraSpec,
   training: TrainingSpec,
+  distributed: DistributedSpec,
 });
 export type TrainSpec = z.infer<typeof TrainSpec>;
 

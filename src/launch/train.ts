@@ -37,12 +37,9 @@ export async function followTrainer(
       options.onEvent(event);
     }
     const exit = await handle.wait();
-    const status =
-      outcome.done && exit.exitCode === 0
-        ? "done"
-        : interrupted || exit.exitCode === 130
-          ? "interrupted"
-          : "failed";
+    // torchrun exits 1 when its trainers stop on a signal: their "interrupted" event says what happened.
+    const stopped = interrupted || exit.exitCode === 130 || outcome.error?.code === "interrupted";
+    const status = outcome.done && exit.exitCode === 0 ? "done" : stopped ? "interrupted" : "failed";
     return { ...outcome, status, exit };
   } finally {
     process.off("SIGINT", onSignal);

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { expect } from "vitest";
 import { join } from "node:path";
@@ -82,4 +83,21 @@ export async function waitForEvent(
     if (!existsSync(join(dir, "events.jsonl"))) continue;
     if (readEvents(dir).some(match)) return;
   }
+}
+
+/** `pipeline run configs/run.yaml` in the background, its stderr collected. */
+export function startRun(cwd: string) {
+  const child = spawn(
+    process.execPath,
+    [join(root, "bin/pipeline.js"), "run", "configs/run.yaml", "--runs-dir", "runs"],
+    {
+      cwd,
+      env: { ...process.env, CI: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let stderr = "";
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, exited, stderr: () => stderr };
 }
