@@ -48,6 +48,7 @@ from pipeline_trainer.model import batch_loss, evaluate, load_model  # noqa: E40
 from pipeline_trainer.secrets import load_secrets_file, load_secrets_stdin  # noqa: E402
 from pipeline_trainer.signals import StopFlag  # noqa: E402
 from pipeline_trainer.spec import load_spec, resolve_device  # noqa: E402
+from pipeline_trainer.store import Store  # noqa: E402
 
 SCHEMA_PATH = HERE.parent / "schema" / "train-spec.schema.json"
 
@@ -62,6 +63,8 @@ def train(spec: dict, events: Events, stop: StopFlag):
     device, precision = resolve_device(spec)
     check_kernels(t, device)
     ranks = dist.join(spec, device)
+    # On a cluster, rank 0 writes each checkpoint and the adapter to the store itself (no shared disk).
+    store = Store(spec["store"]) if spec["store"] is not None and ranks.main else None
     random.seed(t["seed"])
     torch.manual_seed(t["seed"])
 
@@ -174,7 +177,8 @@ def train(spec: dict, events: Events, stop: StopFlag):
             rngs = dist.gather(rng_state(), ranks)
             if ranks.main:
                 path = save_checkpoint(spec, peft_model, optimizer, scheduler, scaler, state, rngs)
-                events.emit("checkpoint", step=state.step, path=str(path))
+                where = store.push(path, f"checkpoints/{path.name}") if store else str(path)
+                events.emit("checkpoint", step=state.step, path=where)
             dist.barrier(ranks)  # no rank leaves before the checkpoint is whole
         if stopping:
             raise TrainerError("interrupted", f"stopped by signal after step {state.step}; checkpoint saved", EXIT_INTERRUPTED)
@@ -183,12 +187,15 @@ def train(spec: dict, events: Events, stop: StopFlag):
     if eval_rows is not None and evaluated_at != state.step:
         eval_loss = run_eval()
     adapter_dir = Path(spec["output"]["adapter_dir"])
+    adapter_path = str(adapter_dir)
     if ranks.main:
         save_adapter(peft_model, adapter_dir, state.step)
+        if store:
+            adapter_path = store.push(adapter_dir, "adapter")
     losses = [loss for _, loss in state.losses]
     events.emit(
         "done",
-        adapter_path=str(adapter_dir),
+        adapter_path=adapter_path,
         metrics={
             "steps": state.step,
             "train_loss": sum(losses) / len(losses) if losses else float("nan"),

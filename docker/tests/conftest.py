@@ -142,6 +142,7 @@ BASE_SPEC = {
         "seed": 7,
     },
     "distributed": {"world_size": 1, "strategy": "ddp"},
+    "store": None,
 }
 
 

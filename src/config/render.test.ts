@@ -58,6 +58,7 @@ describe("renderTrainSpec", () => {
       lora: config.lora,
       training: { ...training, num_epochs: epochs },
       distributed: { world_size: 3, strategy },
+      store: null,
     });
   });
 

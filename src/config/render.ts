@@ -65,6 +65,7 @@ export function renderTrainSpec(config: RunConfig, options: RenderOptions): Trai
       seed: training.seed,
     },
     distributed: { world_size: worldSize(config.runtime), strategy: training.strategy },
+    store: null,
   });
 }
 

@@ -97,7 +97,9 @@ const DockerRuntime = z
   });
 
 const RayRuntime = z.strictObject({
-  type: z.literal("ray").describe("a job on an existing Ray cluster (not available yet)"),
+  type: z
+    .literal("ray")
+    .describe("a job on an existing Ray cluster (Jobs REST API); needs an s3:// checkpoints.store"),
   address: z.url().describe("the cluster's Jobs API address, e.g. http://head-node:8265"),
   num_workers: z.int().min(1).default(1).describe("training workers (one per node)"),
   gpus_per_worker: z.int().min(0).default(1),

@@ -69,6 +69,18 @@ export const TrainSpec = z.strictObject({
   lora: LoraSpec,
   training: TrainingSpec,
   distributed: DistributedSpec,
+  store: z
+    .strictObject({
+      uri: z.string().startsWith("s3://").describe("the run's folder: s3://bucket/prefix/<run-id>"),
+      endpoint: z.string().nullable().describe("an S3-compatible endpoint; null: AWS"),
+      region: z.string().nullable(),
+      path_style: z.boolean(),
+    })
+    .nullable()
+    .describe(
+      "null: checkpoints and the adapter stay on the trainer's disk (the orchestrator uploads them); set on a " +
+        "cluster: rank 0 writes each one to the store itself, manifest last, and its event names the s3:// folder",
+    ),
 });
 export type TrainSpec = z.infer<typeof TrainSpec>;
 

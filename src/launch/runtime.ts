@@ -1,3 +1,4 @@
+import type { RunConfig } from "../config/index.js";
 import type { TrainSpec } from "../config/train-spec.js";
 import type { GenerateJob } from "./generate-job.js";
 import type { TrainerEvent } from "../run-dir/index.js";
@@ -33,6 +34,8 @@ export interface PrepareInput {
   baseModel: string;
   /** Local input files and folders (datasets, a local base model): a remote engine gets copies of them. */
   inputs: string[];
+  /** The run's checkpoint store: a cluster runtime moves inputs and outputs through it. */
+  checkpoints?: RunConfig["checkpoints"];
   onProgress: (line: string) => void;
 }
 
@@ -49,11 +52,14 @@ export interface Placement {
   endpoint?: string;
   /** The interpreter (the local runtime). */
   python?: string;
+  /** The trainer writes checkpoints and the adapter to the store itself (a cluster): the run uploads neither. */
+  outputsInStore?: boolean;
 }
 
 export interface TrainRequest extends StartOptions {
   spec: TrainSpec;
   runDir: string;
+  checkpoints?: RunConfig["checkpoints"];
 }
 
 /**

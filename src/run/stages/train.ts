@@ -20,13 +20,15 @@ export const trainStage: Stage<"train"> = {
       runDir: paths.dir,
       specPath: paths.spec,
       logPath: paths.trainerLog,
+      checkpoints: config.checkpoints,
     });
     await record(state, "running");
     const uploads = startUploads(config.checkpoints, paths, (line) => progress.output(line));
     const follower = eventFollower(state, progress, uploads);
     const outcome = await followTrainer(handle, { eventsFile: paths.events, onEvent: follower.onEvent });
     // Checkpoints matter most when training stopped early: the queue is drained whatever the outcome.
-    const uploaded = await uploads?.finish(outcome.status === "done", (line) => progress.output(line));
+    const adapterToUpload = outcome.status === "done" && !state.need("placement").outputsInStore;
+    const uploaded = await uploads?.finish(adapterToUpload, (line) => progress.output(line));
     if (uploaded && outcome.status !== "done") process.stderr.write(uploadLines(uploaded).join("\n") + "\n");
     const metrics = outcome.done?.metrics;
     await record(state, outcome.status, {
@@ -61,7 +63,7 @@ function eventFollower(state: RunState, progress: Progress, uploads: ReturnType<
               () => undefined,
             )
           : undefined;
-      uploads?.onEvent(event, ready);
+      if (!state.need("placement").outputsInStore) uploads?.onEvent(event, ready);
       progress.event?.(event);
       const line = progressLine(event, startStep);
       if (line) progress.output(line);
