@@ -39,8 +39,17 @@ def event(type_: str, **fields) -> str:
     return json.dumps({"v": 1, "type": type_, "time": time.time(), **fields})
 
 
+def fail(code: str, message: str, exit_code: int) -> int:
+    print(event("error", code=code, message=message), flush=True)
+    return exit_code
+
+
+def first_line(e: BaseException) -> str:
+    return (str(e).strip().splitlines() or [type(e).__name__])[0]
+
+
 def read_secrets() -> dict[str, str]:
-    path = HERE / "secrets.json"
+    path = HERE.parent / "secrets.json"  # the package's root, beside job.json
     if not path.exists():
         return {}
     secrets = json.loads(path.read_text(encoding="utf-8"))
@@ -52,6 +61,7 @@ def main() -> int:
     import ray
     from ray.util.placement_group import placement_group
 
+    from pipeline_trainer.events import TrainerError
     from pipeline_trainer.ray_node import Node
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -75,9 +85,15 @@ def main() -> int:
         others = [n.run.remote(job, master, rank) for rank, n in enumerate(nodes) if rank > 0]
         code = follow(nodes[0].stream.remote(job, master), stop, nodes)
         codes = ray.get(others)
-    except (ray.exceptions.RayActorError, ray.exceptions.ActorUnavailableError) as e:
-        print(event("error", code="node-lost", message=f"a node of the job died: {str(e).splitlines()[0]}"), flush=True)
-        return EXIT_LOST
+    except ray.exceptions.RayActorError as e:
+        if e.actor_init_failed:  # our code failed to start on a node: not a lost node
+            return fail("ray-actor", first_line(e), 1)
+        return fail("node-lost", f"a node of the job died: {first_line(e)}", EXIT_LOST)
+    except ray.exceptions.RayTaskError as e:  # raised by a node's own code: a missing input, a bad checkpoint
+        cause = e.cause
+        if isinstance(cause, TrainerError):
+            return fail(cause.code, str(cause), cause.exit_code)
+        return fail("internal", f"{type(cause).__name__}: {first_line(cause)}", 1)
     if stop.is_set():
         return EXIT_INTERRUPTED
     return code or next((c for c in codes if c), 0)

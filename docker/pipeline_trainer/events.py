@@ -18,6 +18,9 @@ class TrainerError(Exception):
         self.code = code
         self.exit_code = exit_code
 
+    def __reduce__(self):  # picklable with its fields: Ray hands a node's error to the job's driver
+        return TrainerError, (self.code, str(self), self.exit_code)
+
 
 class Events:
     """The event stream on the real stdout. Everything else that writes to fd 1 is sent to stderr.

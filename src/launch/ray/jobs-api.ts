@@ -1,4 +1,5 @@
 import { UsageError } from "../../errors/index.js";
+import { http } from "./http.js";
 
 /** A job as `GET /api/jobs/<id>` describes it (the fields this runtime reads). */
 export interface RayJob {
@@ -57,17 +58,14 @@ export class RayJobsApi {
     const headers: Record<string, string> = { "content-type": type };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     const url = new URL(path, this.address);
-    const response = await fetch(url, { method, headers, body }).catch((error: unknown) => {
+    const answer = await http(method, url, headers, body).catch((error: unknown) => {
       throw unreachable(this.address, error);
     });
-    const text = await response.text();
-    if (response.status === 404 && missingOk) return undefined;
-    if (response.status === 401 || response.status === 403)
-      throw unauthorized(this.address, Boolean(this.token));
-    if (!response.ok) {
-      throw new Error(
-        `Ray ${method} ${url.pathname}: HTTP ${response.status}: ${text.trim().split("\n").at(-1)}`,
-      );
+    const { status, text } = answer;
+    if (status === 404 && missingOk) return undefined;
+    if (status === 401 || status === 403) throw unauthorized(this.address, Boolean(this.token));
+    if (status < 200 || status >= 300) {
+      throw new Error(`Ray ${method} ${url.pathname}: HTTP ${status}: ${text.trim().split("\n").at(-1)}`);
     }
     return text;
   }

@@ -59,7 +59,12 @@ export function rayRuntime(config: RayConfig, env = process.env): Runtime {
           submission_id: id,
           runtime_env: {
             working_dir: `gcs://${pkg.name}`,
-            env_vars: { RAY_JOB_STOP_WAIT_TIME_S: String(STOP_WAIT_S), PYTHONUNBUFFERED: "1" },
+            // Nothing secret here: GET /api/jobs/<id> shows these. docker/ on the path of every actor.
+            env_vars: {
+              RAY_JOB_STOP_WAIT_TIME_S: String(STOP_WAIT_S),
+              PYTHONUNBUFFERED: "1",
+              PYTHONPATH: "docker",
+            },
           },
         });
       }
