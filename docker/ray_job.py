@@ -10,8 +10,9 @@ checkpoint and the adapter to the store itself. This driver prints rank 0's even
 log, which the orchestrator follows); the rest goes to stderr.
 
 Secrets (HF_TOKEN, AWS_*) arrive in secrets.json beside this file, inside the job's package, never in the job's
-runtime_env (which the Jobs API shows to anyone who lists jobs): the driver reads and deletes it, and hands the
-values to each node's torchrun in memory.
+runtime_env (which the Jobs API shows to anyone who lists jobs). Ray unpacks the package on every node the job
+uses: the driver and each node's actor read their node's copy and delete it, and the values reach torchrun in
+its environment only (an actor on the driver's node gets them from the driver).
 
 Stopping the job sends SIGTERM here: every torchrun gets SIGTERM, the ranks agree on a step, rank 0 writes its
 checkpoint to the store, and the driver exits 130. Exit 75: a node of the job died (the attempt is lost; a
@@ -48,26 +49,18 @@ def first_line(e: BaseException) -> str:
     return (str(e).strip().splitlines() or [type(e).__name__])[0]
 
 
-def read_secrets() -> dict[str, str]:
-    path = HERE.parent / "secrets.json"  # the package's root, beside job.json
-    if not path.exists():
-        return {}
-    secrets = json.loads(path.read_text(encoding="utf-8"))
-    path.unlink()  # this node's copy of the package; the values now live in memory only
-    return secrets
-
-
 def main() -> int:
     import ray
     from ray.util.placement_group import placement_group
 
     from pipeline_trainer.events import TrainerError
     from pipeline_trainer.ray_node import Node
+    from pipeline_trainer.secrets import take_secrets_json
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--job", required=True)
     job = json.loads(Path(parser.parse_args().job).read_text(encoding="utf-8"))
-    secrets = read_secrets()
+    secrets = take_secrets_json(HERE.parent / "secrets.json")  # the package's root, beside job.json
     ray.init(address="auto")  # the nodes' trainer logs reach this stderr, so the job's log
 
     workers, gpus = job["workers"], job["gpus_per_worker"]

@@ -51,12 +51,16 @@ echo "› the trainer's venv from the wheels (no second download; cached)"
 python="$(PIP_FIND_LINKS="$wheels" PIP_NO_INDEX=1 node bin/pipeline.js setup | sed -n 's/^python: //p')"
 "$python" -c "import pytest" 2>/dev/null || "$python" -m pip install --quiet --disable-pip-version-check "pytest==9.2.0"
 
+echo "› in the background: the Ray test cluster's Python (ray[default] + boto3 over the trainer's venv; cached)"
+background ray bash scripts/ray-venv.sh
+
 echo "› Python trainer tests"
 "$python" -m pytest -q docker/tests scripts/tests
 
 echo "› waiting for the background installs"
 finish image
 finish s3
+finish ray
 
 echo "› TypeScript unit, integration and end-to-end tests"
 PIPELINE_PYTHON="$python" npx vitest run

@@ -1,10 +1,11 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pipeline, root } from "./helpers/cli.js";
 import { RAY_TOKEN, startRayCluster, type RayCluster } from "./helpers/ray-cluster.js";
-import { readEvents } from "./helpers/run-workspace.js";
+import { onlyRun, readEvents, waitForStep } from "./helpers/run-workspace.js";
 import { startS3, type S3Fixture } from "./helpers/s3-server.js";
 import { workspace } from "./helpers/workspace.js";
 
@@ -52,7 +53,11 @@ async function rayWorkspace(training: Record<string, number>, workers = 2) {
   });
 }
 
-const runEnv = () => ({ ...s3.env, RAY_AUTH_TOKEN: RAY_TOKEN, CI: "1" });
+// Planted: the hub token must reach no Ray API answer and no log (nor must the store's secret key, which the
+// job does use: the nodes have no AWS credentials of their own).
+const PLANTED = "hf_planted_secret_7c1d9e2f";
+const runEnv = () => ({ ...s3.env, HF_TOKEN: PLANTED, RAY_AUTH_TOKEN: RAY_TOKEN, CI: "1" });
+const runIds: string[] = [];
 
 describe("pipeline run on a Ray cluster (runtime: ray)", () => {
   it("trains a 2-worker DDP job across the two nodes; adapter and report verified in the bucket", async () => {
@@ -60,6 +65,7 @@ describe("pipeline run on a Ray cluster (runtime: ray)", () => {
     const run = pipeline(["run", "configs/run.yaml", "--runs-dir", "runs"], { cwd, env: runEnv() });
     expect(run.code, run.stderr + run.stdout).toBe(0);
     const id = /run-[0-9a-z-]+/.exec(run.stdout + run.stderr)![0];
+    runIds.push(id);
     const events = readEvents(join(cwd, "runs", id));
     expect(events[0]).toMatchObject({ type: "start", world_size: 2, global_batch_size: 8 });
     expect(events.filter((e) => e.type === "checkpoint").map((e) => e.path)).toEqual([
@@ -83,6 +89,63 @@ describe("pipeline run on a Ray cluster (runtime: ray)", () => {
     const show = pipeline(["runs", "show", id, "--runs-dir", "runs"], { cwd });
     expect(show.code, show.stderr).toBe(0);
     expect(show.stdout).toMatch(/done/);
-    expect(show.stdout).toContain(`ray 2.60.0 at ${cluster.address}`);
+    expect(show.stdout).toContain("step        6");
+    expect(show.stdout).toContain(`trained on  ray 2.60.0 at ${cluster.address}: 2 worker(s)`);
+  });
+
+  it("stops on SIGTERM with a checkpoint in the store (job STOPPED); --resume finishes it from that step", async () => {
+    const cwd = await rayWorkspace({ max_steps: 120, save_steps: 1000 });
+    const child = spawn(
+      process.execPath,
+      [join(root, "bin/pipeline.js"), "run", "configs/run.yaml", "--runs-dir", "runs"],
+      {
+        cwd,
+        env: runEnv(),
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    const runsDir = join(cwd, "runs");
+    await waitForStep(runsDir, 3);
+    child.kill("SIGTERM");
+    expect(await exited, stderr).toBe(130);
+    const { id, dir } = onlyRun(runsDir);
+    runIds.push(id);
+    const job = JSON.parse(await cluster.get(`/api/jobs/${id}`)) as { status: string };
+    expect(job.status).toBe("STOPPED");
+    const checkpoint = readEvents(dir).findLast((e) => e.type === "checkpoint");
+    expect(checkpoint?.path).toMatch(new RegExp(`^s3://${s3.bucket}/runs/${id}/checkpoints/step-`));
+    const step = checkpoint!.step as number;
+    expect(step).toBeGreaterThanOrEqual(3);
+
+    const resumed = pipeline(["run", "--resume", id, "--runs-dir", "runs"], { cwd, env: runEnv() });
+    expect(resumed.code, resumed.stderr + resumed.stdout).toBe(0);
+    const starts = readEvents(dir).filter((e) => e.type === "start");
+    expect(starts.map((e) => e.start_step)).toEqual([0, step]);
+    expect(JSON.parse(await cluster.get(`/api/jobs/${id}.2`))).toMatchObject({ status: "SUCCEEDED" });
+    expect(readEvents(dir).findLast((e) => e.type === "done")).toMatchObject({ metrics: { steps: 120 } });
+  });
+
+  it("hands no secret to anything a Ray API answer or a Ray log shows", async () => {
+    expect(runIds.length).toBeGreaterThan(0);
+    const paths = [
+      "/api/jobs/",
+      "/nodes?view=summary",
+      "/api/cluster_status",
+      "/api/v0/actors",
+      "/api/v0/tasks",
+    ];
+    for (const id of runIds) paths.push(`/api/jobs/${id}`, `/api/jobs/${id}/logs`);
+    const answers = await Promise.all(paths.map((path) => cluster.get(path)));
+    expect(answers.join("").length).toBeGreaterThan(1000); // real answers, not empty ones
+    expect(answers.join("\n")).toContain(runIds[0]);
+    const files = cluster.files();
+    expect([...files.values()].some((text) => text.includes("ray_job: 2 node(s)"))).toBe(true);
+    for (const secret of [PLANTED, s3.env.AWS_SECRET_ACCESS_KEY!]) {
+      expect(paths.filter((_, i) => answers[i]!.includes(secret))).toEqual([]);
+      expect([...files.keys()].filter((path) => files.get(path)!.includes(secret))).toEqual([]);
+    }
   });
 });

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import ray
 
+from .secrets import take_secrets_json
 from .store import Store
 
 TRAIN = Path(__file__).resolve().parent.parent / "train.py"
@@ -29,6 +30,7 @@ class Node:
 
     def prepare(self, job: dict, secrets: dict[str, str]) -> None:
         """Pulls the run's inputs (verified) and writes the spec with this node's paths."""
+        secrets = {**secrets, **take_secrets_json(Path.cwd() / "secrets.json")}  # this node's copy of the package
         os.environ.update(secrets)  # boto3 here, and the trainers below, read credentials from the environment
         self.env = dict(os.environ)
         spec = job["spec"]

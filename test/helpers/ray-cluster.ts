@@ -21,8 +21,8 @@ export interface RayCluster {
   nodes: RayNode[];
   /** Raw `GET` of a dashboard path with the token (what a person with the token could read). */
   get(path: string): Promise<string>;
-  /** The Ray session's log files (every node's), concatenated. */
-  logs(): string;
+  /** Every file Ray wrote on every node (logs, unpacked packages, spilled objects): path → text. */
+  files(): Map<string, string>;
   /** kill -9 of a node's raylet: the node is lost as if its machine died. */
   killRaylet(ip: string): void;
   stop(): Promise<void>;
@@ -74,6 +74,7 @@ export async function startRayCluster(workers = 2): Promise<RayCluster> {
         `--port=${gcsPort}`,
         `--dashboard-port=${dashboardPort}`,
         "--num-cpus=0",
+        `--dashboard-agent-listen-port=${await freePort()}`, // not Ray's fixed default: another cluster may hold it
         `--temp-dir=${join(temp, "h")}`, // one per node: a node's sockets are named the same on every node
       ]),
     },
@@ -88,7 +89,7 @@ export async function startRayCluster(workers = 2): Promise<RayCluster> {
     address,
     nodes,
     get,
-    logs: () => readTree(temp),
+    files: () => readTree(temp),
     killRaylet(ip) {
       const node = nodes.find((n) => n.ip === ip)!;
       process.kill(groupMember(node.process.pid!, "raylet"), "SIGKILL");
@@ -175,15 +176,18 @@ function groupMember(pgid: number, comm: string): number {
   return member.pid;
 }
 
-function readTree(dir: string): string {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile() && !entry.name.endsWith(".sock"))
-    .map((entry) => {
+function readTree(dir: string): Map<string, string> {
+  const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter(
+    (entry) => entry.isFile() && !entry.name.endsWith(".sock"),
+  );
+  return new Map(
+    files.map((entry) => {
+      const path = join(entry.parentPath, entry.name);
       try {
-        return readFileSync(join(entry.parentPath, entry.name), "latin1");
+        return [path, readFileSync(path, "latin1")];
       } catch {
-        return "";
+        return [path, ""];
       }
-    })
-    .join("\n");
+    }),
+  );
 }

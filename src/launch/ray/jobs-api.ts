@@ -1,4 +1,5 @@
-import { UsageError } from "../../errors/index.js";
+import { setTimeout as sleep } from "node:timers/promises";
+import { FailedError, UsageError } from "../../errors/index.js";
 import { http } from "./http.js";
 
 /** A job as `GET /api/jobs/<id>` describes it (the fields this runtime reads). */
@@ -34,7 +35,17 @@ export class RayJobsApi {
   job = (id: string) => this.json<RayJob | undefined>("GET", `/api/jobs/${id}`, undefined, true);
   logs = (id: string) => this.json<{ logs: string }>("GET", `/api/jobs/${id}/logs`);
   stop = (id: string) => this.json<{ stopped: boolean }>("POST", `/api/jobs/${id}/stop`);
-  submit = (body: SubmitRequest) => this.json<{ submission_id: string }>("POST", "/api/jobs/", body);
+  /** A cluster that has just started answers "No available agent … try again later" for a while. */
+  async submit(body: SubmitRequest): Promise<{ submission_id: string }> {
+    for (let waited = 0; ; waited += 2) {
+      try {
+        return await this.json<{ submission_id: string }>("POST", "/api/jobs/", body);
+      } catch (error) {
+        if (!/try again later/.test((error as Error).message) || waited >= 120) throw error;
+        await sleep(2_000);
+      }
+    }
+  }
   nodes = () => this.json<{ data: { summary: NodeSummary[] } }>("GET", "/nodes?view=summary");
 
   /** A working_dir package (`gcs://_ray_pkg_<hash>.zip`) uploaded the way Ray's SDK does it. */
@@ -65,7 +76,11 @@ export class RayJobsApi {
     if (status === 404 && missingOk) return undefined;
     if (status === 401 || status === 403) throw unauthorized(this.address, Boolean(this.token));
     if (status < 200 || status >= 300) {
-      throw new Error(`Ray ${method} ${url.pathname}: HTTP ${status}: ${text.trim().split("\n").at(-1)}`);
+      const last = text.trim().split("\n").at(-1) ?? "";
+      throw new FailedError(
+        "ray-api",
+        `the Ray cluster at ${this.address} answered ${method} ${url.pathname} with HTTP ${status}: ${last}`,
+      );
     }
     return text;
   }
