@@ -1,11 +1,13 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { DatabaseSync } from "node:sqlite";
+import { setTimeout as sleep } from "node:timers/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pipeline, root } from "./helpers/cli.js";
 import { RAY_TOKEN, startRayCluster, type RayCluster } from "./helpers/ray-cluster.js";
-import { onlyRun, readEvents, waitForStep } from "./helpers/run-workspace.js";
+import { onlyRun, readEvents, waitForEvent, waitForStep } from "./helpers/run-workspace.js";
 import { startS3, type S3Fixture } from "./helpers/s3-server.js";
 import { workspace } from "./helpers/workspace.js";
 
@@ -147,5 +149,48 @@ describe("pipeline run on a Ray cluster (runtime: ray)", () => {
       expect(paths.filter((_, i) => answers[i]!.includes(secret))).toEqual([]);
       expect([...files.keys()].filter((path) => files.get(path)!.includes(secret))).toEqual([]);
     }
+  });
+
+  // Last: it takes a node away from the cluster.
+  it("a job whose node dies (kill -9 of its raylet) is a lost attempt; the queue resumes it on the other node", async () => {
+    const cwd = await rayWorkspace({ max_steps: 60, save_steps: 4 }, 1);
+    const db = join(cwd, "state.db");
+    const env = { ...runEnv(), PIPELINE_RETRY_BASE_MS: "100" };
+    expect(
+      pipeline(["queue", "add", "configs/run.yaml", "--db", db, "--max-retries", "2"], { cwd, env }).code,
+    ).toBe(0);
+    const bin = join(root, "bin/pipeline.js");
+    const args = ["worker", "--ray", cluster.address, "--poll-ms", "200", "--db", db, "--runs-dir", "runs"];
+    const worker = spawn(process.execPath, [bin, ...args], { cwd, env, stdio: ["ignore", "ignore", "pipe"] });
+    let log = "";
+    worker.stderr.on("data", (d: Buffer) => (log += d.toString()));
+    const exited = new Promise<number | null>((resolve) => worker.on("exit", resolve));
+    const runsDir = join(cwd, "runs");
+    await waitForEvent(runsDir, (e) => e.type === "checkpoint");
+    const { id, dir } = onlyRun(runsDir);
+    const first = JSON.parse(await cluster.get(`/api/jobs/${id}/logs`)) as { logs: string };
+    const lost = /rank 0 at (127\.0\.0\.\d+)/.exec(first.logs)![1]!;
+    cluster.killRaylet(lost);
+
+    const state = () =>
+      (new DatabaseSync(db).prepare("SELECT state FROM jobs").get() as { state: string }).state;
+    for (let i = 0; i < 600 && !["done", "failed"].includes(state()); i++) await sleep(500);
+    worker.kill("SIGTERM");
+    expect(await exited, log).toBe(130);
+    expect(state(), log).toBe("done");
+    const attempts = new DatabaseSync(db)
+      .prepare("SELECT outcome, device_type FROM attempts ORDER BY n")
+      .all();
+    expect(attempts).toEqual([
+      { outcome: "lost", device_type: "cpu" },
+      { outcome: "done", device_type: "cpu" },
+    ]);
+    expect(JSON.parse(await cluster.get(`/api/jobs/${id}`))).toMatchObject({ status: "FAILED" });
+    const retry = JSON.parse(await cluster.get(`/api/jobs/${id}.2/logs`)) as { logs: string };
+    expect(/rank 0 at (127\.0\.0\.\d+)/.exec(retry.logs)![1]).not.toBe(lost);
+    const starts = readEvents(dir).filter((e) => e.type === "start");
+    expect(starts).toHaveLength(2);
+    expect(starts[1]!.start_step).toBeGreaterThan(0);
+    expect(readEvents(dir).findLast((e) => e.type === "done")).toMatchObject({ metrics: { steps: 60 } });
   });
 });

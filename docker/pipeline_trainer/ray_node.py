@@ -83,11 +83,21 @@ class Node:
             f"--master-addr={master[0]}", f"--master-port={master[1]}",
             str(TRAIN), "--spec", str(self.work / "spec.json"),
         ]  # fmt: skip
-        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True, env=self.env, cwd=self.work)
+        self.proc = subprocess.Popen(
+            args, stdout=subprocess.PIPE, text=True, env=self.env, cwd=self.work, preexec_fn=die_with_parent
+        )
 
     def _clean(self) -> None:
         if self.work is not None:
             shutil.rmtree(self.work, ignore_errors=True)  # everything worth keeping is in the store
+
+
+def die_with_parent() -> None:
+    """torchrun goes when this actor goes (its node's raylet died): no orphan trains on, writing to the store
+    beside the attempt that retries the run."""
+    import ctypes
+
+    ctypes.CDLL("libc.so.6").prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def localized(spec: dict, work: Path, model_in_store: bool) -> dict:

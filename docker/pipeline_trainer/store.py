@@ -13,7 +13,7 @@ import json
 import os
 from pathlib import Path
 
-from .checkpoints import sha256, write_manifest
+from .checkpoints import sha256
 from .events import EXIT_INPUT, TrainerError
 
 SCHEMA = Path(__file__).resolve().parent.parent.parent / "schema" / "manifest.schema.json"
@@ -53,17 +53,6 @@ class Store:
         self.s3.upload_file(str(folder / "manifest.json"), self.bucket, self.key(key, "manifest.json"))
         return f"s3://{self.bucket}/{self.key(key)}"
 
-    def push_files(self, root: Path, files: list[str], key: str, step: int = 0) -> str:
-        """Uploads some files of `root` as one folder under `key`, with a manifest of just those, written last."""
-        import shutil
-        import tempfile
-
-        with tempfile.TemporaryDirectory() as tmp:
-            for name in files:
-                (Path(tmp) / name).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(root / name, Path(tmp) / name)
-            write_manifest(Path(tmp), step)
-            return self.push(Path(tmp), key)
 
     def pull(self, key: str, dest: Path) -> dict:
         """Downloads a complete folder into `dest`, every file checked against its manifest; refuses one

@@ -31,6 +31,7 @@ export class RayJobsApi {
     private readonly token: string | undefined,
   ) {}
 
+  get = <T>(path: string) => this.json<T>("GET", path);
   version = () => this.json<{ ray_version: string }>("GET", "/api/version");
   job = (id: string) => this.json<RayJob | undefined>("GET", `/api/jobs/${id}`, undefined, true);
   logs = (id: string) => this.json<{ logs: string }>("GET", `/api/jobs/${id}/logs`);

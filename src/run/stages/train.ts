@@ -1,5 +1,5 @@
 import { stampMetrics } from "../../checkpoints/index.js";
-import { FailedError, InterruptedError } from "../../errors/index.js";
+import { ExitCode, FailedError, InterruptedError, LostError } from "../../errors/index.js";
 import { followTrainer, progressLine, type TrainerEvent, type TrainOutcome } from "../../launch/index.js";
 import { writeRecord, type RunRecord } from "../../run-dir/index.js";
 import { hostCheckpoint, startUploads, uploadLines } from "../store/uploads.js";
@@ -100,6 +100,12 @@ function assertTrained(outcome: TrainOutcome, state: RunState): void {
     throw new InterruptedError(
       `run ${paths.id} was stopped`,
       `continue it from ${where}: pipeline run --resume ${paths.id}`,
+    );
+  }
+  if (outcome.status === "failed" && outcome.exit.exitCode === ExitCode.lost) {
+    throw new LostError(
+      outcome.exit.message ?? `run ${paths.id} lost its machine`,
+      `continue it from its newest checkpoint: pipeline run --resume ${paths.id} (a queued job is retried)`,
     );
   }
   if (outcome.status === "failed") {
