@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import signal
 import sys
 import threading
@@ -51,7 +50,6 @@ def first_line(e: BaseException) -> str:
 
 def main() -> int:
     import ray
-    from ray.util.placement_group import placement_group
 
     from pipeline_trainer.events import TrainerError
     from pipeline_trainer.ray_node import Node
@@ -63,21 +61,13 @@ def main() -> int:
     secrets = take_secrets_json(HERE.parent / "secrets.json")  # the package's root, beside job.json
     ray.init(address="auto")  # the nodes' trainer logs reach this stderr, so the job's log
 
-    workers, gpus = job["workers"], job["gpus_per_worker"]
-    bundles = [{"CPU": 1, **({"GPU": gpus} if gpus else {})} for _ in range(workers)]
-    group = placement_group(bundles, strategy="STRICT_SPREAD" if workers > 1 else "PACK")
-    ray.get(group.ready())
-    nodes = [Node.options(placement_group=group, placement_group_bundle_index=i, num_gpus=gpus).remote() for i in range(workers)]
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     try:
-        ray.get([n.prepare.remote(job, secrets) for n in nodes])
-        master = ray.get(nodes[0].address.remote())
-        print(f"ray_job: {workers} node(s), rank 0 at {master[0]}:{master[1]}", file=sys.stderr, flush=True)
-        others = [n.run.remote(job, master, rank) for rank, n in enumerate(nodes) if rank > 0]
-        code = follow(nodes[0].stream.remote(job, master), stop, nodes)
-        codes = ray.get(others)
+        if job["kind"] == "generate":  # an evaluation: one node, generate.py
+            return ray.get(Node.options(num_gpus=job["gpus_per_worker"]).remote().generate.remote(job, secrets))
+        return train(job, secrets, stop)
     except ray.exceptions.RayActorError as e:
         if e.actor_init_failed:  # our code failed to start on a node: not a lost node
             return fail("ray-actor", first_line(e), 1)
@@ -87,6 +77,26 @@ def main() -> int:
         if isinstance(cause, TrainerError):
             return fail(cause.code, str(cause), cause.exit_code)
         return fail("internal", f"{type(cause).__name__}: {first_line(cause)}", 1)
+
+
+def train(job: dict, secrets: dict[str, str], stop: threading.Event) -> int:
+    """One torchrun per worker node, each in a bundle of its own; rank 0's events on this stdout."""
+    import ray
+    from ray.util.placement_group import placement_group
+
+    from pipeline_trainer.ray_node import Node
+
+    workers, gpus = job["workers"], job["gpus_per_worker"]
+    bundles = [{"CPU": 1, **({"GPU": gpus} if gpus else {})} for _ in range(workers)]
+    group = placement_group(bundles, strategy="STRICT_SPREAD" if workers > 1 else "PACK")
+    ray.get(group.ready())
+    nodes = [Node.options(placement_group=group, placement_group_bundle_index=i, num_gpus=gpus).remote() for i in range(workers)]
+    ray.get([n.prepare.remote(job, secrets) for n in nodes])
+    master = ray.get(nodes[0].address.remote())
+    print(f"ray_job: {workers} node(s), rank 0 at {master[0]}:{master[1]}", file=sys.stderr, flush=True)
+    others = [n.run.remote(job, master, rank) for rank, n in enumerate(nodes) if rank > 0]
+    code = follow(nodes[0].stream.remote(job, master), stop, nodes)
+    codes = ray.get(others)
     if stop.is_set():
         return EXIT_INTERRUPTED
     return code or next((c for c in codes if c), 0)

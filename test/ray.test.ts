@@ -23,7 +23,7 @@ afterAll(async () => {
   await s3?.close();
 });
 
-async function rayWorkspace(training: Record<string, number>, workers = 2) {
+async function rayWorkspace(training: Record<string, number>, workers = 2, evalSplit = 0) {
   const rows = readFileSync(join(root, "datasets/quickstart/train.jsonl"), "utf8").split("\n").slice(0, 128);
   const config = [
     "base_model: builtin:tiny",
@@ -31,7 +31,8 @@ async function rayWorkspace(training: Record<string, number>, workers = 2) {
     "datasets:",
     "  - path: ../data/train.jsonl",
     "    template: chatml",
-    "    eval_split: 0",
+    `    eval_split: ${evalSplit}`,
+    "eval: { generate: { max_new_tokens: 24, batch_size: 16 } }",
     "lora: { r: 8, alpha: 16, target_modules: all-linear }",
     "training:",
     "  micro_batch_size: 4",
@@ -63,7 +64,7 @@ const runIds: string[] = [];
 
 describe("pipeline run on a Ray cluster (runtime: ray)", () => {
   it("trains a 2-worker DDP job across the two nodes; adapter and report verified in the bucket", async () => {
-    const cwd = await rayWorkspace({ max_steps: 6, save_steps: 3 });
+    const cwd = await rayWorkspace({ max_steps: 6, save_steps: 3 }, 2, 0.1);
     const run = pipeline(["run", "configs/run.yaml", "--runs-dir", "runs"], { cwd, env: runEnv() });
     expect(run.code, run.stderr + run.stdout).toBe(0);
     const id = /run-[0-9a-z-]+/.exec(run.stdout + run.stderr)![0];
@@ -85,6 +86,14 @@ describe("pipeline run on a Ray cluster (runtime: ray)", () => {
 
     const job = JSON.parse(await cluster.get(`/api/jobs/${id}`)) as { status: string };
     expect(job.status).toBe("SUCCEEDED");
+    // the evaluation ran on the cluster too: its own job, its generations through the store
+    expect(JSON.parse(await cluster.get(`/api/jobs/${id}-heldout`))).toMatchObject({ status: "SUCCEEDED" });
+    const record = JSON.parse(readFileSync(join(cwd, "runs", id, "run.json"), "utf8")) as {
+      evaluatedOn: string;
+    };
+    expect(record.evaluatedOn).toContain(`ray 2.60.0 at ${cluster.address}`);
+    const generations = readFileSync(join(cwd, "runs", id, "eval/heldout/generations.jsonl"), "utf8");
+    expect(generations.trim().split("\n").length).toBeGreaterThanOrEqual(10);
     expect(JSON.parse(await cluster.get(`/api/jobs/${id}/logs`)).logs).toContain(
       "2 node(s), rank 0 at 127.0.0.",
     );

@@ -15,10 +15,12 @@ from pathlib import Path
 
 import ray
 
+from .checkpoints import write_manifest
 from .secrets import take_secrets_json
 from .store import Store
 
 TRAIN = Path(__file__).resolve().parent.parent / "train.py"
+GENERATE = TRAIN.with_name("generate.py")
 
 
 @ray.remote(max_concurrency=4)  # stop() must run while stream()/run() are busy
@@ -30,9 +32,7 @@ class Node:
 
     def prepare(self, job: dict, secrets: dict[str, str]) -> None:
         """Pulls the run's inputs (verified) and writes the spec with this node's paths."""
-        secrets = {**secrets, **take_secrets_json(Path.cwd() / "secrets.json")}  # this node's copy of the package
-        os.environ.update(secrets)  # boto3 here, and the trainers below, read credentials from the environment
-        self.env = dict(os.environ)
+        self._take_secrets(secrets)
         spec = job["spec"]
         work = Path(tempfile.mkdtemp(prefix=f"pipeline-{spec['run_id']}-"))
         store = Store(spec["store"])
@@ -43,6 +43,34 @@ class Node:
             store.pull(spec["resume_from"], work / spec["resume_from"])
         (work / "spec.json").write_text(json.dumps(localized(spec, work, job["model_in_store"]), indent=1))
         self.work = work
+
+    def generate(self, job: dict, secrets: dict[str, str]) -> int:
+        """An evaluation: the base model, the adapter and the prompts pulled from the store, generate.py run on
+        this node, and its two result files written back to the store (manifest last)."""
+        self._take_secrets(secrets)
+        g = job["generate"]
+        work = Path(tempfile.mkdtemp(prefix=f"pipeline-{job['run_id']}-eval-"))
+        store = Store(job["store"])
+        model = g["model"]
+        if job["model_in_store"]:
+            model = str(work / "model")
+            store.pull("model", work / "model")
+        store.pull("adapter", work / "adapter")
+        store.pull(g["prompts_key"], work / "prompts")
+        out = work / "out"
+        out.mkdir()
+        args = [
+            sys.executable, "-u", str(GENERATE), "--model", model, "--adapter", str(work / "adapter"),
+            "--prompts", str(work / "prompts" / g["prompts"]), "--out", str(out / g["out"]),
+            "--base-out", str(out / g["base_out"]), "--batch-size", str(g["batch_size"]),
+            "--max-new-tokens", str(g["max_new_tokens"]), "--device", g["device"], "--seed", str(g["seed"]),
+        ]  # fmt: skip
+        code = subprocess.run(args, env=self.env, cwd=work, stdout=sys.stderr).returncode
+        if code == 0:
+            write_manifest(out, 0)
+            store.push(out, g["out_key"])
+        shutil.rmtree(work, ignore_errors=True)
+        return code
 
     def address(self) -> tuple[str, int]:
         """Where rank 0's torchrun listens for the other nodes: this node's IP and a free port on it."""
@@ -74,6 +102,11 @@ class Node:
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)  # torchrun passes it to its ranks
+
+    def _take_secrets(self, secrets: dict[str, str]) -> None:
+        secrets = {**secrets, **take_secrets_json(Path.cwd() / "secrets.json")}  # this node's copy of the package
+        os.environ.update(secrets)  # boto3 here, and the trainers below, read credentials from the environment
+        self.env = dict(os.environ)
 
     def _start(self, job: dict, master: tuple[str, int], rank: int) -> None:
         args = [

@@ -6,7 +6,7 @@ import type { TrainerHandle } from "../runtime.js";
 import { jobExit } from "./exit.js";
 import { followJob } from "./follow.js";
 import type { RayJobsApi } from "./jobs-api.js";
-import { pullAdapter } from "./store.js";
+import { pullFolder } from "./store.js";
 
 /**
  * A submitted job as a TrainerHandle: its log's event lines (other lines go to the trainer log), its end as the
@@ -29,7 +29,7 @@ export function jobHandle(
         continue;
       }
       const local = join(run.runDir, "adapter");
-      await pullAdapter(run.checkpoints, run.runId, local);
+      await pullFolder(run.checkpoints, run.runId, "adapter", local);
       yield { ...event, adapter_path: local };
     }
   }

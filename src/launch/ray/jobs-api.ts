@@ -17,7 +17,7 @@ export const TERMINAL = new Set(["STOPPED", "SUCCEEDED", "FAILED"]);
 export interface SubmitRequest {
   entrypoint: string;
   submission_id: string;
-  runtime_env: { working_dir: string; env_vars: Record<string, string> };
+  runtime_env: { working_dir: string; env_vars: Record<string, string>; config: { eager_install: boolean } };
   entrypoint_num_cpus?: number;
 }
 

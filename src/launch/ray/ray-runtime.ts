@@ -1,22 +1,17 @@
 import { isAbsolute } from "node:path";
-import type { Runtime as RuntimeConfig } from "../../config/index.js";
+import type { RunConfig, Runtime as RuntimeConfig } from "../../config/index.js";
 import { isS3Uri } from "../../checkpoints/index.js";
-import { FailedError } from "../../errors/index.js";
-import { SECRET_NAMES } from "../docker/secrets.js";
 import type { Placement, PrepareInput, Runtime, TrainRequest } from "../runtime.js";
 import { clusterCapacity } from "./capacity.js";
 import { jobHandle } from "./handle.js";
 import { clusterJob } from "./job.js";
 import { RayJobsApi } from "./jobs-api.js";
-import { jobPackage } from "./package.js";
+import { generateOnCluster } from "./generate.js";
 import { needsS3, storeBlock, uploadInputs } from "./store.js";
-import { submissionId } from "./submit.js";
+import { submissionId, submitJob } from "./submit.js";
 import { rayToken } from "./token.js";
 
 type RayConfig = Extract<RuntimeConfig, { type: "ray" }>;
-
-/** How long Ray waits after SIGTERM before SIGKILL: the trainer's step, checkpoint and upload to the store. */
-export const STOP_WAIT_S = 600;
 
 /**
  * The `ray` runtime: a job on an existing Ray cluster through its Jobs REST API. `prepare` checks the address,
@@ -26,10 +21,12 @@ export const STOP_WAIT_S = 600;
  */
 export function rayRuntime(config: RayConfig, env = process.env): Runtime {
   const api = new RayJobsApi(config.address, rayToken(env));
+  let stored: RunConfig["checkpoints"] | undefined;
   return {
     async prepare(input: PrepareInput): Promise<Placement> {
       const store = input.checkpoints?.store ?? "runs";
       if (!isS3Uri(store)) throw needsS3(store);
+      stored = input.checkpoints;
       const { ray_version } = await api.version();
       const capacity = clusterCapacity((await api.nodes()).data.summary, config);
       const each = config.gpus_per_worker ? `${config.gpus_per_worker} GPU(s)` : "CPU";
@@ -52,35 +49,13 @@ export function rayRuntime(config: RayConfig, env = process.env): Runtime {
       if (!attach) {
         await uploadInputs(checkpoints, runId, request.runDir, data, modelDir);
         const job = clusterJob(spec, config, storeBlock(checkpoints, runId, env), modelDir !== undefined);
-        const pkg = jobPackage(job, secretsOf(env));
-        await api.putPackage(pkg.name, pkg.zip);
-        await api.submit({
-          entrypoint: "python docker/ray_job.py --job job.json",
-          submission_id: id,
-          runtime_env: {
-            working_dir: `gcs://${pkg.name}`,
-            // Nothing secret here: GET /api/jobs/<id> shows these. docker/ on the path of every actor.
-            env_vars: {
-              RAY_JOB_STOP_WAIT_TIME_S: String(STOP_WAIT_S),
-              PYTHONUNBUFFERED: "1",
-              PYTHONPATH: "docker",
-            },
-          },
-        });
+        await submitJob(api, id, job, env);
       }
       return jobHandle(api, id, { runId, runDir: request.runDir, logPath: request.logPath, checkpoints });
     },
-    generate() {
-      return Promise.reject(
-        new FailedError("ray-generate", "evaluation on a ray runtime is not available yet", {
-          hint: "train without a held-out split (eval_split: 0) and evaluate the adapter with `pipeline eval`",
-        }),
-      );
+    generate(job) {
+      if (!stored) throw new Error("ray runtime: prepare() was not called");
+      return generateOnCluster(api, config, stored, job, env);
     },
   };
-}
-
-/** The secrets that are set (the hub token, store credentials): they travel in the job's package only. */
-function secretsOf(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(SECRET_NAMES.filter((name) => env[name]).map((name) => [name, env[name]!]));
 }

@@ -37,17 +37,24 @@ export async function uploadInputs(
   data: string[],
   modelDir: string | undefined,
 ): Promise<void> {
+  const files = data.map((file) => relative(runDir, file));
+  await pushFiles(checkpoints, runId, runDir, files, "inputs");
+  if (modelDir) await pushFiles(checkpoints, runId, modelDir, filesUnder(modelDir), "model");
+}
+
+/** Some files of a folder here → `<run>/<folder>/` in the store, manifest last. */
+export async function pushFiles(
+  checkpoints: Checkpoints,
+  runId: string,
+  dir: string,
+  files: string[],
+  folder: string,
+): Promise<void> {
   const store = openStore(checkpoints);
-  const keys = runKeys(store, runId);
   try {
-    await store.uploadFiles(
-      runDir,
-      data.map((file) => relative(runDir, file)),
-      `${keys.run}/inputs`,
-    );
-    if (modelDir) await store.uploadFiles(modelDir, filesUnder(modelDir), `${keys.run}/model`);
+    await store.uploadFiles(dir, files, `${runKeys(store, runId).run}/${folder}`);
   } catch (error) {
-    throw new FailedError("ray-inputs", `uploading the run's inputs to ${checkpoints.store} failed`, {
+    throw new FailedError("ray-store", `uploading ${folder} of run ${runId} to ${checkpoints.store} failed`, {
       hint: (error as Error).message,
     });
   } finally {
@@ -55,13 +62,13 @@ export async function uploadInputs(
   }
 }
 
-/** Once training is done: the adapter the trainer wrote to the store, verified, into the run directory. */
-export async function pullAdapter(checkpoints: Checkpoints, runId: string, dir: string): Promise<void> {
+/** `<run>/<folder>/` of the store, verified against its manifest, into `dir` (the adapter, generations). */
+export async function pullFolder(checkpoints: Checkpoints, runId: string, folder: string, dir: string) {
   const store = openStore(checkpoints);
   try {
-    const verdict = await store.pull(runKeys(store, runId).adapter, dir);
+    const verdict = await store.pull(`${runKeys(store, runId).run}/${folder}`, dir);
     if (!verdict.ok)
-      throw new FailedError("ray-adapter", `the adapter in the store is not complete: ${verdict.reason}`);
+      throw new FailedError("ray-store", `${folder} in the store is not complete: ${verdict.reason}`);
   } finally {
     store.destroy();
   }
