@@ -4,7 +4,19 @@ import globals from "globals";
 
 // The import direction of src/ (DESIGN.md, Seams): cli → run → stages → config / run-dir → errors.
 // Each entry: the files it covers, and the import specifiers they may not use.
-const STAGES = ["dataset", "launch", "checkpoints", "eval", "report", "budget", "metrics", "notify", "queue"];
+const STAGES = [
+  "dataset",
+  "launch",
+  "checkpoints",
+  "eval",
+  "report",
+  "budget",
+  "metrics",
+  "notify",
+  "queue",
+  "tracking",
+  "hub",
+];
 const dir = (name) => [`../${name}/*`, `../../${name}/*`, `../../../${name}/*`];
 const layers = [
   {
@@ -13,9 +25,9 @@ const layers = [
     why: "errors is the bottom layer: it imports nothing of src/",
   },
   {
-    files: ["src/run-dir/**", "src/retry/**"],
+    files: ["src/run-dir/**", "src/retry/**", "src/secrets/**"],
     banned: [...STAGES, "config", "run", "cli"].flatMap(dir),
-    why: "run-dir and retry sit under every stage: they import only errors",
+    why: "run-dir, retry and secrets sit under every stage: they import only errors",
   },
   {
     files: ["src/config/**"],

@@ -14,6 +14,8 @@ export default defineConfig({
           testTimeout: 600_000,
           hookTimeout: 600_000,
           fileParallelism: false,
+          // Concurrent tests (the fault matrix's cases) two at a time: one per core of a small CI machine.
+          maxConcurrency: 2,
         },
       },
     ],

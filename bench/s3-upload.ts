@@ -17,12 +17,10 @@ import { once } from "node:events";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { S3Store } from "../src/checkpoints/index.js";
+import { numberFlag } from "./flags.js";
 
 const root = join(import.meta.dirname, "..");
-const flag = (name: string, fallback: number) => {
-  const at = process.argv.indexOf(name);
-  return at > 0 ? Number(process.argv[at + 1]) : fallback;
-};
+const flag = numberFlag;
 const mib = flag("--mb", 1024);
 const runs = flag("--runs", 2);
 const env = {

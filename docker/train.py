@@ -263,9 +263,13 @@ def main(argv: list[str] | None = None) -> int:
         events.emit("error", code=e.code, message=str(e))
         return e.exit_code
     except Exception as e:  # anything else: one line on stdout, the traceback on stderr
-        traceback.print_exc(file=sys.stderr)
         first = (str(e).splitlines() or [""])[0]
+        # The event first: with the disk full, writing the traceback to the log may fail too.
         events.emit("error", code=error_code(e), message=f"{type(e).__name__}: {first}")
+        try:
+            traceback.print_exc(file=sys.stderr)
+        except OSError:
+            pass
         return EXIT_FAILED
     finally:
         events.close()

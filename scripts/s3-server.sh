@@ -13,6 +13,7 @@
 # server (real HTTP S3, in memory), and it says so.
 # Credentials: any AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY work with moto; MinIO gets them as its root user.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/loopback-server.sh"
 cache="${PIPELINE_CACHE:-$HOME/.cache/pipeline}"
 moto_version="5.2.5"
 moto_venv="$cache/venvs/moto"
@@ -61,33 +62,13 @@ start() {
     ready="/moto-api/"
   fi
   echo $! >"$dir/server.pid"
-  for _ in $(seq 1 150); do
-    if curl -fsS -o /dev/null "http://127.0.0.1:$port$ready" 2>/dev/null; then
-      echo "http://127.0.0.1:$port"
-      return
-    fi
-    kill -0 "$(cat "$dir/server.pid")" 2>/dev/null || { cat "$dir/server.log" >&2; exit 1; }
-    sleep 0.2
-  done
-  echo "the S3 server on port $port did not answer within 30 s; see $dir/server.log" >&2
-  exit 1
-}
-
-stop() {
-  local dir="$1"
-  [[ -f "$dir/server.pid" ]] || return 0
-  local pid
-  pid="$(cat "$dir/server.pid")"
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$pid" 2>/dev/null || true
-  rm -f "$dir/server.pid"
+  wait_ready "the S3 server on port $port" "http://127.0.0.1:$port$ready" "$dir" 30
 }
 
 case "${1:-}" in
   install) install ;;
   which) installed ;;
   start) start "${2:?port}" "${3:?data directory}" ;;
-  stop) stop "${2:?data directory}" ;;
+  stop) stop_server "${2:?data directory}" ;;
   *) echo "usage: $0 install | which | start PORT DATADIR | stop DATADIR" >&2; exit 2 ;;
 esac

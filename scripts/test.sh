@@ -28,9 +28,10 @@ finish() { # finish NAME: waits for a background job; on failure shows its log a
 }
 trap 'kill "${jobs[@]}" 2>/dev/null || true' EXIT
 
-echo "› in the background: Docker engine + local base image; S3 test server"
+echo "› in the background: Docker engine + local base image; S3 test server; MLflow's tracking server"
 background docker bash -c "bash scripts/docker-engine.sh && bash scripts/docker-base-image.sh"
 background s3 bash scripts/s3-server.sh install
+background mlflow bash scripts/tracking-server.sh install
 
 echo "› static checks (typecheck, lint, format, generated schemas)"
 npm run --silent typecheck
@@ -50,6 +51,8 @@ ls "$wheels/uv-${uv_pin#uv==}-"* >/dev/null 2>&1 || python3 -m pip download --qu
 echo "› the trainer's venv from the wheels (no second download; cached)"
 python="$(PIP_FIND_LINKS="$wheels" PIP_NO_INDEX=1 node bin/pipeline.js setup | sed -n 's/^python: //p')"
 "$python" -c "import pytest" 2>/dev/null || "$python" -m pip install --quiet --disable-pip-version-check "pytest==9.2.0"
+echo "› in the background: the tracking writers' venv (TensorBoard, W&B; cached), which a tracked run makes on first use otherwise"
+background writers node bin/pipeline.js setup --tracking
 
 echo "› in the background: the Ray test cluster's Python (ray[default] + boto3 over the trainer's venv; cached)"
 background ray bash scripts/ray-venv.sh
@@ -61,6 +64,8 @@ echo "› waiting for the background installs"
 finish image
 finish s3
 finish ray
+finish mlflow
+finish writers
 
 echo "› TypeScript unit, integration and end-to-end tests"
 PIPELINE_PYTHON="$python" npx vitest run

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { TrainSpec } from "../src/config/train-spec.js";
-import { MINIMAL, workspace } from "./helpers/workspace.js";
+import { ALIAS_BOMB, MINIMAL, workspace } from "./helpers/workspace.js";
 
 const root = new URL("..", import.meta.url).pathname;
 const bin = join(root, "bin/pipeline.js");
@@ -31,6 +31,15 @@ describe("pipeline config (built binary)", () => {
     expect(stderr).toContain('configs/run.yaml:7 › training.lerning_rate: unknown key "lerning_rate"');
     expect(stderr).toMatch(/^error\[invalid-config\]/);
     expect(stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it("validate: a YAML alias bomb exits 2 naming the file, with no stack trace", async () => {
+    const cwd = await workspace({ ...MINIMAL, "configs/run.yaml": MINIMAL["configs/run.yaml"] + ALIAS_BOMB });
+    const { code, stdout, stderr } = await pipeline(["config", "validate", "configs/run.yaml"], cwd);
+    expect(code, stderr).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toMatch(/configs\/run\.yaml: invalid YAML: .*too many aliases/);
+    expect(stderr).not.toMatch(/internal error|^\s+at /m);
   });
 
   it("validate: a missing environment variable exits 2, naming it", async () => {
@@ -61,6 +70,34 @@ describe("pipeline config (built binary)", () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain(
       '--set training.max_step=5 › training.max_step: unknown key "max_step"; did you mean "max_steps"?',
+    );
+  });
+
+  it("validate: a dataset without template says what auto will use, or that the run decides", async () => {
+    const noTemplate = MINIMAL["configs/run.yaml"].replace("    template: chatml\n", "");
+    const withModel = (model: string) => noTemplate.replace("builtin:tiny", model);
+    const cwd = await workspace({
+      ...MINIMAL,
+      "configs/chat.yaml": withModel("../models/chat"),
+      "configs/plain.yaml": withModel("../models/plain"),
+      "configs/hub.yaml": withModel("org/some-model"),
+      "models/chat/tokenizer_config.json": JSON.stringify({ eos_token: "</s>" }),
+      "models/chat/chat_template.jinja":
+        "{% for m in messages %}<{{ m.role }}>{{ m.content }}</s>{% endfor %}",
+      "models/plain/tokenizer_config.json": JSON.stringify({ eos_token: "</s>" }),
+    });
+    const chat = await pipeline(["config", "validate", "configs/chat.yaml"], cwd);
+    expect(chat.code, chat.stderr).toBe(0);
+    expect(chat.stdout).toContain(
+      `template    auto → the base model's own chat template (${join(cwd, "models/chat/chat_template.jinja")})`,
+    );
+    const plain = await pipeline(["config", "validate", "configs/plain.yaml"], cwd);
+    expect(plain.stdout).toContain(
+      `template    auto → chatml: ${join(cwd, "models/plain")} has no chat template`,
+    );
+    const hub = await pipeline(["config", "validate", "configs/hub.yaml"], cwd);
+    expect(hub.stdout).toMatch(
+      /template {4}auto: the base model's own chat template if it has one, else chatml/,
     );
   });
 

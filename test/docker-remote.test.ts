@@ -7,10 +7,11 @@ import {
   allFiles,
   docker,
   dockerWorkspace,
-  managedContainers,
+  ownContainers,
   startRun,
+  testRunId,
   preparedTestImage,
-  removeManagedContainers,
+  removeOwnContainers,
 } from "./helpers/docker.js";
 import { onlyRun, readEvents, waitForEvent, waitForStep } from "./helpers/run-workspace.js";
 import { startSshServer, type SshServer } from "./helpers/ssh-server.js";
@@ -25,7 +26,7 @@ beforeAll(async () => {
   ssh = await startSshServer();
 });
 afterAll(async () => {
-  removeManagedContainers();
+  removeOwnContainers();
   await ssh?.stop();
 });
 
@@ -49,7 +50,7 @@ describe("pipeline run with runtime: docker on a remote engine over ssh://", () 
     void run.exited.then(() => (done = true));
     while (!done) {
       expect(spawnSync("ps", ["-eo", "args"], { encoding: "utf8" }).stdout).not.toContain(secret);
-      for (const id of managedContainers()) {
+      for (const id of ownContainers()) {
         const seen = spawnSync("docker", ["inspect", id], { encoding: "utf8" }).stdout;
         if (!seen.includes("PIPELINE_SECRETS_STDIN")) continue; // a preflight probe
         if (seen.includes("/app/docker/generate.py")) generator ||= seen;
@@ -92,7 +93,7 @@ describe("pipeline run with runtime: docker on a remote engine over ssh://", () 
       status: "done",
       step: 8,
     });
-    expect(managedContainers()).toEqual([]);
+    expect(ownContainers()).toEqual([]);
   });
 
   it("on SIGTERM stops and removes the remote container, with its last checkpoint copied back", async () => {
@@ -112,7 +113,7 @@ describe("pipeline run with runtime: docker on a remote engine over ssh://", () 
     const saved = readdirSync(join(dir, "checkpoints")).filter((d) => d.startsWith("step-"));
     expect(saved).toHaveLength(1);
     expect(existsSync(join(dir, "checkpoints", saved[0]!, "manifest.json"))).toBe(true);
-    expect(managedContainers()).toEqual([]);
+    expect(ownContainers()).toEqual([]);
   });
 
   it("--resume over the same remote engine copies the checkpoint in and finishes from it", async () => {
@@ -131,7 +132,7 @@ describe("pipeline run with runtime: docker on a remote engine over ssh://", () 
     );
     run.child.kill("SIGTERM");
     expect(await run.exited, run.output()).toBe(130);
-    expect(managedContainers()).toEqual([]);
+    expect(ownContainers()).toEqual([]);
     const { id, dir } = onlyRun(runsDir);
     const steps = readdirSync(join(dir, "checkpoints"))
       .filter((d) => d.startsWith("step-"))
@@ -164,7 +165,7 @@ describe("pipeline run with runtime: docker on a remote engine over ssh://", () 
       status: "done",
       step: 40,
     });
-    expect(managedContainers()).toEqual([]);
+    expect(ownContainers()).toEqual([]);
   });
 
   it("runs cleanup --host ssh://… removes a container left by a crashed run", () => {
@@ -176,13 +177,16 @@ describe("pipeline run with runtime: docker on a remote engine over ssh://", () 
     });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(`removed ${name} (run ghost, created)`);
-    expect(managedContainers()).toEqual([]);
+    expect(ownContainers()).toEqual([]);
   });
 
   it("an unreachable ssh engine: exit 2, what to check, no stack trace", async () => {
     const cwd = await dockerWorkspace(image, { max_steps: 2 });
     const env = { ...ssh.env, CI: "1", DOCKER_HOST: "ssh://root@127.0.0.1:1" };
-    const result = pipeline(["run", "configs/run.yaml", "--runs-dir", "runs"], { cwd, env });
+    const result = pipeline(["run", "configs/run.yaml", "--runs-dir", "runs", "--run-id", testRunId()], {
+      cwd,
+      env,
+    });
     const text = result.stdout + result.stderr;
     expect(result.code, text).toBe(2);
     expect(text).toMatch(/cannot reach the Docker engine at ssh:\/\/root@127\.0\.0\.1:1 over ssh/);
@@ -196,10 +200,13 @@ describe("docker preflight, before any data is formatted", () => {
 
   it("a config asking for GPUs on an engine with none: exit 2 saying so and how to fix it", async () => {
     const cwd = await dockerWorkspace(image, { max_steps: 2 });
-    const result = pipeline(["run", "configs/run.yaml", "--runs-dir", "runs", "--set", "device=auto"], {
-      cwd,
-      env: { ...process.env, CI: "1" },
-    });
+    const result = pipeline(
+      ["run", "configs/run.yaml", "--runs-dir", "runs", "--run-id", testRunId(), "--set", "device=auto"],
+      {
+        cwd,
+        env: { ...process.env, CI: "1" },
+      },
+    );
     const text = result.stdout + result.stderr;
     expect(result.code, text).toBe(2);
     expect(text).toMatch(/no GPU is visible to the Docker engine at .*runtime\.gpus: all/);
@@ -207,16 +214,19 @@ describe("docker preflight, before any data is formatted", () => {
     expect(text).toContain("device: cpu");
     expect(hasStackTrace(text)).toBe(false);
     expect(formatted(cwd)).toBe(false);
-    expect(managedContainers()).toEqual([]);
+    expect(ownContainers()).toEqual([]);
   });
 
   it("too little free disk on the engine's data root: exit 2 with the numbers", async () => {
     const cwd = await dockerWorkspace(image, { max_steps: 2 });
     const set = ["--set", "runtime.min_free_disk=999999g"];
-    const result = pipeline(["run", "configs/run.yaml", "--runs-dir", "runs", ...set], {
-      cwd,
-      env: { ...process.env, CI: "1" },
-    });
+    const result = pipeline(
+      ["run", "configs/run.yaml", "--runs-dir", "runs", "--run-id", testRunId(), ...set],
+      {
+        cwd,
+        env: { ...process.env, CI: "1" },
+      },
+    );
     const text = result.stdout + result.stderr;
     expect(result.code, text).toBe(2);
     expect(text).toMatch(/has \d+(\.\d)? GiB free in its data root; this run needs 999999\.0 GiB/);

@@ -4,9 +4,10 @@ import { sha256File } from "../src/checkpoints/index.js";
 import { pipeline } from "./helpers/cli.js";
 import {
   dockerWorkspace,
-  managedContainers,
+  ownContainers,
   preparedTestImage,
-  removeManagedContainers,
+  removeOwnContainers,
+  testRunId,
 } from "./helpers/docker.js";
 import { onlyRun, readEvents } from "./helpers/run-workspace.js";
 import { startS3, type S3Fixture } from "./helpers/s3-server.js";
@@ -22,7 +23,7 @@ beforeAll(async () => {
   s3 = await startS3();
 });
 afterAll(async () => {
-  removeManagedContainers();
+  removeOwnContainers();
   await s3?.close();
 });
 
@@ -42,10 +43,13 @@ describe("runtime: docker with checkpoints.store: s3://", () => {
     );
     const store = `s3://${s3.bucket}/docker/runs`;
     const sets = ["--set", `checkpoints.store=${store}`, "--set", `checkpoints.s3.endpoint=${s3.endpoint}`];
-    const result = pipeline(["run", "configs/run.yaml", "--runs-dir", "runs", ...sets], {
-      cwd,
-      env: { ...s3.env, CI: "1" },
-    });
+    const result = pipeline(
+      ["run", "configs/run.yaml", "--runs-dir", "runs", "--run-id", testRunId(), ...sets],
+      {
+        cwd,
+        env: { ...s3.env, CI: "1" },
+      },
+    );
     expect(result.code, result.stdout + result.stderr).toBe(0);
     const { id, dir } = onlyRun(join(cwd, "runs"));
     expect(result.stdout).toMatch(
@@ -84,6 +88,6 @@ describe("runtime: docker with checkpoints.store: s3://", () => {
     } finally {
       client.destroy();
     }
-    expect(managedContainers()).toEqual([]);
+    expect(ownContainers()).toEqual([]);
   });
 });

@@ -7,21 +7,42 @@ import {
   allFiles,
   docker,
   dockerWorkspace,
-  managedContainers,
+  ownContainers,
   startRun,
+  testRunId,
   preparedTestImage,
-  removeManagedContainers,
+  removeOwnContainers,
 } from "./helpers/docker.js";
 import { onlyRun, readEvents, waitForStep } from "./helpers/run-workspace.js";
 
 // The docker runtime against the real engine on this machine (scripts/docker-engine.sh), with the trainer
 // image built offline from the local Debian base. Containers on --network none, as the tests must.
 let image = "";
+// Another user's run on the same engine, training all along: the tests must neither see nor touch it.
+let foreign = "";
 beforeAll(() => {
   image = preparedTestImage();
+  const labels = [
+    "--label",
+    "pipeline.managed=true",
+    "--label",
+    `pipeline.run-id=someone-else-${Date.now()}`,
+  ];
+  foreign = docker([
+    "run",
+    "--detach",
+    ...labels,
+    "--network",
+    "none",
+    "--entrypoint",
+    "sleep",
+    image,
+    "3600",
+  ]);
 });
 afterAll(() => {
-  removeManagedContainers();
+  removeOwnContainers();
+  if (foreign) docker(["rm", "--force", foreign]);
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -35,7 +56,8 @@ describe("pipeline run with runtime: docker (real engine)", () => {
       eval_steps: 4,
     });
     const secret = `sk-test-${Math.random().toString(36).slice(2)}${Date.now()}`;
-    const run = startRun(cwd, { HF_TOKEN: secret, AWS_SECRET_ACCESS_KEY: `${secret}-aws` });
+    const runId = testRunId();
+    const run = startRun(cwd, { HF_TOKEN: secret, AWS_SECRET_ACCESS_KEY: `${secret}-aws` }, runId);
     // While it runs: every process's argv, and the container's full inspect while it exists.
     let psSeen = 0;
     let inspect = "";
@@ -46,18 +68,16 @@ describe("pipeline run with runtime: docker (real engine)", () => {
       expect(ps).not.toContain(secret);
       psSeen++;
       if (!inspect) {
-        const ids = managedContainers();
-        const seen =
-          ids.length > 0 ? spawnSync("docker", ["inspect", ids[0]!], { encoding: "utf8" }).stdout : "";
-        // The trainer's container, not a preflight probe (which has no run-id label and is gone at once).
-        if (seen.includes("pipeline.run-id")) inspect = seen;
+        // The trainer's container (named after the run), not a preflight probe (unnamed, gone at once).
+        const ids = docker(["ps", "--quiet", "--filter", `name=pipeline-${runId}-`]);
+        if (ids) inspect = spawnSync("docker", ["inspect", ids.split("\n")[0]!], { encoding: "utf8" }).stdout;
       }
       await sleep(200);
     }
     expect(await run.exited, run.output()).toBe(0);
     expect(psSeen).toBeGreaterThan(3);
     // The inspect was caught, and it shows the secret went in as a mounted file, not as an env var.
-    expect(inspect).toContain("pipeline.run-id");
+    expect(inspect).toContain(`"pipeline.run-id": "${runId}"`);
     expect(inspect).toContain("/run/secrets/pipeline.env");
     expect(inspect).not.toContain(secret);
     const [container] = JSON.parse(inspect) as {
@@ -100,7 +120,7 @@ describe("pipeline run with runtime: docker (real engine)", () => {
     const record = JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as { evaluatedOn: string };
     expect(record.evaluatedOn).toMatch(/^docker .* \(local: bind mounts\)$/);
     expect(readdirSync(join(dir, "eval")).length).toBeGreaterThan(0);
-    expect(managedContainers()).toEqual([]);
+    expect(ownContainers()).toEqual([]);
   });
 
   it("on SIGTERM stops the container with a checkpoint, exits 130 and leaves no container", async () => {
@@ -119,14 +139,14 @@ describe("pipeline run with runtime: docker (real engine)", () => {
     const { id, dir } = onlyRun(runsDir);
     expect(run.output()).toContain(`pipeline run --resume ${id}`);
     expect(readdirSync(join(dir, "checkpoints")).filter((d) => d.startsWith("step-"))).toHaveLength(1);
-    expect(managedContainers()).toEqual([]);
+    expect(ownContainers()).toEqual([]);
   });
 
   it("a container killed for memory is reported as out-of-memory with what to change", async () => {
     const cwd = await dockerWorkspace(image, { max_steps: 2 });
     const config = join(cwd, "configs/run.yaml");
     writeFileSync(config, readFileSync(config, "utf8").replace("memory: 4g", "memory: 96m"));
-    const result = pipeline(["run", "configs/run.yaml", "--runs-dir", "runs"], {
+    const result = pipeline(["run", "configs/run.yaml", "--runs-dir", "runs", "--run-id", testRunId()], {
       cwd,
       env: { ...process.env, CI: "1" },
     });
@@ -134,23 +154,27 @@ describe("pipeline run with runtime: docker (real engine)", () => {
     expect(result.code, text).toBe(1);
     expect(text).toMatch(/out-of-memory: the container was killed .*runtime\.memory: 96m/);
     expect(hasStackTrace(text)).toBe(false);
-    expect(managedContainers()).toEqual([]);
+    expect(ownContainers()).toEqual([]);
   });
 
   it("runs cleanup removes a container left by a crashed run", async () => {
     const name = `pipeline-ghost-${Date.now()}`;
-    const labels = ["--label", "pipeline.managed=true", "--label", "pipeline.run-id=ghost"];
+    const ghost = testRunId();
+    const labels = ["--label", "pipeline.managed=true", "--label", `pipeline.run-id=${ghost}`];
     docker(["create", "--name", name, ...labels, "--network", "none", "--entrypoint", "true", image]);
     const result = pipeline(["runs", "cleanup", "--runs-dir", "runs"]);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain(`removed ${name} (run ghost, created)`);
-    expect(managedContainers()).toEqual([]);
+    expect(result.stdout).toContain(`removed ${name} (run ${ghost}, created)`);
+    expect(ownContainers()).toEqual([]);
   });
 
   it("a stopped daemon: exit 2, one clear message, no stack trace", async () => {
     const cwd = await dockerWorkspace(image, { max_steps: 2 });
     const env = { ...process.env, CI: "1", DOCKER_HOST: "unix:///nonexistent/docker.sock" };
-    const result = pipeline(["run", "configs/run.yaml", "--runs-dir", "runs"], { cwd, env });
+    const result = pipeline(["run", "configs/run.yaml", "--runs-dir", "runs", "--run-id", testRunId()], {
+      cwd,
+      env,
+    });
     expect(result.code, result.stdout + result.stderr).toBe(2);
     const text = result.stdout + result.stderr;
     // One error (the task list's failure line repeats its message, as for every failed stage).
@@ -174,24 +198,28 @@ describe("pipeline run with runtime: docker (real engine)", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/bad\.yaml:\d+ › runtime\.network/);
     expect(hasStackTrace(result.stderr)).toBe(false);
-    const missing = pipeline(
-      ["run", "configs/run.yaml", "--runs-dir", "runs", "--set", "runtime.image=nope:1"],
-      {
+    const runWith = (setting: string, env: NodeJS.ProcessEnv = {}) =>
+      pipeline(["run", "configs/run.yaml", "--runs-dir", "runs", "--run-id", testRunId(), "--set", setting], {
         cwd,
-        env: { ...process.env, CI: "1" },
-      },
-    );
+        env: { ...process.env, CI: "1", ...env },
+      });
+    const missing = runWith("runtime.image=nope:1");
     expect(missing.code).toBe(2);
     expect(missing.stdout + missing.stderr).toMatch(
       /image nope:1 is not on the Docker engine[\s\S]*pipeline image build --tag nope:1/,
     );
-    // A hub model cannot be downloaded by a container without a network: said before anything is formatted.
-    const hub = pipeline(
-      ["run", "configs/run.yaml", "--runs-dir", "runs", "--set", "base_model=org/some-model"],
-      { cwd, env: { ...process.env, CI: "1" } },
+    // A hub model is downloaded on the host (the container keeps --network none): a Hub that cannot be
+    // reached is said before anything is formatted or any container starts (exit 1, documented).
+    const hub = runWith("base_model=org/some-model", { HF_ENDPOINT: "http://127.0.0.1:9" });
+    expect(hub.code).toBe(1);
+    expect(hub.stdout + hub.stderr).toMatch(
+      /cannot reach the Hub at http:\/\/127\.0\.0\.1:9 for org\/some-model/,
     );
-    expect(hub.code).toBe(2);
-    expect(hub.stdout + hub.stderr).toMatch(/org\/some-model is a hub id[\s\S]*runtime\.network is none/);
+    expect(hub.stdout + hub.stderr).not.toMatch(/Format|Train/);
     expect(hasStackTrace(hub.stdout + hub.stderr)).toBe(false);
+  });
+
+  it("left another run's container on the same engine alone", () => {
+    expect(docker(["inspect", "--format", "{{.State.Running}}", foreign])).toBe("true");
   });
 });

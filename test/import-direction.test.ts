@@ -15,6 +15,8 @@ describe("import direction (cli → run → stages → config / run-dir → erro
     ["src/config/x.ts", 'import "../eval/index.js";', /config sits under the stages/],
     ["src/run-dir/x.ts", 'import "../launch/index.js";', /import only errors/],
     ["src/eval/x.ts", 'import "../cli/main.js";', /never reaches up/],
+    ["src/tracking/x.ts", 'import "../run/index.js";', /never reaches up/],
+    ["src/secrets/x.ts", 'import "../config/index.js";', /import only errors/],
     ["src/launch/docker/x.ts", 'import "../../run/index.js";', /never reaches up/],
     ["src/run/x.ts", 'import "../cli/main.js";', /knows nothing of the CLI/],
     ["src/errors/x.ts", 'import "../config/index.js";', /bottom layer/],

@@ -5,6 +5,7 @@ import { hasStackTrace, pipeline } from "./helpers/cli.js";
 import {
   jobs,
   killWorkers,
+  livingRuns,
   queueEnv,
   queueWorkspace,
   startWorker,
@@ -17,21 +18,6 @@ import { listAttempts, openDb } from "../src/queue/index.js";
 const env = queueEnv;
 
 afterEach(killWorkers);
-
-/** `pipeline run` processes (and their trainers) of the given runs dir that are still alive. */
-function livingRuns(runsDir: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8");
-      if (cmdline.includes(runsDir)) pids.push(Number(entry));
-    } catch {
-      // ended while we looked
-    }
-  }
-  return pids;
-}
 
 describe("pipeline queue and workers (CPU, real trainer)", () => {
   it("two workers run four jobs, each exactly once", async () => {

@@ -10,6 +10,9 @@ import { workspace } from "./helpers/workspace.js";
 describe("pipeline run (local runtime, real trainer)", () => {
   it("trains, saves a PEFT adapter, evaluates base vs adapter and records everything in the run directory", async () => {
     const cwd = await trainingWorkspace({ max_steps: 8, logging_steps: 2, save_steps: 4, eval_steps: 4 });
+    // No template: the tiny model's own chat template is used, and the run says so.
+    const config = join(cwd, "configs/run.yaml");
+    await writeFile(config, readFileSync(config, "utf8").replace("    template: chatml\n", ""));
     // A gate that cannot fail (loss is never negative), so the run passes with its gates checked.
     const gate = "eval.gates.heldout/loss=>= 0";
     const result = pipeline(["run", "configs/run.yaml", "--runs-dir", "runs", "--set", gate], {
@@ -19,6 +22,10 @@ describe("pipeline run (local runtime, real trainer)", () => {
     expect(result.code, result.stderr + result.stdout).toBe(0);
 
     const run = onlyRun(join(cwd, "runs"));
+    expect(result.stderr).toMatch(
+      /note: datasets\[0\] sets no template: using the base model's own chat template \(.*chat_template\.jinja\)/,
+    );
+    expect(readFileSync(join(run.dir, "config.resolved.yaml"), "utf8")).toMatch(/^ {4}template: model$/m);
     for (const file of [
       "run.json",
       "config.resolved.yaml",
@@ -62,6 +69,18 @@ describe("pipeline run (local runtime, real trainer)", () => {
 
     const listed = pipeline(["runs", "list", "--runs-dir", "runs"], { cwd });
     expect(listed.stdout).toContain(run.id);
+    // The local store's adapter is verified with its checkpoints; a flipped byte in it is caught.
+    const verify = () => pipeline(["checkpoints", "verify", run.id, "--runs-dir", "runs"], { cwd });
+    expect(verify().stdout).toMatch(/verified 2 checkpoint\(s\) and the adapter/);
+    const weights = join(run.dir, "adapter/adapter_model.safetensors");
+    const bytes = readFileSync(weights);
+    bytes[bytes.length >> 1]! ^= 0x01;
+    await writeFile(weights, bytes);
+    const corrupt = verify();
+    expect(corrupt.code).toBe(1);
+    expect(corrupt.stdout).toMatch(
+      /^adapter\s+MISMATCH: adapter_model\.safetensors does not match its sha256$/m,
+    );
     const shown = pipeline(["runs", "show", run.id, "--runs-dir", "runs", "--json"], { cwd });
     expect(JSON.parse(shown.stdout)).toMatchObject({ id: run.id, status: "done" });
   });
@@ -200,5 +219,3 @@ function trainerPids(specPath: string): number[] {
   }
   return pids;
 }
-
-/** `pipeline run configs/run.yaml` in the background, for tests that signal it or its trainer. */

@@ -109,13 +109,7 @@ describe("checkpoints in an s3:// store (real S3 server on loopback)", () => {
   });
 
   it("a flipped byte in a stored object fails verify (exit 1, naming the file) and resume skips it", async () => {
-    const store = s3.store();
-    const key = `team/runs/${run.id}/checkpoints/step-000006/optimizer.pt`;
-    const got = await store.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }));
-    const bytes = Buffer.from(await got.Body!.transformToByteArray());
-    bytes[bytes.length >> 1]! ^= 0x01;
-    await store.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: bytes }));
-    store.destroy();
+    await flipByte(`team/runs/${run.id}/checkpoints/step-000006/optimizer.pt`);
 
     const verified = pipeline(["checkpoints", "verify", run.id, "--runs-dir", "runs"], { cwd, env: s3.env });
     expect(verified.code).toBe(1);
@@ -143,6 +137,56 @@ describe("checkpoints in an s3:// store (real S3 server on loopback)", () => {
     );
     expect(pull.code, pull.stderr).toBe(0);
     expect(readdirSync(pulled)).toEqual(expect.arrayContaining(["adapter", "optimizer.pt", "manifest.json"]));
+  });
+
+  it("a flipped byte in the stored adapter, run state or report fails verify (exit 1, naming the file) and pull --folder", async () => {
+    const base = `team/runs/${run.id}`;
+    const good = join(cwd, "pulled-report");
+    const pulled = pipeline(
+      ["checkpoints", "pull", run.id, "--runs-dir", "runs", "--folder", "report", "-o", good],
+      {
+        cwd,
+        env: s3.env,
+      },
+    );
+    expect(pulled.code, pulled.stderr).toBe(0);
+    expect(readdirSync(good).sort()).toEqual(["manifest.json", "report.html", "report.json", "report.md"]);
+
+    for (const file of ["adapter/adapter_model.safetensors", "state/run.json", "report/report.json"])
+      await flipByte(`${base}/${file}`);
+    const verified = pipeline(["checkpoints", "verify", run.id, "--runs-dir", "runs"], { cwd, env: s3.env });
+    expect(verified.code, verified.stdout + verified.stderr).toBe(1);
+    expect(verified.stdout).toMatch(
+      /^adapter\s+MISMATCH: adapter_model\.safetensors does not match its sha256$/m,
+    );
+    expect(verified.stdout).toMatch(/^state\s+MISMATCH: run\.json does not match its sha256$/m);
+    expect(verified.stdout).toMatch(/^report\s+MISMATCH: report\.json does not match its sha256$/m);
+    expect(verified.stderr).toContain(
+      `s3://${s3.bucket}/${base}/adapter: adapter_model.safetensors does not match its sha256`,
+    );
+    // The same through the run's URI, on a machine without its run directory.
+    const byUri = pipeline(
+      ["checkpoints", "verify", `s3://${s3.bucket}/${base}`, "--endpoint", s3.endpoint],
+      {
+        env: s3.env,
+      },
+    );
+    expect(byUri.code).toBe(1);
+    expect(byUri.stdout).toMatch(/^adapter\s+MISMATCH/m);
+
+    const out = join(cwd, "pulled-adapter");
+    const pull = pipeline(
+      ["checkpoints", "pull", run.id, "--runs-dir", "runs", "--folder", "adapter", "-o", out],
+      {
+        cwd,
+        env: s3.env,
+      },
+    );
+    expect(pull.code).toBe(1);
+    expect(pull.stderr).toMatch(
+      /adapter is not a complete, verified copy: adapter_model\.safetensors does not match/,
+    );
+    expect(existsSync(out)).toBe(false);
   });
 
   it("the store going away during training: training goes on, uploads retry and catch up", async () => {
@@ -310,6 +354,16 @@ describe("checkpoints in an s3:// store (real S3 server on loopback)", () => {
     store.destroy();
   });
 });
+
+/** Flips one bit in the middle of a stored object (same size: only its hash can tell). */
+async function flipByte(key: string): Promise<void> {
+  const store = s3.store();
+  const got = await store.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }));
+  const bytes = Buffer.from(await got.Body!.transformToByteArray());
+  bytes[bytes.length >> 1]! ^= 0x01;
+  await store.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: bytes }));
+  store.destroy();
+}
 
 /** `pipeline run configs/run.yaml` in the background, with its output collected. */
 function startRun(cwd: string, args: string[], env: Record<string, string> = {}) {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
@@ -48,10 +49,40 @@ class Events:
         self._out.close()
 
 
+# The user's environment, not a bug: the codes that src/errors/environment-rules.ts turns into a message
+# naming the path and what to do (src/errors/environment.test.ts reads this table).
+ERRNO_CODES = {
+    errno.ENOSPC: "no-space",
+    errno.EDQUOT: "no-space",
+    errno.EROFS: "read-only-fs",
+    errno.EACCES: "permission-denied",
+    errno.EPERM: "permission-denied",
+    errno.ENOTDIR: "not-a-directory",
+    errno.EEXIST: "path-exists",
+    errno.EISDIR: "is-a-directory",
+    errno.ENOENT: "not-found",
+    errno.EMFILE: "too-many-open-files",
+    errno.ENFILE: "too-many-open-files",
+    errno.EIO: "io-error",
+}
+
+# Writers with their own I/O layer (safetensors' Rust writer, torch's zip writer) keep the OS error in the text.
+NO_SPACE_TEXT = ("No space left on device", "os error 28", "StorageFull", "Disk quota exceeded")
+
+
 def error_code(e: BaseException) -> str:
     """The error event's code for an exception that is not a TrainerError."""
     import torch
 
     if isinstance(e, torch.cuda.OutOfMemoryError):
         return "out-of-memory"
+    seen: BaseException | None = e
+    for _ in range(5):  # the exception and what caused it
+        if seen is None:
+            break
+        if isinstance(seen, OSError) and seen.errno in ERRNO_CODES:
+            return ERRNO_CODES[seen.errno]
+        if any(text in str(seen) for text in NO_SPACE_TEXT):
+            return "no-space"
+        seen = seen.__cause__ or seen.__context__
     return "internal"

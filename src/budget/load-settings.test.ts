@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../errors/index.js";
 import { loadWorkspaceSettings } from "./index.js";
+import { ALIAS_BOMB } from "../../test/helpers/workspace.js";
 
 const SECRET = "https://hooks.example.test/services/T0/B0/s3cr3t";
 
@@ -133,6 +134,14 @@ describe("loadWorkspaceSettings", () => {
         message:
           "environment variable PIPELINE_WEBHOOK_URL is not set (export it, or write ${PIPELINE_WEBHOOK_URL:-default})",
       },
+    ]);
+  });
+
+  it("refuses a YAML alias bomb as invalid YAML, naming the file", async () => {
+    const cwd = workspace(`project: research\n${ALIAS_BOMB}`);
+    const error = await problemsOf(loadWorkspaceSettings({ cwd, env: {} }));
+    expect(error.problems.map((p) => `${p.location}: ${p.message}`)).toEqual([
+      expect.stringMatching(/pipeline\.workspace\.yaml: invalid YAML: .*too many aliases/),
     ]);
   });
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MlflowTracking, Tracking, WandbTracking } from "../config/index.js";
 import { isHttpUrl } from "./http-url.js";
 
 /**
@@ -78,6 +79,9 @@ export const WorkspaceSettings = z.strictObject({
     })
     .prefault({})
     .describe("notifications about jobs"),
+  tracking: Tracking.optional().describe(
+    "experiment tracking defaults of every run (a run config's `tracking:` keys win); see the README",
+  ),
 });
 export type WorkspaceSettings = z.infer<typeof WorkspaceSettings>;
 
@@ -86,6 +90,10 @@ export function workspaceKeysAt(path: readonly PropertyKey[]): string[] {
   if (path.length === 0) return Object.keys(WorkspaceSettings.shape);
   if (path.length === 1 && path[0] === "jobs") return ["max_hours"];
   if (path.length === 1 && path[0] === "notify") return ["webhook", "on"];
+  if (path.length === 1 && path[0] === "tracking") return Object.keys(Tracking.shape);
+  if (path.length === 2 && path[0] === "tracking") {
+    return Object.keys((path[1] === "mlflow" ? MlflowTracking : WandbTracking).shape);
+  }
   if (path.length === 2 && path[0] === "budgets") return Object.keys(Budget.shape);
   return [];
 }

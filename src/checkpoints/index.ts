@@ -6,3 +6,12 @@ export { partSizeFor } from "./s3-multipart.js";
 export { isS3Uri, parseS3Uri, formatS3Uri, joinKey, type S3Location } from "./s3-uri.js";
 export { openS3, runKeys, s3StoreFor } from "./store-config.js";
 export { Uploader, type UploadJob, type UploadResult } from "./uploader.js";
+export {
+  RUN_FOLDERS,
+  isRunFolder,
+  verifyLocalFolders,
+  verifyStoredFolders,
+  type FolderCheck,
+  type RunFolder,
+} from "./run-folders.js";
+export { describeStore, probeStore } from "./s3-probe.js";

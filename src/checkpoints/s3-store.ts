@@ -52,7 +52,7 @@ export class S3Store {
 
   constructor(
     readonly location: S3Location,
-    private readonly options: S3Options = {},
+    readonly options: S3Options = {},
   ) {
     this.retry = options.retry ?? DEFAULT_RETRY;
     this.client = new S3Client({

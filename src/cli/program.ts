@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { dataCommands } from "./program/data.js";
+import { hubCommands } from "./program/hub.js";
 import { queueCommands } from "./program/queue.js";
 import { runCommands } from "./program/run.js";
 import { runsCommands } from "./program/runs.js";
@@ -17,7 +18,15 @@ export function buildProgram(): Command {
     .configureOutput({
       outputError: (text, write) => write(`error[usage]: ${text.replace(/^error: /, "")}`),
     });
-  for (const add of [dataCommands, runCommands, queueCommands, runsCommands, storeCommands, toolCommands])
+  for (const add of [
+    dataCommands,
+    hubCommands,
+    runCommands,
+    queueCommands,
+    runsCommands,
+    storeCommands,
+    toolCommands,
+  ])
     add(program);
   return program;
 }

@@ -1,10 +1,16 @@
-import { ExitCode, isPipelineError } from "../errors/index.js";
+import { ExitCode, isPipelineError, type PipelineError } from "../errors/index.js";
+import { environmentError } from "../errors/environment.js";
 
 const MAX_PROBLEMS = 50;
 
-/** The one top-level handler: prints what happened and what to do, never a stack trace for known errors. */
-export function reportError(error: unknown, options: { json: boolean }): number {
-  if (isPipelineError(error)) {
+/**
+ * The one top-level handler: prints what happened and what to do, never a stack trace for known errors. A
+ * failure of the user's environment (disk full, read-only, unreachable, …) is mapped to one; anything else
+ * is a bug in pipeline.
+ */
+export function reportError(thrown: unknown, options: { json: boolean }): number {
+  const error: PipelineError | undefined = isPipelineError(thrown) ? thrown : environmentError(thrown);
+  if (error) {
     if (options.json) {
       const { code, message, problems, hint, exitCode } = error;
       process.stdout.write(JSON.stringify({ error: { code, message, problems, hint, exitCode } }) + "\n");
@@ -20,7 +26,7 @@ export function reportError(error: unknown, options: { json: boolean }): number 
     process.stderr.write(lines.join("\n") + "\n");
     return error.exitCode;
   }
-  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  const detail = thrown instanceof Error ? (thrown.stack ?? thrown.message) : String(thrown);
   process.stderr.write(
     `internal error: this is a bug in pipeline, not in your input. Please report it with the output below.\n${detail}\n`,
   );

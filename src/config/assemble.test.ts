@@ -80,7 +80,7 @@ describe("extends", () => {
   it("points at the child's list once it replaced the base's", async () => {
     const child = "extends: base.yaml\ndatasets:\n  - path: ../data/train.jsonl\n    template: bad\n";
     expect(await problemsOf({ "configs/base.yaml": base, "configs/run.yaml": child })).toEqual([
-      'configs/run.yaml:4 › datasets[0].template: expected "alpaca" | "chatml" | "llama3" | "model", got string "bad"',
+      'configs/run.yaml:4 › datasets[0].template: expected "auto" | "alpaca" | "chatml" | "llama3" | "model", got string "bad"',
     ]);
   });
 
@@ -157,7 +157,7 @@ describe("--set", () => {
   it("reports an unknown key path through the strict schema, at the flag", async () => {
     expect(await problemsOf({}, { set: ["training.learnin_rate=1e-4", "foo.bar=1"] })).toEqual([
       '--set training.learnin_rate=1e-4 › training.learnin_rate: unknown key "learnin_rate"; did you mean "learning_rate"?',
-      '--set foo.bar=1 › foo: unknown key "foo"; expected one of: extends, base_model, device, datasets, lora, training, runtime, checkpoints, eval, output, cost',
+      '--set foo.bar=1 › foo: unknown key "foo"; expected one of: extends, base_model, device, datasets, lora, training, runtime, checkpoints, eval, output, cost, tracking, publish',
     ]);
   });
 

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { MINIMAL, workspace } from "../../test/helpers/workspace.js";
+import { ALIAS_BOMB, MINIMAL, workspace } from "../../test/helpers/workspace.js";
 import { ConfigError } from "../errors/index.js";
 import { type LoadOptions, loadConfig } from "./load.js";
 
@@ -122,7 +122,7 @@ describe("loadConfig", () => {
     const config = withTraining("  learning_rate: fast\n  warmup_steps: -1").replace("chatml", "chatm");
     const problems = await problemsOf({ "configs/run.yaml": config });
     expect(problems).toEqual([
-      'configs/run.yaml:4 › datasets[0].template: expected "alpaca" | "chatml" | "llama3" | "model", got string "chatm"',
+      'configs/run.yaml:4 › datasets[0].template: expected "auto" | "alpaca" | "chatml" | "llama3" | "model", got string "chatm"',
       'configs/run.yaml:6 › training.learning_rate: expected number, got string "fast"',
       "configs/run.yaml:7 › training.warmup_steps: expected ≥ 0, got -1",
     ]);
@@ -150,5 +150,21 @@ describe("loadConfig", () => {
       "configs/run.yaml:1 › base_model: unknown builtin model; the only one is builtin:tiny",
       'configs/run.yaml:6 › runtime.type: expected "local" | "docker" | "ray", got string "k8s"',
     ]);
+  });
+
+  it("refuses a YAML alias bomb as invalid YAML, naming the file", async () => {
+    const bomb = MINIMAL["configs/run.yaml"] + ALIAS_BOMB;
+    expect(await problemsOf({ "configs/run.yaml": bomb })).toEqual([
+      expect.stringMatching(/^configs\/run\.yaml: invalid YAML: .*too many aliases/),
+    ]);
+  });
+
+  it("defaults a dataset's missing template to auto (the run picks the model's own, else chatml)", async () => {
+    const cwd = await workspace({
+      ...MINIMAL,
+      "configs/run.yaml": MINIMAL["configs/run.yaml"].replace("    template: chatml\n", ""),
+    });
+    const { config } = await loadConfig("configs/run.yaml", { cwd, env: {} });
+    expect(config.datasets[0]!.template).toBe("auto");
   });
 });

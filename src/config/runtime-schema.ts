@@ -27,6 +27,13 @@ const LocalRuntime = z.strictObject({
     .optional()
     .describe("where the managed venv is created on first use (relative to the working directory)"),
   processes: Processes,
+  min_free_disk: z
+    .string()
+    .regex(/^[0-9]+[bkmg]?$/i, "a size such as 20g")
+    .optional()
+    .describe(
+      "free space the run directory's disk must have before training (checkpoints land there); default 1g",
+    ),
 });
 
 const DockerRuntime = z

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { GateExpressionText } from "./gate-expression.js";
+import { Tracking } from "./tracking-schema.js";
 import { Runtime } from "./runtime-schema.js";
 
 /**
@@ -16,8 +17,12 @@ const Dataset = z.strictObject({
   path: z.string().min(1).describe("a JSONL or JSON-array file, relative to this config file"),
   format: z.enum(DATASET_FORMATS).default("auto").describe("row format; auto detects it from the rows"),
   template: z
-    .enum(TEMPLATES)
-    .describe("prompt/chat template; model: the base model's own chat template (tokenizer_config.json)"),
+    .enum(["auto", ...TEMPLATES])
+    .default("auto")
+    .describe(
+      "prompt/chat template; model: the base model's own chat template (tokenizer_config.json); " +
+        "auto: model when the base model has a chat template, else chatml (the run says which it used)",
+    ),
   eval_path: z
     .string()
     .min(1)
@@ -210,6 +215,17 @@ export const RunConfig = z
     eval: Eval.prefault({}),
     output: Output.prefault({}),
     cost: Cost.prefault({}),
+    tracking: Tracking.optional(),
+    publish: z
+      .strictObject({
+        repo: z
+          .string()
+          .regex(/^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/, "expected a Hub model repo id, org/name")
+          .describe("the model repo; created when missing (HF_TOKEN needs write access)"),
+        private: z.boolean().default(false).describe("create the repo private"),
+      })
+      .optional()
+      .describe("publish the adapter and its model card to the Hugging Face Hub when every gate passed"),
   })
   .check((ctx) => {
     if (ctx.value.training.strategy === "fsdp") {

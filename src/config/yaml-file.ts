@@ -45,7 +45,11 @@ export function parseConfigText(
     problems.add(`${shown}:${lines.linePos(error.pos[0]).line}`, `invalid YAML: ${error.message}`);
   }
   if (doc.errors.length > 0) return undefined;
-  const value: unknown = doc.contents === null && options.emptyIsMapping ? {} : doc.toJS();
+  const value = plainValue(doc, options);
+  if (value instanceof Error) {
+    problems.add(shown, `invalid YAML: ${value.message}`);
+    return undefined;
+  }
   if (!isPlainObject(value)) {
     problems.add(shown, "a config file must be a YAML mapping of keys (base_model:, datasets:, …)");
     return undefined;
@@ -54,6 +58,23 @@ export function parseConfigText(
   origins.set([], { source: shown });
   recordLines(doc.contents, [], origins, (offset) => ({ source: shown, line: lines.linePos(offset).line }));
   return { value, origins, doc };
+}
+
+/**
+ * The document as plain values. The yaml library refuses to expand a document whose aliases multiply (an
+ * alias bomb: nested `&a` / `*a` lists) by throwing; that is bad input, returned as an Error to report.
+ */
+function plainValue(doc: Document, options: ReadOptions): unknown {
+  if (doc.contents === null && options.emptyIsMapping) return {};
+  try {
+    return doc.toJS();
+  } catch (error) {
+    if (!/alias/i.test((error as Error).message)) throw error;
+    return new Error(
+      "it expands too many aliases (*name), as an alias bomb does; write the repeated values out, or use fewer aliases",
+      { cause: error },
+    );
+  }
 }
 
 // Records the line of each map key and sequence item; problems point at the key the user wrote.

@@ -2,11 +2,12 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { BUILTIN_TINY } from "../config/index.js";
 import { FailedError, UsageError } from "../errors/index.js";
+import { isHubModelId } from "../hub/index.js";
 import { tinyModelDir } from "./paths.js";
 
 /**
  * Resolves `base_model` to what the trainer loads: the built-in tiny model (shipped in models/tiny/), a local
- * directory (must exist), or a hub id (passed through; the trainer downloads it).
+ * directory (must exist), or a hub id (src/hub/ downloads it first; see isHubBaseModel).
  */
 export function resolveBaseModel(baseModel: string): string {
   if (baseModel === BUILTIN_TINY) return shippedTinyModel();
@@ -19,7 +20,21 @@ export function resolveBaseModel(baseModel: string): string {
       },
     );
   }
+  if (!looksLikePath(baseModel) && !isHubModelId(baseModel)) {
+    throw new UsageError(
+      "base-model-unknown",
+      `base_model ${baseModel} is neither a model directory nor a hub id`,
+      {
+        hint: "write a local directory as a path (./dir, ../dir, /dir or ~/dir), a hub id as org/name[@revision], or builtin:tiny",
+      },
+    );
+  }
   return baseModel;
+}
+
+/** A hub id that is not also a folder here (a folder wins: that is what the user has on disk). */
+export function isHubBaseModel(baseModel: string): boolean {
+  return !looksLikePath(baseModel) && isHubModelId(baseModel);
 }
 
 function looksLikePath(value: string): boolean {

@@ -1,5 +1,6 @@
 import { execa } from "execa";
 import { FailedError } from "../errors/index.js";
+import { cannotStart } from "../errors/environment.js";
 import { type GenerateJob, generateFlags } from "./generate-job.js";
 import { generateScript } from "./paths.js";
 
@@ -10,7 +11,8 @@ export async function generateLocal(python: string, job: GenerateJob): Promise<v
     stdin: "ignore",
     stderr: { file: job.logPath, append: true },
   });
-  if (result.failed) throw generationFailed(job, `exit ${result.exitCode ?? result.signal}`);
+  if (result.failed)
+    throw cannotStart(result) ?? generationFailed(job, `exit ${result.exitCode ?? result.signal}`);
 }
 
 export function generationFailed(job: GenerateJob, why: string): FailedError {

@@ -1,6 +1,8 @@
 import { execa } from "execa";
 import type { Runtime as RuntimeConfig } from "../config/index.js";
 import { FailedError, UsageError } from "../errors/index.js";
+import { cannotStart } from "../errors/environment.js";
+import { assertFreeDisk } from "./disk.js";
 import { discoverGpus, visibleDevices } from "./gpus.js";
 import { generateLocal } from "./local-generate.js";
 import { startLocal } from "./local.js";
@@ -33,6 +35,8 @@ export function localRuntime(config: LocalConfig, env = process.env): Runtime {
         onProgress: input.onProgress,
       });
       const versions = await probePackages(python);
+      // Checkpoints land in the run directory: its disk must have room (the docker runtime checks its engine's).
+      await assertFreeDisk(input.runDir, config.min_free_disk ?? "1g", "runtime.min_free_disk");
       const gpus = input.device === "cpu" ? [] : usableGpus(env, config.processes);
       if (input.device === "cuda" && gpus.length === 0) {
         throw new UsageError("no-gpu", "device is cuda but no GPU is visible on this machine", {
@@ -52,6 +56,8 @@ export function localRuntime(config: LocalConfig, env = process.env): Runtime {
 
 async function probePackages(python: string): Promise<Record<string, string>> {
   const result = await execa(python, ["-c", PROBE], { reject: false });
+  const missingPython = cannotStart(result);
+  if (missingPython) throw missingPython;
   const found = result.failed
     ? undefined
     : (JSON.parse(String(result.stdout)) as Record<string, string | null>);

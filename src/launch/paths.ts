@@ -10,6 +10,8 @@ export const generateScript = join(packageRoot, "docker", "generate.py");
 export const requirementsFile = join(packageRoot, "docker", "requirements.txt");
 export const tinyModelDir = join(packageRoot, "models", "tiny");
 export const makeVenvScript = join(packageRoot, "scripts", "make_venv.py");
+export const trackScript = join(packageRoot, "docker", "track.py");
+export const trackingRequirements = join(packageRoot, "docker", "requirements-tracking.txt");
 
 /** Where slow-to-make things are cached across runs and clones: the venv, downloads. */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {

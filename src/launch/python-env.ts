@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { execa } from "execa";
 import { FailedError, UsageError } from "../errors/index.js";
 import { cacheDir, makeVenvScript, requirementsFile } from "./paths.js";
@@ -15,42 +15,47 @@ export interface PythonEnvOptions {
   python?: string | undefined;
   /** Where to create the managed venv; default: <cache>/venvs/<requirements hash>. */
   venvDir?: string | undefined;
+  /** What the venv holds; default the trainer's docker/requirements.txt (tracking has its own, made on demand). */
+  requirements?: string | undefined;
   /** Progress lines (pip's output) while creating. */
   onProgress?: (line: string) => void;
 }
 
-export function requirementsHash(): string {
-  return createHash("sha256").update(readFileSync(requirementsFile)).digest("hex").slice(0, 12);
+export function requirementsHash(file = requirementsFile): string {
+  return createHash("sha256").update(readFileSync(file)).digest("hex").slice(0, 12);
 }
 
-export function defaultVenvDir(): string {
-  return join(cacheDir(), "venvs", requirementsHash());
+/** <cache>/venvs/<hash>, or <cache>/venvs/<name>-<hash> for requirements-<name>.txt. */
+export function defaultVenvDir(file = requirementsFile): string {
+  const name = file === requirementsFile ? "" : `${basename(file, ".txt").replace(/^requirements-/, "")}-`;
+  return join(cacheDir(), "venvs", name + requirementsHash(file));
 }
 
 export function venvPython(venvDir: string): string {
   return join(venvDir, "bin", "python");
 }
 
-export function isVenvReady(venvDir: string): boolean {
+export function isVenvReady(venvDir: string, file = requirementsFile): boolean {
   const marker = join(venvDir, ".ready");
-  return existsSync(marker) && readFileSync(marker, "utf8").trim() === requirementsHash();
+  return existsSync(marker) && readFileSync(marker, "utf8").trim() === requirementsHash(file);
 }
 
 /** Returns the python executable to run the trainer with, creating the managed venv when needed. */
 export async function ensurePython(options: PythonEnvOptions = {}): Promise<string> {
   if (options.python) return options.python;
-  const venvDir = options.venvDir ?? defaultVenvDir();
-  if (isVenvReady(venvDir)) return venvPython(venvDir);
-  await createVenv(venvDir, options.onProgress ?? (() => {}));
+  const requirements = options.requirements ?? requirementsFile;
+  const venvDir = options.venvDir ?? defaultVenvDir(requirements);
+  if (isVenvReady(venvDir, requirements)) return venvPython(venvDir);
+  await createVenv(venvDir, requirements, options.onProgress ?? (() => {}));
   return venvPython(venvDir);
 }
 
-async function createVenv(venvDir: string, onProgress: (line: string) => void): Promise<void> {
+async function createVenv(venvDir: string, requirements: string, onProgress: (line: string) => void) {
   // scripts/make_venv.py makes it (uv, else pip; a lock against a second maker); quickstart.sh runs it too.
   const basePython = process.env.PIPELINE_BASE_PYTHON ?? "python3";
   onProgress(`creating ${venvDir}`);
-  const args = [makeVenvScript, "--dir", venvDir, "--requirements", requirementsFile];
-  await step(basePython, args, onProgress, "making the trainer's Python venv failed");
+  const args = [makeVenvScript, "--dir", venvDir, "--requirements", requirements];
+  await step(basePython, args, onProgress, `making the Python venv of ${basename(requirements)} failed`);
 }
 
 async function step(file: string, args: string[], onProgress: (line: string) => void, what: string) {

@@ -29,6 +29,9 @@ export interface StartOptions {
 
 /** What `prepare` is told about the run. */
 export interface PrepareInput {
+  runId: string;
+  /** The run directory on this machine (checkpoints land there on a local run). */
+  runDir: string;
   device: "auto" | "cpu" | "cuda";
   /** The base model as the trainer will load it: a local directory or a hub id. */
   baseModel: string;

@@ -1,4 +1,5 @@
 import { appendFile } from "node:fs/promises";
+import { atPath, environmentError } from "../errors/environment.js";
 import type { DoneEvent, ErrorEvent, TrainerEvent } from "../run-dir/index.js";
 import type { TrainerHandle, TrainerExit } from "./runtime.js";
 
@@ -27,9 +28,14 @@ export async function followTrainer(
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   const outcome: Omit<TrainOutcome, "status" | "exit"> = { lastStep: 0 };
+  let unrecorded: ErrorEvent | undefined;
   try {
     for await (const event of handle.events) {
-      await appendFile(options.eventsFile, JSON.stringify(event) + "\n");
+      if (!unrecorded) {
+        unrecorded = await record(options.eventsFile, event);
+        // The run can no longer keep its record (e.g. the disk is full): stop the trainer, then say why.
+        if (unrecorded) void handle.cancel(options.graceMs);
+      }
       if (event.type === "step") outcome.lastStep = event.step;
       if (event.type === "checkpoint") outcome.lastCheckpoint = { step: event.step, path: event.path };
       if (event.type === "done") outcome.done = event;
@@ -37,6 +43,7 @@ export async function followTrainer(
       options.onEvent(event);
     }
     const exit = await handle.wait();
+    if (unrecorded) return { ...outcome, error: unrecorded, status: "failed", exit };
     // torchrun exits 1 when its trainers stop on a signal: their "interrupted" event says what happened.
     const stopped = interrupted || exit.exitCode === 130 || outcome.error?.code === "interrupted";
     const status = outcome.done && exit.exitCode === 0 ? "done" : stopped ? "interrupted" : "failed";
@@ -44,5 +51,17 @@ export async function followTrainer(
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
+  }
+}
+
+/** Appends one event to events.jsonl; a failure of the environment comes back as an error event. */
+async function record(file: string, event: TrainerEvent): Promise<ErrorEvent | undefined> {
+  try {
+    await appendFile(file, JSON.stringify(event) + "\n");
+    return undefined;
+  } catch (error) {
+    const mapped = environmentError(atPath(error, file));
+    if (!mapped) throw error;
+    return { v: 1, type: "error", time: Date.now() / 1000, code: mapped.code, message: mapped.message };
   }
 }

@@ -2,7 +2,7 @@ import { isHttpUrl } from "../budget/index.js";
 import { type RetryPolicy, backoffDelay, parseRetryAfter, sleep } from "../retry/index.js";
 import { type NotifyEvent } from "./event.js";
 import { buildPayload } from "./payload.js";
-import { redactUrl, scrub } from "./redact.js";
+import { redactUrl, scrub } from "../secrets/index.js";
 
 export interface NotifyOptions {
   /** Default: 5 attempts, 0.5 s doubling up to 30 s (full jitter), within 2 minutes. */

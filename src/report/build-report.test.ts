@@ -144,6 +144,15 @@ describe("buildReport", () => {
     expect(outcome("done", [{ ...gate, passed: true }])).toBe("passed");
     expect(outcome("failed", [{ ...gate, passed: true }])).toBe("failed");
     expect(outcome("interrupted", [])).toBe("interrupted");
+    // Trained, but its checkpoints did not all reach the store: never a plain pass.
+    const store = {
+      uri: "s3://b/runs",
+      stored: ["run state"],
+      not_stored: [{ what: "adapter", error: "down" }],
+    };
+    expect(outcome("done", [{ ...gate, passed: true }], store)).toBe("not-stored");
+    expect(outcome("done", [], { ...store, not_stored: [] })).toBe("passed");
+    expect(outcome("failed", [], store)).toBe("failed");
   });
 
   it("refuses to write a report that breaks the contract, and names the path of each problem on read", async () => {

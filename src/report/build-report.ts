@@ -2,7 +2,7 @@ import { join, relative } from "node:path";
 import { listCheckpoints } from "../checkpoints/index.js";
 import { computeCost } from "./cost.js";
 import { readDatasets } from "./datasets.js";
-import { Report, REPORT_VERSION, type Gate, type Outcome, type Suite } from "./schema.js";
+import { Report, REPORT_VERSION, type Gate, type Outcome, type StoreOutcome, type Suite } from "./schema.js";
 import { readEvents, readRecordFile, runDirPaths } from "../run-dir/index.js";
 import { summarizeTraining } from "./training-summary.js";
 
@@ -15,6 +15,8 @@ export interface ReportInputs {
   configFile: string;
   configHash: string;
   baseModel: string;
+  /** The commit a hub base model resolved to. */
+  baseModelRevision?: string;
   runtime: string;
   /** How the run itself ended; gates then decide between passed and gates-failed. */
   status: "done" | "failed" | "interrupted";
@@ -28,6 +30,8 @@ export interface ReportInputs {
   gpus: number;
   createdAt?: string;
   finishedAt?: string;
+  /** What reached the run's s3:// store and what did not; null with a local store. */
+  store?: StoreOutcome | null;
 }
 
 /** Gathers a run's report from its directory (events.jsonl, data manifests, checkpoints) and the eval results. */
@@ -43,8 +47,12 @@ export async function buildReport(inputs: ReportInputs): Promise<Report> {
     finished_at: inputs.finishedAt ?? now(),
     config: { file: inputs.configFile, hash: inputs.configHash },
     base_model: inputs.baseModel,
+    ...(inputs.baseModelRevision ? { base_model_revision: inputs.baseModelRevision } : {}),
     runtime: inputs.runtime,
-    outcome: { status: outcome(inputs.status, inputs.gates), message: inputs.message ?? null },
+    outcome: {
+      status: outcome(inputs.status, inputs.gates, inputs.store),
+      message: inputs.message ?? notStoredMessage(inputs.store),
+    },
     datasets: await readDatasets(join(inputs.runDir, "data")),
     training,
     checkpoints: checkpoints.map((c) => ({
@@ -55,12 +63,20 @@ export async function buildReport(inputs: ReportInputs): Promise<Report> {
     suites: inputs.suites.map((s) => ({ ...s, disagreements: s.disagreements.slice(0, MAX_DISAGREEMENTS) })),
     gates: inputs.gates,
     cost: computeCost(training?.wall_time_s ?? 0, inputs.gpus, inputs.pricePerGpuHour, inputs.currency),
+    store: inputs.store ?? null,
   });
 }
 
-export function outcome(status: ReportInputs["status"], gates: Gate[]): Outcome {
+export function outcome(status: ReportInputs["status"], gates: Gate[], store?: StoreOutcome | null): Outcome {
   if (status !== "done") return status;
+  // Trained, but not safe: what the store lacks is only on this machine's disk.
+  if (store && store.not_stored.length > 0) return "not-stored";
   return gates.every((g) => g.passed) ? "passed" : "gates-failed";
+}
+
+function notStoredMessage(store: StoreOutcome | null | undefined): string | null {
+  if (!store || store.not_stored.length === 0) return null;
+  return `not stored in ${store.uri}: ${store.not_stored.map((n) => `${n.what} (${n.error})`).join(", ")}`;
 }
 
 const now = () => new Date().toISOString();

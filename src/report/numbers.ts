@@ -48,6 +48,7 @@ export const VERDICT_LABEL: Record<Metric["verdict"], string> = {
 export const OUTCOME_LABEL: Record<Report["outcome"]["status"], string> = {
   passed: "passed",
   "gates-failed": "trained, but a gate failed",
+  "not-stored": "trained, but not all of it reached the store",
   failed: "failed",
   interrupted: "interrupted",
 };

@@ -114,7 +114,15 @@ export const Cost = z.strictObject({
   total: z.number().min(0),
 });
 
-export const OUTCOMES = ["passed", "gates-failed", "failed", "interrupted"] as const;
+export const OUTCOMES = ["passed", "gates-failed", "not-stored", "failed", "interrupted"] as const;
+
+export const StoreOutcome = z.strictObject({
+  uri: z.string().describe("the run's checkpoints.store"),
+  stored: z.array(z.string()).describe('what reached it, e.g. "checkpoint step 20", "adapter"'),
+  not_stored: z
+    .array(z.strictObject({ what: z.string(), error: z.string() }))
+    .describe("what did not, and why"),
+});
 
 export const Report = z.strictObject({
   version: z.literal(REPORT_VERSION),
@@ -123,11 +131,18 @@ export const Report = z.strictObject({
   finished_at: z.iso.datetime({ offset: true }),
   config: z.strictObject({ file: z.string(), hash: z.string() }),
   base_model: z.string(),
+  base_model_revision: z
+    .string()
+    .optional()
+    .describe("the commit sha a hub base model resolved to (absent for local and built-in models)"),
   runtime: z.string(),
   outcome: z.strictObject({
     status: z
       .enum(OUTCOMES)
-      .describe("passed: trained and every gate held; gates-failed: trained, a gate failed"),
+      .describe(
+        "passed: trained and every gate held; gates-failed: trained, a gate failed; not-stored: trained, " +
+          "but checkpoints, the adapter or the run state did not reach the s3:// store",
+      ),
     message: z.string().nullable(),
   }),
   datasets: z.array(Dataset),
@@ -136,6 +151,9 @@ export const Report = z.strictObject({
   suites: z.array(Suite),
   gates: z.array(Gate),
   cost: Cost.nullable().describe("null when no price per GPU-hour is configured"),
+  store: StoreOutcome.nullable()
+    .default(null)
+    .describe("what reached the run's s3:// checkpoint store; null with a local store"),
 });
 export type Report = z.infer<typeof Report>;
 export type Training = z.infer<typeof Training>;
@@ -143,6 +161,7 @@ export type Suite = z.infer<typeof Suite>;
 export type Gate = z.infer<typeof Gate>;
 export type Disagreement = z.infer<typeof Disagreement>;
 export type Dataset = z.infer<typeof Dataset>;
+export type StoreOutcome = z.infer<typeof StoreOutcome>;
 export type Point = z.infer<typeof Point>;
 export type Outcome = (typeof OUTCOMES)[number];
 

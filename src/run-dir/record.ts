@@ -17,6 +17,8 @@ export const RunRecord = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   baseModel: z.string(),
+  /** The commit sha a hub base model resolved to. */
+  baseModelRevision: z.string().optional(),
   runtime: z.string(),
   /** Where training ran, in words (the runtime's placement), and where evaluation generated. */
   trainedOn: z.string().optional(),

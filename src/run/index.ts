@@ -10,5 +10,8 @@ export {
 export { RUN_STAGES, runStage, runPipeline } from "./pipeline.js";
 export { startFresh, startResume, type FreshRun } from "./start.js";
 export { writeRunReport } from "./stages/report.js";
+export { publishAfterRun } from "./stages/publish.js";
+export { finishTracking } from "./stages/track.js";
 export { uploadReport, uploadLines } from "./store/uploads.js";
+export { assertStored } from "./store/stored.js";
 export type { StoreOptions } from "./store/restore.js";

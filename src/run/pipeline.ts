@@ -3,21 +3,25 @@ import { formatStage } from "./stages/format.js";
 import { modelStage } from "./stages/model.js";
 import { placementStage } from "./stages/placement.js";
 import { renderStage } from "./stages/render.js";
+import { trackStage } from "./stages/track.js";
 import { trainStage } from "./stages/train.js";
+import { storeStage } from "./stages/store.js";
 import { validateStage } from "./stages/validate.js";
 import type { Progress, RunState, Stage } from "./state.js";
 
 /**
- * `pipeline run`, in order: validate → base model → runtime preflight → format → render → train → evaluate.
- * Resumed runs skip the data stages (the formatted splits are already in the run directory). The report
- * is written after the stages, whatever their outcome (stages/report.ts).
+ * `pipeline run`, in order: validate → store → base model → runtime preflight → format → render → track →
+ * train → evaluate. Resumed runs skip the data stages (the formatted splits are already in the run
+ * directory). The report is written after the stages, whatever their outcome (stages/report.ts).
  */
 export const RUN_STAGES: readonly Stage[] = [
   validateStage,
+  storeStage,
   modelStage,
   placementStage,
   formatStage,
   renderStage,
+  trackStage,
   trainStage,
   evaluateStage,
 ] as Stage[];

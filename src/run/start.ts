@@ -8,6 +8,7 @@ import { UsageError } from "../errors/index.js";
 import { loadSuites } from "../eval/index.js";
 import { runtimeFor } from "../launch/index.js";
 import { createRunDir, newRunId, readRecord, runPaths } from "../run-dir/index.js";
+import { withWorkspaceTracking } from "../tracking/index.js";
 import { RunState } from "./state.js";
 import { restoreFromStore, type StoreOptions } from "./store/restore.js";
 
@@ -21,7 +22,10 @@ export interface FreshRun {
 
 /** A new run: config and suites checked before a run directory exists, then the directory made. */
 export async function startFresh(input: FreshRun): Promise<RunState> {
-  const { config, hash } = await loadConfig(input.configFile, { set: input.set });
+  const loaded = await loadConfig(input.configFile, { set: input.set });
+  const { hash } = loaded;
+  // The workspace's tracking defaults go into config.resolved.yaml, so a resume tracks the same way.
+  const config = await withWorkspaceTracking(loaded.config, input.configFile);
   const suites = await loadSuites(config.eval.suites);
   const runtime = runtimeFor(config.runtime, input.configFile);
   const runsDir = input.runsDir === "runs" ? config.output.runs_dir : input.runsDir;

@@ -1,9 +1,11 @@
 import type { RunConfig } from "../config/index.js";
 import type { TrainSpec } from "../config/train-spec.js";
 import type { UploadResult } from "../checkpoints/index.js";
+import type { HubBaseModel } from "../hub/index.js";
 import type { ExactMatchComparison, GateResult, Suite, SuiteResult } from "../eval/index.js";
 import type { Placement, Runtime, TrainerEvent, TrainOutcome } from "../launch/index.js";
 import type { RunPaths } from "../run-dir/index.js";
+import type { Tracker } from "../tracking/index.js";
 
 /** What a run is before any stage runs: its config, directory and runtime. Fixed for the whole run. */
 export interface RunSetup {
@@ -28,15 +30,20 @@ export interface Splits {
 /** Each stage's typed result, by stage. */
 export interface StageResults {
   validate: { rows: number };
+  /** The checkpoint store proven by a test write, read and delete (an s3:// store). */
+  store: { proven: string };
   model: {
     /** What the trainer loads: a local directory or a hub id. */
     baseModel: string;
     /** The model's own folder when it is on disk (templates read its tokenizer files). */
     modelDir: string | undefined;
+    /** A base model from the Hub: the commit it resolved to, its facts and the snapshot trained on. */
+    hub: HubBaseModel | undefined;
   };
   placement: Placement;
   format: Splits;
   render: { spec: TrainSpec; resumedFrom: number | null };
+  track: { tracker: Tracker | undefined };
   train: { outcome: TrainOutcome; baseEvalLoss: number | undefined; uploads: UploadResult[] | undefined };
   evaluate: { suites: SuiteResult[]; gates: GateResult[]; exactMatch: ExactMatchComparison | undefined };
   report: { html: string };

@@ -1,10 +1,10 @@
-import { spawn, spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
+import { spawnSync } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
 import { appendFileSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { cacheDir } from "../../src/launch/paths.js";
 import { pipeline, root } from "./cli.js";
-import { trainingWorkspace } from "./run-workspace.js";
+import { startRun as startWorkspaceRun, trainingWorkspace } from "./run-workspace.js";
 
 /** Runs the docker CLI; stdout trimmed, throws with stderr on failure. */
 export function docker(args: string[], env: NodeJS.ProcessEnv = process.env): string {
@@ -13,11 +13,25 @@ export function docker(args: string[], env: NodeJS.ProcessEnv = process.env): st
   return result.stdout.trim();
 }
 
-/** Containers this tool started, stopped ones included. */
-export function managedContainers(): string[] {
-  return docker(["ps", "--all", "--quiet", "--filter", "label=pipeline.managed=true"])
+// Every run a test file starts gets an id with this file's own prefix, which the runtime puts on each of its
+// containers (label pipeline.run-id): the tests look at those alone, never at other runs on the same engine.
+const PREFIX = `t${process.pid.toString(36)}${randomBytes(2).toString("hex")}`;
+let runs = 0;
+
+/** A run id of this test file (pass it as `--run-id`). */
+export function testRunId(): string {
+  return `${PREFIX}-${++runs}`;
+}
+
+/** Containers (stopped ones included) of this test file's runs: trainers and preflight probes. */
+export function ownContainers(): string[] {
+  const format = '{{.ID}}\t{{.Label "pipeline.run-id"}}';
+  return docker(["ps", "--all", "--filter", "label=pipeline.managed=true", "--format", format])
     .split("\n")
-    .filter(Boolean);
+    .filter(Boolean)
+    .map((line) => line.split("\t"))
+    .filter(([, runId]) => runId?.startsWith(`${PREFIX}-`))
+    .map(([id]) => id!);
 }
 
 /**
@@ -57,19 +71,9 @@ export async function dockerWorkspace(
   return cwd;
 }
 
-export function startRun(cwd: string, env: NodeJS.ProcessEnv) {
-  const child = spawn(
-    process.execPath,
-    [join(root, "bin/pipeline.js"), "run", "configs/run.yaml", "--runs-dir", "runs"],
-    { cwd, env: { ...process.env, CI: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, exited, output: () => stdout + stderr };
-}
+/** `pipeline run` of a workspace, named with this test file's run id so its containers are found as its own. */
+export const startRun = (cwd: string, env: NodeJS.ProcessEnv, runId = testRunId()) =>
+  startWorkspaceRun(cwd, env, runId);
 
 /** Every file under a folder, binary ones included. */
 export function allFiles(dir: string): string[] {
@@ -88,7 +92,7 @@ export function preparedTestImage(): string {
   return tag;
 }
 
-/** Removes every container this tool started (with its anonymous volumes): no orphan after a test file. */
-export function removeManagedContainers(): void {
-  for (const id of managedContainers()) docker(["rm", "--force", "--volumes", id]);
+/** Removes this test file's containers (with their anonymous volumes): no orphan after a test file. */
+export function removeOwnContainers(): void {
+  for (const id of ownContainers()) docker(["rm", "--force", "--volumes", id]);
 }

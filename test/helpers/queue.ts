@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline, root } from "./cli.js";
@@ -52,3 +52,30 @@ export interface JobJson {
 }
 export const jobs = (cwd: string, env: NodeJS.ProcessEnv = queueEnv) =>
   JSON.parse(pipeline(["queue", "list", "--json"], { cwd, env }).stdout) as JobJson[];
+
+/** `pipeline run` processes and their trainers whose command line names the runs dir, still alive. */
+export function livingRuns(runsDir: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(runsDir)) pids.push(Number(entry));
+    } catch {
+      // ended while we looked
+    }
+  }
+  return pids;
+}
+
+/**
+ * The machine a worker runs on dies: the worker, its `pipeline run` and the trainer are SIGKILLed at once,
+ * so nothing gets to save a checkpoint or record the attempt.
+ */
+export async function crashWorker(
+  worker: { child: ChildProcess; exited: Promise<unknown> },
+  runsDir: string,
+) {
+  const pids = [worker.child.pid!, ...livingRuns(runsDir)];
+  for (const pid of pids) process.kill(pid, "SIGKILL");
+  await worker.exited;
+}

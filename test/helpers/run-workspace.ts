@@ -85,19 +85,18 @@ export async function waitForEvent(
   }
 }
 
-/** `pipeline run configs/run.yaml` in the background, its stderr collected. */
-export function startRun(cwd: string) {
+/** `pipeline run configs/run.yaml` in the background, its output kept (`stderr` alone too); `exited` gives its exit code. */
+export function startRun(cwd: string, env: NodeJS.ProcessEnv = {}, runId?: string) {
+  const named = runId === undefined ? [] : ["--run-id", runId];
   const child = spawn(
     process.execPath,
-    [join(root, "bin/pipeline.js"), "run", "configs/run.yaml", "--runs-dir", "runs"],
-    {
-      cwd,
-      env: { ...process.env, CI: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
+    [join(root, "bin/pipeline.js"), "run", "configs/run.yaml", "--runs-dir", "runs", ...named],
+    { cwd, env: { ...process.env, CI: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] },
   );
+  let stdout = "";
   let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, exited, stderr: () => stderr };
+  return { child, exited, output: () => stdout + stderr, stderr: () => stderr };
 }

@@ -25,3 +25,16 @@ export const MINIMAL = {
     '{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"hello"}]}\n',
   "data/eval.jsonl": '{"messages":[{"role":"user","content":"yo"},{"role":"assistant","content":"hey"}]}\n',
 };
+
+/**
+ * A "billion laughs" YAML: each list repeats the one before through aliases. The yaml library refuses to
+ * expand it (Excessive alias count); a file holding it is bad input, never a crash.
+ */
+export const ALIAS_BOMB = [
+  'a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]',
+  "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]",
+  "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]",
+  "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]",
+  "e: [*d, *d, *d, *d, *d, *d, *d, *d, *d]",
+  "",
+].join("\n");

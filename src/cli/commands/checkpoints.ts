@@ -1,5 +1,4 @@
 import { cp, rm } from "node:fs/promises";
-import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import {
   type CheckpointInfo,
@@ -7,25 +6,19 @@ import {
   bestStep,
   prunable,
   type RemoteCheckpoint,
-  type S3Store,
-  isS3Uri,
-  joinKey,
   listCheckpoints,
-  openS3,
-  parseS3Uri,
-  runKeys,
-  s3StoreFor,
   verifyCheckpoint,
 } from "../../checkpoints/index.js";
-import { loadConfig } from "../../config/index.js";
-import { FailedError, UsageError } from "../../errors/index.js";
-import { runPaths } from "../../run-dir/index.js";
+import { FailedError, UsageError, type Problem } from "../../errors/index.js";
+import {
+  describeTarget as describe,
+  type Target,
+  type TargetOptions,
+  withTarget,
+} from "./checkpoint-target.js";
+import { folderLine, pullFolder, verifyFolders } from "./checkpoint-folders.js";
 
-interface Options {
-  runsDir: string;
-  endpoint?: string;
-  region?: string;
-  pathStyle?: boolean;
+interface Options extends TargetOptions {
   json?: boolean;
 }
 
@@ -38,14 +31,6 @@ interface Row {
   reason?: string;
   metrics?: Record<string, number>;
 }
-
-interface Retention {
-  keepLast?: number;
-  keepBest?: KeepBest;
-}
-
-type Target =
-  ({ kind: "s3"; store: S3Store; key: string } & Retention) | ({ kind: "local"; dir: string } & Retention);
 
 /** `pipeline checkpoints list <run-id|s3-uri>`: step, size, complete or not — newest first. */
 export async function checkpointsList(target: string, options: Options): Promise<number> {
@@ -73,27 +58,35 @@ export async function checkpointsVerify(
   options: Options & { step?: string },
 ): Promise<number> {
   return withTarget(target, options, async (t) => {
-    let bad = 0;
+    const problems: Problem[] = [];
     const rows = (await list(t)).filter((r) => options.step === undefined || r.step === Number(options.step));
     for (const row of rows) {
       const verdict = row.complete ? await verifyRow(t, row) : { ok: false as const, reason: row.reason! };
       // A folder without a manifest is an upload in progress or abandoned, never a checkpoint: not a mismatch.
       const incomplete = !row.complete && /manifest/.test(verdict.ok ? "" : verdict.reason);
-      if (!verdict.ok && !incomplete) bad++;
+      if (!verdict.ok && !incomplete) problems.push({ location: row.where, message: verdict.reason });
       const status = verdict.ok ? "ok" : incomplete ? "incomplete (not a checkpoint)" : "MISMATCH";
       process.stdout.write(line(row, status) + (verdict.ok ? "" : `: ${verdict.reason}`) + "\n");
     }
-    if (bad > 0) {
+    // The rest of what the store holds for the run: the adapter users deploy, the run state, the report.
+    const folders = options.step === undefined ? await verifyFolders(t) : [];
+    for (const folder of folders) {
+      process.stdout.write(folderLine(folder) + "\n");
+      if (folder.status === "mismatch") problems.push({ location: folder.where, message: folder.reason! });
+    }
+    if (problems.length > 0) {
       throw new FailedError(
         "checkpoint-mismatch",
-        `${bad} checkpoint(s) in ${describe(t)} do not match their manifest`,
+        `${problems.length} stored folder(s) of ${describe(t)} do not match their manifest`,
         {
-          hint: "resume skips a corrupt checkpoint for the one before it; `pipeline checkpoints prune` does not delete it, delete it by hand",
+          problems,
+          hint: "resume skips a corrupt checkpoint for the one before it; `pipeline checkpoints prune` does not delete it, delete it by hand; a corrupt adapter, state or report is written again by `pipeline run --resume <run-id>`",
         },
       );
     }
+    const others = folders.filter((f) => f.status === "ok").map((f) => f.name);
     process.stdout.write(
-      `verified ${rows.filter((r) => r.complete).length} checkpoint(s) in ${describe(t)}\n`,
+      `verified ${rows.filter((r) => r.complete).length} checkpoint(s)${others.length ? ` and the ${others.join(", ")}` : ""} in ${describe(t)}\n`,
     );
     return 0;
   });
@@ -102,9 +95,10 @@ export async function checkpointsVerify(
 /** `pipeline checkpoints pull <run-id|uri> [--step N] -o DIR`: the newest (or given) verified checkpoint. */
 export async function checkpointsPull(
   target: string,
-  options: Options & { step?: string; output: string },
+  options: Options & { step?: string; output: string; folder?: string },
 ): Promise<number> {
   return withTarget(target, options, async (t) => {
+    if (options.folder !== undefined) return pullFolder(t, options.folder, resolve(options.output));
     const rows = (await list(t)).filter(
       (r) => r.complete && (options.step === undefined || r.step === Number(options.step)),
     );
@@ -157,49 +151,12 @@ export async function checkpointsPrune(
       process.stdout.write(`deleted checkpoint step ${row.step}${row.complete ? "" : " (incomplete)"}\n`);
     }
     if (t.kind === "s3") {
-      const run = t.key.replace(/\/checkpoints$/, "");
-      const aborted = await t.store.abortStaleUploads(run, Number(options.staleMinutes) * 60_000);
+      const aborted = await t.store.abortStaleUploads(t.runKey, Number(options.staleMinutes) * 60_000);
       for (const key of aborted) process.stdout.write(`aborted an unfinished multipart upload of ${key}\n`);
     }
     process.stdout.write(`pruned ${doomed.length} checkpoint(s) in ${describe(t)}\n`);
     return 0;
   });
-}
-
-async function withTarget(target: string, options: Options, work: (t: Target) => Promise<number>) {
-  const t = await resolveTarget(target, options);
-  try {
-    return await work(t);
-  } finally {
-    if (t.kind === "s3") t.store.destroy();
-  }
-}
-
-/** A run id (its config says which store) or an s3:// URI of a run (…/<run-id> or …/<run-id>/checkpoints). */
-async function resolveTarget(target: string, options: Options): Promise<Target> {
-  if (isS3Uri(target)) {
-    const location = parseS3Uri(target);
-    const store = openS3(`s3://${location.bucket}`, {
-      endpoint: options.endpoint,
-      region: options.region,
-      pathStyle: options.pathStyle,
-    });
-    const key = /(^|\/)checkpoints$/.test(location.prefix)
-      ? location.prefix
-      : joinKey(location.prefix, "checkpoints");
-    return { kind: "s3", store, key };
-  }
-  const paths = runPaths(options.runsDir, target);
-  if (!existsSync(paths.resolvedConfig)) {
-    throw new UsageError("unknown-run", `no run ${target} in ${resolve(options.runsDir)}`, {
-      hint: "give a run id from `pipeline runs list` (with --runs-dir), or the run's s3:// URI",
-    });
-  }
-  const { config } = await loadConfig(paths.resolvedConfig, { checkFiles: false });
-  const retention = { keepLast: config.checkpoints.keep_last, keepBest: config.checkpoints.keep_best };
-  const store = s3StoreFor(config.checkpoints);
-  if (store) return { kind: "s3", store, key: runKeys(store, target).checkpoints, ...retention };
-  return { kind: "local", dir: paths.checkpoints, ...retention };
 }
 
 async function list(t: Target): Promise<Row[]> {
@@ -234,7 +191,6 @@ function verifyRow(t: Target, row: Row) {
   return t.kind === "s3" ? t.store.verify(row.where) : verifyCheckpoint(row.where);
 }
 
-const describe = (t: Target) => (t.kind === "s3" ? `s3://${t.store.location.bucket}/${t.key}` : t.dir);
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 const line = (row: Row, status: string) =>
   `step ${String(row.step).padStart(6)}  ${mb(row.bytes).padStart(10)}  ${status}`;

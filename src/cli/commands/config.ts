@@ -1,6 +1,9 @@
+import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { stringify } from "yaml";
 import {
+  BUILTIN_TINY,
   type LoadedConfig,
   type RunConfig,
   configJsonSchema,
@@ -8,11 +11,14 @@ import {
   previewTrainSpec,
 } from "../../config/index.js";
 import { ExitCode } from "../../errors/index.js";
-import { runtimeFor } from "../../launch/index.js";
+import { chooseTemplate } from "../../dataset/index.js";
+import { runtimeFor, tinyModelDir } from "../../launch/index.js";
+import { withWorkspaceTracking } from "../../tracking/index.js";
 
 interface LoadFlags {
   set?: string[];
   json?: boolean;
+  preflight?: boolean;
 }
 
 /** `pipeline config validate <file>`: loads, validates and renders; prints a summary or throws the problems. */
@@ -20,8 +26,11 @@ export async function configValidate(file: string, options: LoadFlags): Promise<
   const loaded = await loadConfig(file, { set: options.set });
   runtimeFor(loaded.config.runtime, file);
   previewTrainSpec(loaded.config);
-  if (options.json) print(JSON.stringify({ ok: true, file: loaded.file, hash: loaded.hash }));
-  else print(summary(file, loaded));
+  await withWorkspaceTracking(loaded.config, file);
+  const { hubPreflightLines } = await import("./config-preflight.js");
+  const preflight = options.preflight ? await hubPreflightLines(loaded.config) : [];
+  if (options.json) print(JSON.stringify({ ok: true, file: loaded.file, hash: loaded.hash, preflight }));
+  else print([summary(file, loaded, await autoTemplateLine(loaded.config)), ...preflight].join("\n"));
   return ExitCode.ok;
 }
 
@@ -51,16 +60,32 @@ export async function configSchema(options: { output?: string }): Promise<number
   return ExitCode.ok;
 }
 
-function summary(file: string, { config, hash }: LoadedConfig): string {
+function summary(file: string, { config, hash }: LoadedConfig, template: string[]): string {
   return [
     `ok ${file}`,
     `  base model  ${config.base_model}`,
     `  datasets    ${config.datasets.length} (${config.datasets.map((d) => `${d.format}/${d.template}`).join(", ")})`,
+    ...template,
     `  lora        r ${config.lora.r}, alpha ${config.lora.alpha}, targets ${targets(config)}`,
     `  training    ${length(config)}, ${config.training.micro_batch_size}×${config.training.gradient_accumulation_steps} per step, lr ${config.training.learning_rate}, ${config.training.precision}`,
     `  runtime     ${config.runtime.type} on ${config.device}`,
     `  hash        ${hash.slice(0, 16)}`,
   ].join("\n");
+}
+
+/**
+ * What `template: auto` (a dataset without `template`) will be, when the base model is on disk to tell;
+ * otherwise the rule, since the run decides once it has the model.
+ */
+async function autoTemplateLine(config: RunConfig): Promise<string[]> {
+  if (!config.datasets.some((d) => d.template === "auto")) return [];
+  const dir = config.base_model === BUILTIN_TINY ? tinyModelDir : config.base_model;
+  if (!existsSync(join(dir, "tokenizer_config.json"))) {
+    return [
+      `  template    auto: the base model's own chat template if it has one, else chatml (decided when the run has ${config.base_model})`,
+    ];
+  }
+  return [`  template    auto → ${(await chooseTemplate(dir)).reason}`];
 }
 
 function targets(config: RunConfig): string {

@@ -40,8 +40,15 @@ export async function evalCommand(options: EvalOptions): Promise<number> {
   // Standalone evaluation generates on this machine (the local runtime), with --python or the managed venv.
   const runtime = localRuntime({ type: "local", python: options.python, processes: 1 });
   const baseModel = resolveBaseModel(options.base);
-  await runtime.prepare({ device: deviceOf(options.device), baseModel, inputs: [], onProgress: progress });
   const outDir = resolve(options.out);
+  await runtime.prepare({
+    runId: "eval",
+    runDir: outDir,
+    device: deviceOf(options.device),
+    baseModel,
+    inputs: [],
+    onProgress: progress,
+  });
   const results: SuiteResult[] = [];
   for (const suite of suites) {
     process.stderr.write(`› suite ${suite.name}: generating with the base model and the adapter\n`);

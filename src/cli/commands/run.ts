@@ -1,7 +1,17 @@
 import { UsageError } from "../../errors/index.js";
 import { watchParent } from "../../launch/index.js";
 import { acquireRunLock } from "../../run-dir/index.js";
-import { startFresh, startResume, uploadReport, writeRunReport, type RunState } from "../../run/index.js";
+import {
+  assertStored,
+  publishAfterRun,
+  finishTracking,
+  startFresh,
+  startResume,
+  uploadReport,
+  writeRunReport,
+  type RunState,
+} from "../../run/index.js";
+import { pauseBeforeReport } from "../run/test-pause.js";
 import { runTasks } from "../run/tasks.js";
 import { printSummary } from "../run/summary.js";
 
@@ -27,14 +37,19 @@ export async function run(configFile: string | undefined, options: RunOptions): 
   try {
     await runTasks(state, json).run();
   } finally {
+    await pauseBeforeReport();
     // A report after every run; failing to write it must not hide why the run itself failed.
     await writeRunReport(state).catch((error: unknown) => {
       process.stderr.write(`warning: the report could not be written: ${String(error)}\n`);
     });
+    await finishTracking(state);
     const report = await uploadReport(state.setup.config.checkpoints, state.setup.paths).finally(release);
     uploads = [...(state.get("train")?.uploads ?? []), ...(report ? [report] : [])];
   }
-  printSummary(state, state.get("train")?.uploads ? uploads : undefined, json);
+  const stored = state.get("train")?.uploads ? uploads : undefined;
+  printSummary(state, stored, json);
+  assertStored(state.setup.config.checkpoints, state.setup.paths, stored);
+  await publishAfterRun(state);
   return (state.get("evaluate")?.gates ?? []).every((gate) => gate.passed) ? 0 : 1;
 }
 

@@ -37,6 +37,7 @@ export function dataCommands(program: Command): void {
     .command("validate")
     .argument("<file>", "a run config YAML")
     .option("--set <key=value...>", "override a config value (repeatable)")
+    .option("--preflight", "also resolve a hub base model: access, license, revision, GPU memory estimate")
     .option("--json", "machine-readable output")
     .action(lazy(() => import("../commands/config.js"), "configValidate"));
   config

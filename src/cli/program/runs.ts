@@ -16,6 +16,24 @@ export function runsCommands(program: Command): void {
     .option("--json", "machine-readable output")
     .action(lazy(() => import("../commands/runs.js"), "runsShow"));
   runs
+    .command("compare")
+    .description(
+      "Two or more runs side by side: config differences and metrics, in the terminal and as HTML.",
+    )
+    .argument("<run-ids...>")
+    .option("--runs-dir <dir>", "where run directories live", "runs")
+    .option("--html <file>", "also write a self-contained HTML comparison (tables and loss curves)")
+    .option("--json", "machine-readable output")
+    .action(lazy(() => import("../commands/runs-compare.js"), "runsCompare"));
+  runs
+    .command("sync")
+    .description(
+      "Send a run's tracking systems (MLflow, TensorBoard, W&B) what they lack, from events.jsonl.",
+    )
+    .argument("<run-id>")
+    .option("--runs-dir <dir>", "where run directories live", "runs")
+    .action(lazy(() => import("../commands/runs-sync.js"), "runsSync"));
+  runs
     .command("cleanup")
     .description("Remove trainer containers left by crashed runs (label pipeline.managed=true).")
     .option("--runs-dir <dir>", "where run directories live", "runs")

@@ -27,6 +27,7 @@ export function storeCommands(program: Command): void {
     checkpoints.command("pull").description("Download the newest (or --step) complete, verified checkpoint."),
   )
     .option("--step <n>", "this step instead of the newest")
+    .option("--folder <name>", "another stored folder of the run instead: adapter, state or report")
     .requiredOption("-o, --output <dir>", "the folder to write the checkpoint into")
     .action(lazy(() => import("../commands/checkpoints.js"), "checkpointsPull"));
   store(

@@ -15,5 +15,6 @@ export function toolCommands(program: Command): void {
     .command("setup")
     .description("Create the trainer's Python environment ahead of the first run.")
     .option("--python <path>", "use this interpreter instead of the managed venv (nothing is installed)")
+    .option("--tracking", "also the venv of TensorBoard and W&B's writers (made on first use otherwise)")
     .action(lazy(() => import("../commands/setup.js"), "setup"));
 }

@@ -28,6 +28,7 @@ export { chatml } from "./chatml.js";
 export { llama3 } from "./llama3.js";
 export { modelTemplate, type ChatTemplateSource } from "./jinja-template.js";
 export { loadTemplate, isTemplateName } from "./load-template.js";
+export { chooseTemplate, type TemplateChoice } from "./auto-template.js";
 export { readModelDir, type ModelDir } from "./model-dir.js";
 export { TEMPLATE_NAMES, type Template, type TemplateName, type SpecialTokens } from "./template.js";
 export { formatRecord, type FormattedRow, type PreferenceExample } from "./render-record.js";

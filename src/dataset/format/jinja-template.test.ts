@@ -8,6 +8,7 @@ import { chatml } from "./chatml.js";
 import { llama3 } from "./llama3.js";
 import { loadTemplate } from "./load-template.js";
 import { modelTemplate } from "./jinja-template.js";
+import { chooseTemplate } from "./auto-template.js";
 
 // The ChatML template from the transformers docs, and Meta's Llama 3 Instruct template, verbatim.
 const CHATML_JINJA =
@@ -145,5 +146,36 @@ describe("loadTemplate errors", () => {
     expect(template.tokens).toEqual({ bos: "<s>", eos: "</s>" });
     expect(template.origin).toBe(join(dir, "tokenizer_config.json"));
     expect((await loadTemplate("chatml", { modelDir: dir })).stop).toEqual(["<|im_end|>"]);
+  });
+});
+
+const tokenizerConfig = JSON.stringify({ eos_token: "<|im_end|>" });
+
+describe("template: auto", () => {
+  it("is the model's own chat template when it has one", async () => {
+    const dir = await modelDir({
+      "tokenizer_config.json": tokenizerConfig,
+      "chat_template.jinja": CHATML_JINJA,
+    });
+    expect(await chooseTemplate(dir)).toEqual({
+      name: "model",
+      reason: `the base model's own chat template (${join(dir, "chat_template.jinja")})`,
+    });
+  });
+
+  it("is chatml, saying why, for a model without one, one that cannot train, or no local model", async () => {
+    const plain = await modelDir({ "tokenizer_config.json": tokenizerConfig });
+    expect(await chooseTemplate(plain)).toEqual({
+      name: "chatml",
+      reason: `chatml: ${plain} has no chat template`,
+    });
+    const rewriting = await modelDir({
+      "tokenizer_config.json": tokenizerConfig,
+      "chat_template.jinja": "{{ messages | length }}{% for m in messages %}{{ m.content }}{% endfor %}",
+    });
+    const odd = await chooseTemplate(rewriting);
+    expect(odd.name).toBe("chatml");
+    expect(odd.reason).toMatch(/cannot mark trained spans/);
+    expect((await chooseTemplate(undefined)).name).toBe("chatml");
   });
 });

@@ -4,6 +4,7 @@ import { rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { once } from "node:events";
 import { finished } from "node:stream/promises";
+import { atPath } from "../../errors/environment.js";
 import type { FormatManifest } from "./manifest.js";
 import { MANIFEST_FILE } from "./reuse.js";
 
@@ -27,7 +28,7 @@ export function openJsonl(dir: string, name: string): JsonlWriter {
   const tmp = join(dir, `.${name}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`);
   const stream = createWriteStream(tmp);
   let failure: unknown;
-  stream.on("error", (error) => (failure = error));
+  stream.on("error", (error) => (failure = atPath(error, join(dir, name))));
   const hash = createHash("sha256");
   let bytes = 0;
   let rows = 0;
@@ -45,7 +46,9 @@ export function openJsonl(dir: string, name: string): JsonlWriter {
     },
     async close() {
       stream.end();
-      await finished(stream);
+      await finished(stream).catch((error: unknown) => {
+        throw atPath(error, join(dir, name));
+      });
       return { path: name, sha256: hash.digest("hex"), bytes, rows };
     },
     async discard() {

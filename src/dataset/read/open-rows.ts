@@ -5,17 +5,20 @@ import { UsageError } from "../../errors/index.js";
 import { ArrayScanner } from "./array-scanner.js";
 import { CHUNK_BYTES, readJsonLines } from "./json-lines.js";
 import type { RawRow, RowSource } from "./raw-row.js";
+import { readParquet } from "./parquet.js";
+import { localDatasetFile } from "../../hub/index.js";
 
 const SNIFF_BYTES = 64 * 1024;
 
 /**
- * Opens a dataset file for streaming. `.jsonl` is JSON Lines; `.json` is a JSON array, or JSON Lines
- * when it starts with `{` (the Hugging Face `json` loader reads both). Throws UsageError (exit 2) for a
+ * Opens a dataset file for streaming; an `hf://datasets/…` path is fetched into the Hugging Face cache first. `.jsonl` is JSON Lines; `.json` is a JSON array, or JSON Lines
+ * when it starts with `{` (the Hugging Face `json` loader reads both); `.parquet` is Parquet. Throws UsageError (exit 2) for a
  * missing or unreadable file or an unknown extension.
  */
-export async function openRows(path: string): Promise<RowSource> {
-  await assertDatasetFile(path);
+export async function openRows(location: string): Promise<RowSource> {
+  const path = await assertDatasetFile(location);
   const extension = extname(path).toLowerCase();
+  if (extension === ".parquet") return { kind: "index", layout: "Parquet", batches: readParquet(path) };
   if (extension === ".jsonl") return { kind: "line", layout: "JSON Lines", batches: readJsonLines(path) };
   const { first, offset, firstLine } = await sniff(path);
   if (first === "[") return { kind: "index", layout: "JSON array", batches: readArray(path, offset) };
@@ -24,19 +27,24 @@ export async function openRows(path: string): Promise<RowSource> {
   return { kind: "line", layout: "JSON Lines", batches: readJsonLines(path) };
 }
 
-/** Throws UsageError unless `path` is a readable file with a dataset extension. */
-export async function assertDatasetFile(path: string): Promise<void> {
+/**
+ * Throws UsageError unless the location is a readable file with a dataset extension; returns the local file
+ * (an `hf://` location is fetched into the Hugging Face cache).
+ */
+export async function assertDatasetFile(location: string): Promise<string> {
+  const path = await localDatasetFile(location);
   const extension = extname(path).toLowerCase();
-  if (extension !== ".jsonl" && extension !== ".json") {
+  if (extension !== ".jsonl" && extension !== ".json" && extension !== ".parquet") {
     throw new UsageError(
       "unknown-extension",
-      `${path}: expected a .jsonl or .json file, got "${extension || "no extension"}"`,
+      `${path}: expected a .jsonl, .json or .parquet file, got "${extension || "no extension"}"`,
       {
-        hint: "save the dataset as JSON Lines (.jsonl, one JSON object per line) or a JSON array (.json)",
+        hint: "save the dataset as JSON Lines (.jsonl, one JSON object per line), a JSON array (.json) or Parquet",
       },
     );
   }
   await checkReadable(path);
+  return path;
 }
 
 async function checkReadable(path: string): Promise<void> {

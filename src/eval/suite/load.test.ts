@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../errors/index.js";
 import { loadSuite, loadSuites } from "./load.js";
+import { ALIAS_BOMB } from "../../../test/helpers/workspace.js";
 
 function workspace(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), "suite-"));
@@ -122,6 +123,16 @@ describe("loadSuite", () => {
     expect(problems).toEqual([
       "c.yaml › name: required key is missing (expected string)",
       'b.yaml: suite name "same" is used twice',
+    ]);
+  });
+
+  it("refuses a YAML alias bomb as invalid YAML, naming the file", async () => {
+    const dir = workspace({
+      "suite.yaml": `name: facts\ncases: cases.jsonl\n${ALIAS_BOMB}`,
+      "cases.jsonl": CASES,
+    });
+    expect(await problemsOf(dir)).toEqual([
+      expect.stringMatching(/suite\.yaml: invalid YAML: .*too many aliases/),
     ]);
   });
 });

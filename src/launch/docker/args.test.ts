@@ -134,6 +134,18 @@ describe("planMounts", () => {
     });
   });
 
+  it("mounts a Hugging Face cache snapshot's whole repo folder read-only, so its links resolve", () => {
+    const sha = "0123456789abcdef0123456789abcdef01234567";
+    const snapshot = `/root/.cache/huggingface/hub/models--org--m/snapshots/${sha}`;
+    const planned = planMounts({ ...spec, base_model: snapshot }, runDir);
+    expect(planned.mounts).toContainEqual({
+      source: "/root/.cache/huggingface/hub/models--org--m",
+      target: "/hf-cache/models--org--m",
+      readonly: true,
+    });
+    expect(planned.spec.base_model).toBe(`/hf-cache/models--org--m/snapshots/${sha}`);
+  });
+
   it("keeps a hub id and quotes a quote", () => {
     expect(planMounts({ ...spec, base_model: "org/model" }, runDir).spec.base_model).toBe("org/model");
     expect(mountFlag({ source: '/a"b', target: "/t", readonly: false })).toBe(

@@ -28,6 +28,7 @@ export function dockerRuntime(configured: DockerRuntime, env = process.env): Run
       const checked = await dockerPreflight(config, {
         device: input.device,
         inputs,
+        runId: input.runId,
         onProgress: input.onProgress,
       });
       engine = checked.info;

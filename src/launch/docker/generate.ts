@@ -7,7 +7,7 @@ import { containerFlags } from "./args.js";
 import { docker } from "./cli.js";
 import type { EngineInfo } from "./engine.js";
 import { mapExit, type ContainerState } from "./exit.js";
-import { CONTAINER, mountFlag, type Mount } from "./mounts.js";
+import { CONTAINER, modelMount, mountFlag, type Mount } from "./mounts.js";
 import { assertReadable, makeReadable } from "./readable.js";
 import { copyFailed, copyIn } from "./remote.js";
 import { secretsJson, writeSecretsFile } from "./secrets.js";
@@ -55,8 +55,8 @@ async function generateMounted(
     { source: folder, target: EVAL_DIR, readonly: false },
     { source: job.adapter, target: ADAPTER_DIR, readonly: true },
   ];
-  const model = isAbsolute(job.model) ? CONTAINER.model : job.model;
-  if (isAbsolute(job.model)) mounts.push({ source: job.model, target: CONTAINER.model, readonly: true });
+  const { path: model, mount: modelFolder } = modelMount(job.model);
+  if (modelFolder) mounts.push(modelFolder);
   await assertReadable(
     mounts.filter((m) => m.readonly).map((m) => m.source),
     owner,

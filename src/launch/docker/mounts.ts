@@ -1,10 +1,12 @@
 import { basename, isAbsolute, join, posix, relative, sep } from "node:path";
 import type { TrainSpec } from "../../config/train-spec.js";
+import { snapshotRepoFolder } from "../../hub/index.js";
 
 /** Where things live inside the trainer container. */
 export const CONTAINER = {
   runDir: "/run-dir",
   model: "/model",
+  hubCache: "/hf-cache",
   data: "/data",
   secrets: "/run/secrets/pipeline.env",
 } as const;
@@ -32,7 +34,7 @@ export function hostPathOf(runDir: string, containerPath: string): string | unde
 /**
  * The bind mounts a spec needs, and the spec with container paths. The run directory is the one writable
  * mount (checkpoints, adapter); the base model and any dataset outside the run directory are read-only.
- * A base_model that is not an absolute path is a hub id and is left as it is.
+ * The base model is mounted as {@link modelMount} says.
  */
 export function planMounts(spec: TrainSpec, runDir: string): { mounts: Mount[]; spec: TrainSpec } {
   const mounts: Mount[] = [{ source: runDir, target: CONTAINER.runDir, readonly: false }];
@@ -44,11 +46,9 @@ export function planMounts(spec: TrainSpec, runDir: string): { mounts: Mount[]; 
     mounts.push({ source: path, target, readonly: true });
     return target;
   };
-  let baseModel = spec.base_model;
-  if (isAbsolute(baseModel)) {
-    mounts.push({ source: baseModel, target: CONTAINER.model, readonly: true });
-    baseModel = CONTAINER.model;
-  }
+  const model = modelMount(spec.base_model);
+  if (model.mount) mounts.push(model.mount);
+  const baseModel = model.path;
   const outputPath = (path: string, what: string) => {
     const mapped = inRunDir(path);
     if (mapped === undefined) throw new Error(`${what} ${path} is outside the run directory ${runDir}`);
@@ -69,6 +69,23 @@ export function planMounts(spec: TrainSpec, runDir: string): { mounts: Mount[]; 
       },
       resume_from: spec.resume_from === null ? null : outputPath(spec.resume_from, "resume_from"),
     },
+  };
+}
+
+/**
+ * How a base model reaches a container on a local engine: a hub id stays as it is; a snapshot in the
+ * Hugging Face cache is a folder of links into its repo's blobs/, so the whole repo folder is mounted
+ * (read-only) and the path points at the snapshot inside it; any other folder is mounted at /model.
+ */
+export function modelMount(baseModel: string): { path: string; mount?: Mount } {
+  if (!isAbsolute(baseModel)) return { path: baseModel };
+  const hubRepo = snapshotRepoFolder(baseModel);
+  if (!hubRepo)
+    return { path: CONTAINER.model, mount: { source: baseModel, target: CONTAINER.model, readonly: true } };
+  const target = posix.join(CONTAINER.hubCache, basename(hubRepo));
+  return {
+    path: posix.join(target, ...relative(hubRepo, baseModel).split(sep)),
+    mount: { source: hubRepo, target, readonly: true },
   };
 }
 

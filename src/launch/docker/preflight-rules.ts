@@ -1,4 +1,7 @@
 // The pure half of the docker preflight: what counts as a problem and what the message says.
+import { formatBytes, parseSize } from "../sizes.js";
+
+export { formatBytes, parseSize };
 
 const GiB = 1024 ** 3;
 
@@ -52,21 +55,6 @@ function lastLine(text: string): string {
 /** The container gets --gpus when the device may be a GPU and the runtime does not turn GPUs off. */
 export function wantsGpus(device: string, gpus: string): boolean {
   return device !== "cpu" && gpus !== "none";
-}
-
-/** "16g", "512m", "100k", "42" (bytes) → bytes. */
-export function parseSize(size: string): number {
-  const match = /^([0-9]+)([bkmg]?)$/i.exec(size.trim());
-  if (!match) throw new Error(`not a size: ${size}`);
-  const unit = { "": 1, b: 1, k: 1024, m: 1024 ** 2, g: GiB }[
-    match[2]!.toLowerCase() as "" | "b" | "k" | "m" | "g"
-  ];
-  return Number(match[1]) * unit;
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes >= GiB) return `${(bytes / GiB).toFixed(1)} GiB`;
-  return `${Math.round(bytes / 1024 ** 2)} MiB`;
 }
 
 /** `df -Pk <path>` → the available bytes of its filesystem. */

@@ -1,10 +1,9 @@
-import { readdir, stat } from "node:fs/promises";
-import { join } from "node:path";
 import type { DockerRuntime } from "../../config/index.js";
 import { UsageError } from "../../errors/index.js";
-import { gpusValue, MANAGED_LABEL } from "./args.js";
+import { gpusValue, MANAGED_LABEL, RUN_ID_LABEL } from "./args.js";
 import { assertDaemon, assertImage, docker, resolveEngine } from "./cli.js";
 import { describeEngine, engineFor, type EngineInfo } from "./engine.js";
+import { totalBytes } from "../disk.js";
 import { diskNeed, formatBytes, parseDfAvailable, wantsGpus } from "./preflight-rules.js";
 
 export interface DockerPreflight {
@@ -19,7 +18,7 @@ export interface DockerPreflight {
  */
 export async function dockerPreflight(
   runtime: DockerRuntime,
-  options: { device: string; inputs: string[]; onProgress: (line: string) => void },
+  options: { device: string; inputs: string[]; runId: string; onProgress: (line: string) => void },
 ): Promise<DockerPreflight> {
   const info = await resolveEngine(engineFor(runtime));
   const where = describeEngine(info.engine, info.endpoint);
@@ -28,12 +27,13 @@ export async function dockerPreflight(
   const imageId = await assertImage(runtime.image, info.engine);
   if (wantsGpus(options.device, runtime.gpus)) {
     options.onProgress("looking for GPUs");
-    await assertGpus(runtime, info, where);
+    await assertGpus(runtime, info, where, options.runId);
   }
   options.onProgress("checking free disk");
-  const inputBytes = info.remote ? await totalSize(options.inputs) : 0;
+  const inputBytes = info.remote ? await totalBytes(options.inputs) : 0;
   const need = diskNeed({ remote: info.remote, inputBytes, configured: runtime.min_free_disk });
-  const free = parseDfAvailable(await probe(info, runtime.image, ["--entrypoint", "df"], ["-Pk", "/"]));
+  const df = await probe(info, probeArgs(runtime.image, options.runId, ["--entrypoint", "df"], ["-Pk", "/"]));
+  const free = parseDfAvailable(df);
   if (free < need) {
     throw new UsageError(
       "docker-disk-full",
@@ -48,9 +48,9 @@ export async function dockerPreflight(
   return { info, imageId };
 }
 
-async function assertGpus(runtime: DockerRuntime, info: EngineInfo, where: string): Promise<void> {
+async function assertGpus(runtime: DockerRuntime, info: EngineInfo, where: string, runId: string) {
   const gpus = ["--gpus", gpusValue(runtime.gpus), "--entrypoint", "true"];
-  const result = await docker(probeArgs(runtime.image, gpus, []), info.engine);
+  const result = await docker(probeArgs(runtime.image, runId, gpus, []), info.engine);
   if (!result.failed) return;
   const reason = String(result.stderr).trim().split("\n").at(-1);
   throw new UsageError(
@@ -66,24 +66,17 @@ async function assertGpus(runtime: DockerRuntime, info: EngineInfo, where: strin
   );
 }
 
-/** A throwaway container of the trainer image (labelled, so `runs cleanup` finds one left by a crash). */
-function probeArgs(image: string, flags: string[], command: string[]): string[] {
-  return ["run", "--rm", "--label", MANAGED_LABEL, "--network", "none", ...flags, image, ...command];
+/**
+ * A throwaway container of the trainer image, labelled like the run's trainer (so `runs cleanup` finds one
+ * left by a crash, and says whose it was).
+ */
+function probeArgs(image: string, runId: string, flags: string[], command: string[]): string[] {
+  const labels = ["--label", MANAGED_LABEL, "--label", `${RUN_ID_LABEL}=${runId}`];
+  return ["run", "--rm", ...labels, "--network", "none", ...flags, image, ...command];
 }
 
-async function probe(info: EngineInfo, image: string, flags: string[], command: string[]): Promise<string> {
-  const result = await docker(probeArgs(image, flags, command), info.engine);
+async function probe(info: EngineInfo, args: string[]): Promise<string> {
+  const result = await docker(args, info.engine);
   if (result.failed) throw new Error(`docker probe failed: ${String(result.stderr).trim()}`);
   return String(result.stdout);
-}
-
-async function totalSize(paths: string[]): Promise<number> {
-  let total = 0;
-  for (const path of paths) {
-    const info = await stat(path).catch(() => undefined);
-    if (!info) continue;
-    if (!info.isDirectory()) total += info.size;
-    else for (const entry of await readdir(path)) total += await totalSize([join(path, entry)]);
-  }
-  return total;
 }

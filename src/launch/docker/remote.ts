@@ -1,3 +1,4 @@
+import { materializeSnapshot } from "../../hub/index.js";
 import { chmod, mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
@@ -124,7 +125,15 @@ export async function copyIn(
   } finally {
     await rm(stage, { recursive: true, force: true });
   }
-  for (const copy of copies) await cp(copy.source, `${name}:${copy.target}`, engine);
+  for (const copy of copies) {
+    // A Hugging Face cache snapshot goes as plain files (hard links here): docker cp would copy its links.
+    const source = await materializeSnapshot(copy.source);
+    try {
+      await cp(source.dir, `${name}:${copy.target}`, engine);
+    } finally {
+      await source.remove();
+    }
+  }
 }
 
 async function cp(source: string, target: string, engine: Engine): Promise<void> {

@@ -8,7 +8,10 @@ import { escapeHtml as e } from "./escape.js";
 export function overview(report: Report): string {
   const s = report.outcome.status;
   const facts: [string, string][] = [
-    ["Base model", report.base_model],
+    [
+      "Base model",
+      report.base_model + (report.base_model_revision ? ` @ ${report.base_model_revision}` : ""),
+    ],
     ["Runtime", report.runtime],
     ["Config", `${report.config.file} (sha256 ${report.config.hash.slice(0, 12)})`],
     ["Started", report.created_at],

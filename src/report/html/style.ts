@@ -16,7 +16,7 @@ th { color: var(--muted); font-weight: 600; }
 .scroll { overflow-x: auto; }
 .meta { color: var(--muted); margin: 0; }
 .badge { display: inline-block; padding: 2px 10px; border-radius: 12px; font-weight: 600; color: #fff; }
-.outcome-passed { background: var(--good); } .outcome-gates-failed, .outcome-failed { background: var(--bad); }
+.outcome-passed { background: var(--good); } .outcome-gates-failed, .outcome-not-stored, .outcome-failed { background: var(--bad); }
 .outcome-interrupted { background: var(--muted); }
 .callout { border-left: 4px solid var(--bad); background: #fdf0ee; padding: 8px 12px; margin: 10px 0; }
 .verdict-better { color: var(--good); font-weight: 600; } .verdict-worse { color: var(--bad); font-weight: 600; }

@@ -32,7 +32,7 @@ function outcome(report: Report): string[] {
   const lines = [
     `**Outcome: ${OUTCOME_LABEL[report.outcome.status]}**${report.outcome.message ? ` — ${cell(report.outcome.message)}` : ""}`,
     "",
-    `- Base model: \`${cell(report.base_model)}\` · runtime: ${cell(report.runtime)}`,
+    `- Base model: \`${cell(report.base_model)}\`${report.base_model_revision ? ` @ \`${report.base_model_revision}\`` : ""} · runtime: ${cell(report.runtime)}`,
     `- Config: \`${cell(report.config.file)}\` (sha256 \`${report.config.hash.slice(0, 12)}\`)`,
     `- Started ${report.created_at}, finished ${report.finished_at}`,
   ];

@@ -3,7 +3,14 @@ import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { RunConfig } from "../../config/index.js";
-import { formatFile, loadTemplate, readRecords, validateFile } from "../../dataset/index.js";
+import {
+  chooseTemplate,
+  formatFile,
+  loadTemplate,
+  readRecords,
+  validateFile,
+  type TemplateName,
+} from "../../dataset/index.js";
 import { UsageError } from "../../errors/index.js";
 import type { Progress, Splits, Stage } from "../state.js";
 
@@ -18,9 +25,9 @@ export async function formatData(
   const trainParts: string[] = [];
   const evalParts: string[] = [];
   for (const [i, dataset] of config.datasets.entries()) {
-    const template = await loadTemplate(dataset.template, {
-      modelDir: templateModelDir(model, dataset.template),
-    });
+    const modelDir = templateModelDir(model, dataset.template);
+    if (dataset.template === "auto") dataset.template = await autoTemplate(i, modelDir);
+    const template = await loadTemplate(dataset.template, { modelDir });
     const outDir = join(dataDir, String(i));
     const common = { format: dataset.format, template, seed: dataset.seed };
     progress.output(`formatting ${dataset.path}`);
@@ -39,6 +46,16 @@ export async function formatData(
     train: await concatenate(trainParts, join(dataDir, "train.jsonl")),
     eval: evalParts.length ? await concatenate(evalParts, join(dataDir, "eval.jsonl")) : null,
   };
+}
+
+/**
+ * A dataset without `template`: the base model's own chat template when it has one, else chatml. The run
+ * says which, and the choice replaces `auto` in the resolved config (a resume and the eval use it).
+ */
+async function autoTemplate(index: number, modelDir: string | undefined): Promise<TemplateName> {
+  const choice = await chooseTemplate(modelDir);
+  process.stderr.write(`note: datasets[${index}] sets no template: using ${choice.reason}\n`);
+  return choice.name;
 }
 
 /** Templates read bos/eos (and `model` its chat template) from a local model directory. */

@@ -11,6 +11,8 @@ export const placementStage: Stage<"placement"> = {
     const { config, runtime } = state.setup;
     const inputs = config.datasets.flatMap((d) => [d.path, ...(d.eval_path ? [d.eval_path] : [])]);
     const placement = await runtime.prepare({
+      runId: state.setup.paths.id,
+      runDir: state.setup.paths.dir,
       device: config.device,
       baseModel: state.need("model").baseModel,
       inputs,

@@ -2,8 +2,6 @@ import { writeFile } from "node:fs/promises";
 import { stringify } from "yaml";
 import { newestComplete } from "../../checkpoints/index.js";
 import { renderTrainSpec } from "../../config/index.js";
-import { UsageError } from "../../errors/index.js";
-import type { RunPaths } from "../../run-dir/index.js";
 import { pullNewerCheckpoint } from "../store/pull.js";
 import type { Progress, RunState, Stage, StageResults } from "../state.js";
 
@@ -26,12 +24,20 @@ export const renderStage: Stage<"render"> = {
     await writeFile(paths.spec, JSON.stringify(spec, null, 2) + "\n");
     if (!resume) await writeFile(paths.resolvedConfig, stringify(config));
     if (resumed) progress.title(`Render training spec (resuming from step ${resumed.step})`);
+    else if (resume) progress.title("Render training spec (no complete checkpoint: restarting from step 0)");
     return { spec, resumedFrom: resumed?.step ?? null };
   },
 };
 
-/** The newest complete checkpoint, pulled from the store first when it has a newer one. */
-async function resumePoint(state: RunState, progress: Progress): Promise<{ path: string; step: number }> {
+/**
+ * The newest complete checkpoint of a resumed run (pulled from the store first when it has a newer one), or
+ * null when there is none: a run killed before its first checkpoint is trained again from step 0 under the
+ * same id — what was lost is less than one checkpoint interval, as promised.
+ */
+async function resumePoint(
+  state: RunState,
+  progress: Progress,
+): Promise<{ path: string; step: number } | null> {
   const { config, paths } = state.setup;
   await pullNewerCheckpoint(config.checkpoints, paths, (line) => progress.output(line));
   const { checkpoint, skipped } = await newestComplete(paths.checkpoints);
@@ -39,11 +45,9 @@ async function resumePoint(state: RunState, progress: Progress): Promise<{ path:
     progress.output(`skipping checkpoint step ${bad.step}: ${bad.reason}`);
     process.stderr.write(`warning: skipping local checkpoint step ${bad.step}: ${bad.reason}\n`);
   }
-  if (!checkpoint) throw nothingToResume(paths);
-  return checkpoint;
+  if (checkpoint) return checkpoint;
+  process.stderr.write(
+    `warning: run ${paths.id} has no complete checkpoint: training it again from step 0\n`,
+  );
+  return null;
 }
-
-const nothingToResume = (paths: RunPaths) =>
-  new UsageError("nothing-to-resume", `run ${paths.id} has no complete checkpoint to resume from`, {
-    hint: "start it again with `pipeline run <config>`; a checkpoint is written every training.save_steps",
-  });

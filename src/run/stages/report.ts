@@ -1,4 +1,5 @@
 import { buildReport, writeReport } from "../../report/index.js";
+import { storeOutcome } from "../store/stored.js";
 import type { RunState } from "../state.js";
 
 /**
@@ -18,6 +19,7 @@ export async function writeRunReport(state: RunState): Promise<string | undefine
     configFile,
     configHash,
     baseModel: config.base_model,
+    baseModelRevision: state.get("model")?.hub?.sha,
     runtime: config.runtime.type,
     status: outcome.status,
     message: outcome.error ? `[${outcome.error.code}] ${outcome.error.message}` : null,
@@ -38,6 +40,7 @@ export async function writeRunReport(state: RunState): Promise<string | undefine
     currency: config.cost.currency,
     gpus: state.get("placement")?.gpus.length ?? 0,
     createdAt,
+    store: storeOutcome(config.checkpoints, trained.uploads),
   });
   await writeReport(paths.dir, report);
   state.set("report", { html: paths.report.html });

@@ -1,5 +1,6 @@
 import { stampMetrics } from "../../checkpoints/index.js";
-import { ExitCode, FailedError, InterruptedError, LostError } from "../../errors/index.js";
+import { ExitCode, InterruptedError, LostError } from "../../errors/index.js";
+import { trainerFailure } from "./train-failure.js";
 import { followTrainer, progressLine, type TrainerEvent, type TrainOutcome } from "../../launch/index.js";
 import { writeRecord, type RunRecord } from "../../run-dir/index.js";
 import { hostCheckpoint, startUploads, uploadLines } from "../store/uploads.js";
@@ -31,15 +32,21 @@ export const trainStage: Stage<"train"> = {
     const uploaded = await uploads?.finish(adapterToUpload, (line) => progress.output(line));
     if (uploaded && outcome.status !== "done") process.stderr.write(uploadLines(uploaded).join("\n") + "\n");
     const metrics = outcome.done?.metrics;
-    await record(state, outcome.status, {
+    const recorded = record(state, outcome.status, {
       step: metrics?.steps ?? outcome.lastStep,
       trainLoss: metrics?.train_loss,
       evalLoss: metrics?.eval_loss,
       message: outcome.error?.message ?? outcome.exit.message,
     });
+    // A run that stopped short says why; a run.json it cannot write then (a full disk) must not hide that.
+    if (outcome.status === "done") await recorded;
+    else
+      await recorded.catch((error: unknown) =>
+        warn(`could not update ${paths.record}: ${(error as Error).message}`),
+      );
     const result = { outcome, baseEvalLoss: follower.baseEvalLoss(), uploads: uploaded };
     state.set("train", result);
-    assertTrained(outcome, state);
+    await assertTrained(outcome, state, follower.totalSteps());
     return result;
   },
 };
@@ -47,12 +54,14 @@ export const trainStage: Stage<"train"> = {
 function eventFollower(state: RunState, progress: Progress, uploads: ReturnType<typeof startUploads>) {
   const { paths } = state.setup;
   let startStep = 0;
+  let totalSteps: number | undefined;
   let baseEvalLoss: number | undefined;
   let lastEval: { step: number; metrics: Record<string, number> } | undefined;
   return {
     baseEvalLoss: () => baseEvalLoss,
+    totalSteps: () => totalSteps,
     onEvent(event: TrainerEvent) {
-      if (event.type === "start") startStep = event.start_step;
+      if (event.type === "start") [startStep, totalSteps] = [event.start_step, event.total_steps];
       if (event.type === "eval" && event.step === 0) baseEvalLoss = event.eval_loss;
       if (event.type === "eval") lastEval = { step: event.step, metrics: { eval_loss: event.eval_loss } };
       // The checkpoint's manifest records the newest eval at or before its step (for keep_best), before
@@ -64,6 +73,7 @@ function eventFollower(state: RunState, progress: Progress, uploads: ReturnType<
             )
           : undefined;
       if (!state.need("placement").outputsInStore) uploads?.onEvent(event, ready);
+      state.get("track")?.tracker?.onEvent(event);
       progress.event?.(event);
       const line = progressLine(event, startStep);
       if (line) progress.output(line);
@@ -83,6 +93,7 @@ async function record(state: RunState, status: RunRecord["status"], extra: Parti
     createdAt,
     updatedAt: "",
     baseModel: config.base_model,
+    ...(state.get("model")?.hub && { baseModelRevision: state.get("model")!.hub!.sha }),
     runtime: placement.runtime,
     trainedOn: placement.where,
     gpus: placement.gpus,
@@ -91,7 +102,9 @@ async function record(state: RunState, status: RunRecord["status"], extra: Parti
   });
 }
 
-function assertTrained(outcome: TrainOutcome, state: RunState): void {
+const warn = (message: string) => process.stderr.write(`warning: ${message}\n`);
+
+async function assertTrained(outcome: TrainOutcome, state: RunState, totalSteps: number | undefined) {
   const { paths } = state.setup;
   if (outcome.status === "interrupted") {
     const where = outcome.lastCheckpoint
@@ -108,12 +121,5 @@ function assertTrained(outcome: TrainOutcome, state: RunState): void {
       `continue it from its newest checkpoint: pipeline run --resume ${paths.id} (a queued job is retried)`,
     );
   }
-  if (outcome.status === "failed") {
-    const why = outcome.error
-      ? `[${outcome.error.code}] ${outcome.error.message}`
-      : (outcome.exit.message ?? `exit ${outcome.exit.exitCode ?? outcome.exit.signal}`);
-    throw new FailedError("training-failed", `training failed: ${why}`, {
-      hint: `the trainer's log is ${paths.trainerLog}; after fixing the cause, pipeline run --resume ${paths.id} continues from the newest checkpoint`,
-    });
-  }
+  if (outcome.status === "failed") throw await trainerFailure(state.setup, outcome, totalSteps);
 }

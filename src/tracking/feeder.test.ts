@@ -1,0 +1,106 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { TrainerEvent } from "../launch/index.js";
+import { Feeder, type Indexed, type Sink, SinkError } from "./feeder.js";
+
+const step = (n: number): TrainerEvent => ({
+  v: 1,
+  time: 1700000000 + n,
+  type: "step",
+  step: n,
+  total_steps: 100,
+  epoch: 0,
+  loss: 1 / (n + 1),
+  lr: 1e-3,
+  grad_norm: 1,
+  tokens_per_s: 1,
+  tokens: n,
+  elapsed_s: n,
+});
+
+/** A stand-in system: takes what it is sent unless `failing` says otherwise. */
+function recordingSink(failing: (call: number) => Error | undefined = () => undefined) {
+  const received: number[] = [];
+  let calls = 0;
+  const sink: Sink = {
+    label: "test system",
+    batch: 3,
+    async send(events: Indexed[]) {
+      const error = failing(calls++);
+      if (error) throw error;
+      received.push(...events.map((e) => e.index));
+    },
+  };
+  return { sink, received, calls: () => calls };
+}
+
+function eventsFile(count: number): string {
+  const file = join(mkdtempSync(join(tmpdir(), "feeder-")), "events.jsonl");
+  writeFileSync(file, Array.from({ length: count }, (_, i) => JSON.stringify(step(i)) + "\n").join(""));
+  return file;
+}
+
+const quick = { attempts: 2, baseMs: 1, maxDelayMs: 2, maxElapsedMs: 50 };
+
+function feeder(sink: Sink, file: string, sent = 0) {
+  const lines = { warn: [] as string[], info: [] as string[], sent: [] as number[] };
+  const f = new Feeder(sink, {
+    eventsFile: file,
+    sent,
+    onSent: (n) => lines.sent.push(n),
+    warn: (line) => lines.warn.push(line),
+    info: (line) => lines.info.push(line),
+    policy: quick,
+    lingerMs: 1,
+    probeMs: 20,
+  });
+  return { f, lines };
+}
+
+const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("Feeder", () => {
+  it("first sends the events a system lacks from events.jsonl (a previous session's), then the live ones, in order", async () => {
+    const file = eventsFile(8);
+    const { sink, received } = recordingSink();
+    const { f, lines } = feeder(sink, file, 2);
+    for (const index of [5, 6, 7]) f.push({ index, event: step(index) });
+    expect(await f.drain(Date.now() + 1000)).toBe(0);
+    expect(received).toEqual([2, 3, 4, 5, 6, 7]);
+    expect(lines.sent.at(-1)).toBe(8);
+  });
+
+  it("a system that stops answering: one warning, training's pushes only queue, the backfill after it is back", async () => {
+    const file = eventsFile(10);
+    let down = true;
+    const { sink, received } = recordingSink(() => (down ? new Error("connect ECONNREFUSED") : undefined));
+    const { f, lines } = feeder(sink, file);
+    for (let index = 0; index < 6; index++) f.push({ index, event: step(index) });
+    await settle(60);
+    expect(f.isDown).toBe(true);
+    expect(lines.warn).toHaveLength(1);
+    expect(lines.warn[0]).toMatch(/test system is unreachable \(connect ECONNREFUSED\); training goes on/);
+    for (let index = 6; index < 10; index++) f.push({ index, event: step(index) });
+    down = false;
+    await settle(100);
+    expect(received).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(lines.info).toEqual(["test system answers again; sending what it missed"]);
+    expect(lines.warn).toHaveLength(1);
+    expect(await f.drain(Date.now() + 1000)).toBe(0);
+  });
+
+  it("a refusal is not retried: one warning, and drain says what is missing", async () => {
+    const file = eventsFile(4);
+    const { sink, received, calls } = recordingSink(() => new SinkError("HTTP 401: unauthorized", true));
+    const { f, lines } = feeder(sink, file);
+    for (let index = 0; index < 4; index++) f.push({ index, event: step(index) });
+    expect(await f.drain(Date.now() + 1000)).toBe(4);
+    expect(calls()).toBe(1);
+    expect(received).toEqual([]);
+    expect(lines.warn).toEqual([
+      "test system: HTTP 401: unauthorized; nothing more is sent to it in this run",
+    ]);
+  });
+});
