@@ -1,4 +1,5 @@
-"""A training run on a Ray cluster: the job's entrypoint, submitted by src/launch/ray/ through the Jobs REST API.
+"""A training run, or its evaluation, on a Ray cluster: the job's entrypoint, submitted by src/launch/ray/ through the
+Jobs REST API.
 
     python ray_job.py --job job.json      # in the job's working dir: this folder, shipped as a package
 
@@ -13,6 +14,10 @@ Secrets (HF_TOKEN, AWS_*) arrive in secrets.json beside this file, inside the jo
 runtime_env (which the Jobs API shows to anyone who lists jobs). Ray unpacks the package on every node the job
 uses: the driver and each node's actor read their node's copy and delete it, and the values reach torchrun in
 its environment only (an actor on the driver's node gets them from the driver).
+
+An evaluation (job.json kind "generate") runs docker/generate.py on one node with the flags every runtime passes
+it: the base model (when it came from the orchestrator's disk), the adapter and the prompts pulled from the store,
+both result files pushed back to `<run>/eval/<suite>/out/` with their manifest last.
 
 Stopping the job sends SIGTERM here: every torchrun gets SIGTERM, the ranks agree on a step, rank 0 writes its
 checkpoint to the store, and the driver exits 130. Exit 75: a node of the job died (the attempt is lost; a
@@ -65,8 +70,8 @@ def main() -> int:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     try:
-        if job["kind"] == "generate":  # an evaluation: one node, generate.py
-            return ray.get(Node.options(num_gpus=job["gpus_per_worker"]).remote().generate.remote(job, secrets))
+        if job["kind"] == "generate":
+            return generate(job, secrets, stop)
         return train(job, secrets, stop)
     except ray.exceptions.RayActorError as e:
         if e.actor_init_failed:  # our code failed to start on a node: not a lost node
@@ -77,6 +82,23 @@ def main() -> int:
         if isinstance(cause, TrainerError):
             return fail(cause.code, str(cause), cause.exit_code)
         return fail("internal", f"{type(cause).__name__}: {first_line(cause)}", 1)
+
+
+def generate(job: dict, secrets: dict[str, str], stop: threading.Event) -> int:
+    """An evaluation: generate.py on one node (with the GPUs of one worker); a stop request ends it (exit 130)."""
+    import ray
+
+    from pipeline_trainer.ray_node import Node
+
+    node = Node.options(num_gpus=job["gpus_per_worker"]).remote()
+    done = node.generate.remote(job, secrets)
+    while not ray.wait([done], timeout=0.5)[0]:
+        if stop.is_set():
+            print("ray_job: stop requested; generation ends", file=sys.stderr, flush=True)
+            ray.get(node.stop.remote())
+            ray.get(done)
+            return EXIT_INTERRUPTED
+    return ray.get(done)
 
 
 def train(job: dict, secrets: dict[str, str], stop: threading.Event) -> int:

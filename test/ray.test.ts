@@ -63,7 +63,7 @@ const runEnv = () => ({ ...s3.env, HF_TOKEN: PLANTED, RAY_AUTH_TOKEN: RAY_TOKEN,
 const runIds: string[] = [];
 
 describe("pipeline run on a Ray cluster (runtime: ray)", () => {
-  it("trains a 2-worker DDP job across the two nodes; adapter and report verified in the bucket", async () => {
+  it("trains a 2-worker DDP job across the two nodes and evaluates on one; adapter, report and generations verified in the bucket", async () => {
     const cwd = await rayWorkspace({ max_steps: 6, save_steps: 3 }, 2, 0.1);
     const run = pipeline(["run", "configs/run.yaml", "--runs-dir", "runs"], { cwd, env: runEnv() });
     expect(run.code, run.stderr + run.stdout).toBe(0);
@@ -78,7 +78,7 @@ describe("pipeline run on a Ray cluster (runtime: ray)", () => {
 
     const store = s3.store("runs");
     const scratch = mkdtempSync(join(tmpdir(), "ray-pull-"));
-    for (const folder of ["adapter", "report", "checkpoints/step-000006", "inputs"]) {
+    for (const folder of ["adapter", "report", "checkpoints/step-000006", "inputs", "eval/heldout/out"]) {
       const verdict = await store.pull(`runs/${id}/${folder}`, join(scratch, folder));
       expect(verdict.ok, `${folder}: ${JSON.stringify(verdict)}`).toBe(true);
     }
@@ -86,14 +86,28 @@ describe("pipeline run on a Ray cluster (runtime: ray)", () => {
 
     const job = JSON.parse(await cluster.get(`/api/jobs/${id}`)) as { status: string };
     expect(job.status).toBe("SUCCEEDED");
-    // the evaluation ran on the cluster too: its own job, its generations through the store
+    // the evaluation ran on the cluster too: a job of its own on one node, its generations through the store
     expect(JSON.parse(await cluster.get(`/api/jobs/${id}-heldout`))).toMatchObject({ status: "SUCCEEDED" });
+    const evalLog = (JSON.parse(await cluster.get(`/api/jobs/${id}-heldout/logs`)) as { logs: string }).logs;
+    expect(evalLog).toMatch(/ray_job: generating on 127\.0\.0\.[34]/);
     const record = JSON.parse(readFileSync(join(cwd, "runs", id, "run.json"), "utf8")) as {
       evaluatedOn: string;
     };
-    expect(record.evaluatedOn).toContain(`ray 2.60.0 at ${cluster.address}`);
-    const generations = readFileSync(join(cwd, "runs", id, "eval/heldout/generations.jsonl"), "utf8");
-    expect(generations.trim().split("\n").length).toBeGreaterThanOrEqual(10);
+    expect(record.evaluatedOn).toBe(`ray 2.60.0 at ${cluster.address}: 1 worker × CPU (a job per suite)`);
+    const generations = readFileSync(join(cwd, "runs", id, "eval/heldout/generations.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { base: unknown; adapter: unknown });
+    const cases = readFileSync(join(cwd, "runs", id, "eval/heldout/cases.jsonl"), "utf8")
+      .trim()
+      .split("\n");
+    expect(generations.length).toBe(cases.length);
+    expect(generations.length).toBeGreaterThanOrEqual(10);
+    const report = JSON.parse(readFileSync(join(cwd, "runs", id, "report.json"), "utf8")) as object;
+    expect(JSON.stringify(report)).toContain("exact_match");
+    expect(readFileSync(join(cwd, "runs", id, "trainer.log"), "utf8")).toMatch(
+      new RegExp(`\\[${id}-heldout\\] .*ray_job: generating on 127\\.0\\.0\\.`),
+    );
     expect(JSON.parse(await cluster.get(`/api/jobs/${id}/logs`)).logs).toContain(
       "2 node(s), rank 0 at 127.0.0.",
     );
@@ -102,6 +116,7 @@ describe("pipeline run on a Ray cluster (runtime: ray)", () => {
     expect(show.stdout).toMatch(/done/);
     expect(show.stdout).toContain("step        6");
     expect(show.stdout).toContain(`trained on  ray 2.60.0 at ${cluster.address}: 2 worker(s)`);
+    expect(show.stdout).toContain(`evaluated on ray 2.60.0 at ${cluster.address}: 1 worker`);
   });
 
   it("stops on SIGTERM with a checkpoint in the store (job STOPPED); --resume finishes it from that step", async () => {

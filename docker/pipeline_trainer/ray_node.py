@@ -1,5 +1,6 @@
-"""One node of a Ray training job (docker/ray_job.py): its inputs pulled from the store into a work folder of its
-own, then torchrun with this node's rank, exactly as a local multi-process run starts the trainer."""
+"""One node of a Ray job (docker/ray_job.py): its inputs pulled from the store into a work folder of its own, then
+torchrun with this node's rank, exactly as a local multi-process run starts the trainer; or, for an evaluation,
+generate.py with the flags every runtime passes it."""
 
 from __future__ import annotations
 
@@ -45,32 +46,29 @@ class Node:
         self.work = work
 
     def generate(self, job: dict, secrets: dict[str, str]) -> int:
-        """An evaluation: the base model, the adapter and the prompts pulled from the store, generate.py run on
-        this node, and its two result files written back to the store (manifest last)."""
+        """An evaluation: the base model (when it came from the orchestrator's disk), the adapter and the prompts
+        pulled from the store into a work folder, generate.py run there with the flags every runtime passes
+        (relative to that folder), and its result files written back to the store (manifest last)."""
         self._take_secrets(secrets)
         g = job["generate"]
         work = Path(tempfile.mkdtemp(prefix=f"pipeline-{job['run_id']}-eval-"))
-        store = Store(job["store"])
-        model = g["model"]
-        if job["model_in_store"]:
-            model = str(work / "model")
-            store.pull("model", work / "model")
-        store.pull("adapter", work / "adapter")
-        store.pull(g["prompts_key"], work / "prompts")
-        out = work / "out"
-        out.mkdir()
-        args = [
-            sys.executable, "-u", str(GENERATE), "--model", model, "--adapter", str(work / "adapter"),
-            "--prompts", str(work / "prompts" / g["prompts"]), "--out", str(out / g["out"]),
-            "--base-out", str(out / g["base_out"]), "--batch-size", str(g["batch_size"]),
-            "--max-new-tokens", str(g["max_new_tokens"]), "--device", g["device"], "--seed", str(g["seed"]),
-        ]  # fmt: skip
-        code = subprocess.run(args, env=self.env, cwd=work, stdout=sys.stderr).returncode
-        if code == 0:
-            write_manifest(out, 0)
-            store.push(out, g["out_key"])
-        shutil.rmtree(work, ignore_errors=True)
-        return code
+        try:
+            store = Store(job["store"])
+            if job["model_in_store"]:
+                store.pull("model", work / "model")
+            store.pull("adapter", work / "adapter")
+            store.pull(g["prompts_key"], work / "prompts")
+            (work / "out").mkdir()
+            print(f"ray_job: generating on {ray.util.get_node_ip_address()}", file=sys.stderr, flush=True)
+            args = [sys.executable, "-u", str(GENERATE), *g["args"]]
+            self.proc = subprocess.Popen(args, env=self.env, cwd=work, stdout=sys.stderr, preexec_fn=die_with_parent)
+            code = self.proc.wait()  # stop() ends it early
+            if code == 0:
+                write_manifest(work / "out", 0)
+                store.push(work / "out", g["out_key"])
+            return code
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
 
     def address(self) -> tuple[str, int]:
         """Where rank 0's torchrun listens for the other nodes: this node's IP and a free port on it."""

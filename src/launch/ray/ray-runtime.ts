@@ -17,7 +17,8 @@ type RayConfig = Extract<RuntimeConfig, { type: "ray" }>;
  * The `ray` runtime: a job on an existing Ray cluster through its Jobs REST API. `prepare` checks the address,
  * the token and that the cluster has the nodes the run asks for; `train` puts the inputs in the store, uploads
  * the job's package (the trainer's code, job.json, the secrets) and submits `docker/ray_job.py`, then follows
- * the job's log and status (src/launch/ray/handle.ts).
+ * the job's log and status (src/launch/ray/handle.ts); `generate` runs each evaluation as a job of its own on one
+ * worker, its inputs and results through the store too (src/launch/ray/generate.ts).
  */
 export function rayRuntime(config: RayConfig, env = process.env): Runtime {
   const api = new RayJobsApi(config.address, rayToken(env));
@@ -30,9 +31,11 @@ export function rayRuntime(config: RayConfig, env = process.env): Runtime {
       const { ray_version } = await api.version();
       const capacity = clusterCapacity((await api.nodes()).data.summary, config);
       const each = config.gpus_per_worker ? `${config.gpus_per_worker} GPU(s)` : "CPU";
+      const cluster = `ray ${ray_version} at ${config.address}`;
       return {
         runtime: "ray",
-        where: `ray ${ray_version} at ${config.address}: ${config.num_workers} worker(s) × ${each} on ${capacity.description}`,
+        where: `${cluster}: ${config.num_workers} worker(s) × ${each} on ${capacity.description}`,
+        evaluatedOn: `${cluster}: 1 worker × ${each} (a job per suite)`,
         gpus: [],
         endpoint: config.address,
         outputsInStore: true,

@@ -1,8 +1,14 @@
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { TrainSpec } from "../../config/train-spec.js";
+import { generateFlags } from "../generate-job.js";
 import { clusterCapacity } from "./capacity.js";
 import { jobExit } from "./exit.js";
+import { clusterGenerateJob } from "./generate.js";
 import { clusterJob } from "./job.js";
+import { filesUnder } from "./store.js";
 import type { NodeSummary, RayJob } from "./jobs-api.js";
 
 const job = (fields: Partial<RayJob>): RayJob => ({
@@ -60,6 +66,50 @@ describe("clusterJob", () => {
   });
 });
 
+describe("clusterGenerateJob", () => {
+  const store = { uri: "s3://b/runs/run-1", endpoint: null, region: null, path_style: false };
+  const job = {
+    runId: "run-1",
+    model: "/home/u/models/tiny",
+    adapter: "/runs/run-1/adapter",
+    prompts: "/runs/run-1/eval/heldout/cases.jsonl",
+    out: "/runs/run-1/eval/heldout/.adapter.jsonl",
+    baseOut: "/runs/run-1/eval/heldout/.base.jsonl",
+    batchSize: 16,
+    maxNewTokens: 24,
+    device: "cpu",
+    seed: 7,
+    logPath: "/runs/run-1/trainer.log",
+  };
+
+  it("passes generate.py the flags every runtime does, with paths under the node's work folder", () => {
+    const made = clusterGenerateJob(job, { gpus_per_worker: 1 }, store, "heldout");
+    expect(made).toMatchObject({
+      kind: "generate",
+      run_id: "run-1",
+      gpus_per_worker: 1,
+      model_in_store: true,
+      store,
+    });
+    expect(made.generate).toEqual({
+      prompts_key: "eval/heldout/prompts",
+      out_key: "eval/heldout/out",
+      args: generateFlags({
+        ...job,
+        model: "model",
+        adapter: "adapter",
+        prompts: "prompts/cases.jsonl",
+        out: "out/.adapter.jsonl",
+        baseOut: "out/.base.jsonl",
+      }),
+    });
+    expect(made.generate.args).toEqual(expect.arrayContaining(["--max-new-tokens", "24", "--seed", "7"]));
+    const hub = clusterGenerateJob({ ...job, model: "org/name" }, { gpus_per_worker: 0 }, store, "heldout");
+    expect(hub.model_in_store).toBe(false);
+    expect(hub.generate.args.slice(0, 2)).toEqual(["--model", "org/name"]);
+  });
+});
+
 describe("clusterCapacity", () => {
   const node = (ip: string, resources: Record<string, number>, state = "ALIVE"): NodeSummary => ({
     raylet: { state, nodeId: ip, nodeManagerAddress: ip, isHeadNode: false, resourcesTotal: resources },
@@ -84,5 +134,23 @@ describe("clusterCapacity", () => {
   it("refuses a run the cluster cannot place, saying what it has and what to change", () => {
     expect(() => clusterCapacity(nodes, want(3, 4))).toThrow(/has 3 node\(s\), 2 that fit a worker \(H100\)/);
     expect(() => clusterCapacity(nodes, want(1, 8))).toThrow(/0 that fit/);
+  });
+});
+
+describe("filesUnder", () => {
+  it("lists a hub snapshot's files, which are links into the cache's blobs/, as files of the model", () => {
+    const cache = mkdtempSync(join(tmpdir(), "snapshot-"));
+    mkdirSync(join(cache, "blobs"));
+    mkdirSync(join(cache, "snapshots/abc/sub"), { recursive: true });
+    writeFileSync(join(cache, "blobs/1"), "{}");
+    writeFileSync(join(cache, "blobs/2"), "weights");
+    symlinkSync("../../blobs/1", join(cache, "snapshots/abc/config.json"));
+    symlinkSync("../../../blobs/2", join(cache, "snapshots/abc/sub/model.safetensors"));
+    writeFileSync(join(cache, "snapshots/abc/README.md"), "plain file");
+    expect(filesUnder(join(cache, "snapshots/abc")).sort()).toEqual([
+      "README.md",
+      "config.json",
+      "sub/model.safetensors",
+    ]);
   });
 });

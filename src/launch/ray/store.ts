@@ -1,4 +1,4 @@
-import { readdirSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { joinKey, parseS3Uri, runKeys, s3StoreFor } from "../../checkpoints/index.js";
 import type { RunConfig } from "../../config/index.js";
@@ -91,8 +91,12 @@ export const needsS3 = (store: string) =>
     },
   );
 
-function filesUnder(dir: string): string[] {
+/** Every file under `dir`, links followed: a hub snapshot's files are links into the cache's blobs/. */
+export function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
+    .filter(
+      (entry) =>
+        entry.isFile() || (entry.isSymbolicLink() && statSync(join(entry.parentPath, entry.name)).isFile()),
+    )
     .map((entry) => relative(dir, join(entry.parentPath, entry.name)));
 }
