@@ -1,8 +1,7 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { verifyCheckpoint } from "./manifest.js";
-
-const STEP_DIR = /^step-(\d{6,})$/;
+import { STEP_DIR } from "./step-folder.js";
 
 export interface CheckpointInfo {
   step: number;

@@ -1,16 +1,10 @@
-import { createHash } from "node:crypto";
-import { createWriteStream } from "node:fs";
-import { mkdir, readFile, rename, rm } from "node:fs/promises";
+import { readFile, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { Transform, Writable, type Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import {
-  AbortMultipartUploadCommand,
   CreateBucketCommand,
   DeleteObjectsCommand,
   DeleteObjectCommand,
   GetObjectCommand,
-  ListMultipartUploadsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
@@ -19,8 +13,10 @@ import {
 } from "@aws-sdk/client-s3";
 import { Manifest, readManifest, type Verdict } from "./manifest.js";
 import { putFile } from "./s3-multipart.js";
+import { abortStaleUploads, fetchObject, listUploads, writeJson } from "./s3-objects.js";
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from "./retry.js";
 import { type S3Location, joinKey } from "./s3-uri.js";
+import { STEP_DIR, stepName } from "./step-folder.js";
 
 // With s3-multipart.ts (its uploads), the only code that talks to S3 (AWS, MinIO, R2, ...). Credentials
 // come from the SDK's default chain (env, shared profile, instance role), never from the run config.
@@ -43,8 +39,6 @@ export interface RemoteCheckpoint {
   reason?: string;
   metrics?: Record<string, number>;
 }
-
-const STEP_DIR = /^step-(\d{6,})$/;
 
 export class S3Store {
   readonly client: S3Client;
@@ -173,7 +167,7 @@ export class S3Store {
     }
     const result: RemoteCheckpoint[] = [];
     for (const [step, objects] of [...folders].sort((a, b) => b[0] - a[0])) {
-      const folder = `${key}/step-${String(step).padStart(6, "0")}`;
+      const folder = `${key}/${stepName(step)}`;
       const bytes = objects.reduce((sum, o) => sum + (o.Size ?? 0), 0);
       const manifest = await this.readManifest(folder);
       const reason = incompleteReason(folder, objects, manifest);
@@ -232,7 +226,7 @@ export class S3Store {
     if (!manifest) return { ok: false, reason: "no valid manifest.json (an incomplete checkpoint)" };
     for (const file of manifest.files) {
       const { size, sha256 } = await this.retrying(`get ${folder}/${file.path}`, () =>
-        this.fetchObject(`${folder}/${file.path}`, into && join(into, file.path)),
+        fetchObject(this, `${folder}/${file.path}`, into && join(into, file.path)),
       ).catch((error: unknown) => {
         if ((error as { name?: string }).name === "NoSuchKey") return { size: -1, sha256: "" };
         throw error;
@@ -244,23 +238,6 @@ export class S3Store {
     }
     if (into) await writeJson(join(into, "manifest.json"), manifest);
     return { ok: true, manifest };
-  }
-
-  private async fetchObject(key: string, path?: string): Promise<{ size: number; sha256: string }> {
-    const response = await this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: key }));
-    const hash = createHash("sha256");
-    let size = 0;
-    const tap = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        hash.update(chunk);
-        size += chunk.length;
-        done(null, path ? chunk : undefined);
-      },
-    });
-    if (path) await mkdir(dirname(path), { recursive: true });
-    const sink = path ? createWriteStream(path) : new Writable({ write: (_c, _e, done) => done() });
-    await pipeline(response.Body as Readable, tap, sink);
-    return { size, sha256: hash.digest("hex") };
   }
 
   /** Deletes a stored folder, manifest first (so a half-deleted folder never counts as complete). */
@@ -282,49 +259,13 @@ export class S3Store {
   }
 
   /** Aborts multipart uploads under `key` started more than `olderThanMs` ago; returns the keys aborted. */
-  async abortStaleUploads(key: string, olderThanMs: number): Promise<string[]> {
-    const aborted: string[] = [];
-    const cutoff = Date.now() - olderThanMs;
-    for (const upload of await this.listUploads(key)) {
-      // 0 means every upload (some servers report Initiated in a skewed or local-time clock).
-      if (olderThanMs > 0 && (upload.Initiated?.getTime() ?? 0) > cutoff) continue;
-      await this.retrying(`abort ${upload.Key}`, () =>
-        this.client.send(
-          new AbortMultipartUploadCommand({
-            Bucket: this.location.bucket,
-            Key: upload.Key,
-            UploadId: upload.UploadId,
-          }),
-        ),
-      );
-      aborted.push(upload.Key!);
-    }
-    return aborted;
+  abortStaleUploads(key: string, olderThanMs: number): Promise<string[]> {
+    return abortStaleUploads(this, key, olderThanMs);
   }
 
-  /**
-   * Unfinished multipart uploads under a folder key. The bucket's whole list is read and filtered here:
-   * MinIO matches ListMultipartUploads' Prefix only against a whole object name, so `folder/` finds nothing.
-   */
-  async listUploads(key: string): Promise<MultipartUpload[]> {
-    const uploads: MultipartUpload[] = [];
-    let keyMarker: string | undefined;
-    let uploadIdMarker: string | undefined;
-    do {
-      const page = await this.retrying(`list uploads ${key}/`, () =>
-        this.client.send(
-          new ListMultipartUploadsCommand({
-            Bucket: this.location.bucket,
-            KeyMarker: keyMarker,
-            UploadIdMarker: uploadIdMarker,
-          }),
-        ),
-      );
-      uploads.push(...(page.Uploads ?? []).filter((u) => u.Key?.startsWith(`${key}/`)));
-      keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
-      uploadIdMarker = page.IsTruncated ? page.NextUploadIdMarker : undefined;
-    } while (keyMarker);
-    return uploads;
+  /** Unfinished multipart uploads under a folder key. */
+  listUploads(key: string): Promise<MultipartUpload[]> {
+    return listUploads(this, key);
   }
 
   /** Creates the bucket (tests and benchmarks; real stores are created by their owner). */
@@ -336,7 +277,8 @@ export class S3Store {
     this.client.destroy();
   }
 
-  private retrying<T>(what: string, work: () => Promise<T>): Promise<T> {
+  /** `work` retried through an outage by the store's policy, each retry reported to onRetry. */
+  retrying<T>(what: string, work: () => Promise<T>): Promise<T> {
     return withRetry(work, this.retry, (error, attempt, delay) =>
       this.options.onRetry?.(
         `${what}: ${(error as Error).name ?? "error"} ${(error as Error).message ?? ""} — retry ${attempt + 1} in ${(delay / 1000).toFixed(1)} s`,
@@ -354,11 +296,4 @@ function incompleteReason(folder: string, objects: _Object[], manifest?: Manifes
       return `${file.path} has ${sizes.get(file.path)} bytes, expected ${file.size}`;
   }
   return undefined;
-}
-
-async function writeJson(path: string, value: unknown): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  await pipeline(async function* () {
-    yield JSON.stringify(value, null, 1);
-  }, createWriteStream(path));
 }

@@ -1,11 +1,12 @@
 import { prunable, type KeepBest } from "./retention.js";
-import type { S3Store } from "./s3-store.js";
+import type { CheckpointStore } from "./store.js";
 
 export interface UploadJob {
   /** What the summary calls it, e.g. "checkpoint step 20" or "adapter". */
   label: string;
   dir: string;
-  key: string;
+  /** The run's folder it becomes in the store: `checkpoints/step-NNNNNN`, `adapter`, `state`, `report`. */
+  folder: string;
   /** Only these files of `dir` (relative paths), with a manifest made from what was sent; default the
    *  folder's own manifest.json and the files it lists. */
   files?: string[];
@@ -17,6 +18,7 @@ export interface UploadJob {
 
 export interface UploadResult {
   job: UploadJob;
+  /** Where it went (or was to go): an s3:// URI or a path. */
   uri: string;
   ok: boolean;
   bytes?: number;
@@ -25,10 +27,10 @@ export interface UploadResult {
 }
 
 /**
- * Uploads checkpoint folders in the background, one at a time and in order, so training never waits on
- * the store. Each upload retries transient failures (an outage) up to the store's bound, then is reported
- * as not uploaded and the queue moves on. keep_last prunes older complete checkpoints only after a newer
- * one is complete in the store, never the best one by keep_best.
+ * Copies a run's folders into its store in the background, one at a time and in order, so training never
+ * waits on the store. Each copy retries transient failures (an outage) up to the store's bound, then is
+ * reported as not stored and the queue moves on. keep_last prunes older complete checkpoints only after a
+ * newer one is complete in the store, never the best one by keep_best.
  */
 export class Uploader {
   private tail: Promise<void> = Promise.resolve();
@@ -37,9 +39,9 @@ export class Uploader {
   private current?: UploadJob;
 
   constructor(
-    private readonly store: S3Store,
+    private readonly store: CheckpointStore,
     private readonly options: {
-      checkpointsKey: string;
+      runId: string;
       keepLast?: number;
       keepBest?: KeepBest;
       log?: (line: string) => void;
@@ -71,34 +73,43 @@ export class Uploader {
 
   private async run(job: UploadJob): Promise<void> {
     this.current = job;
-    const started = Date.now();
-    const uri = `s3://${this.store.location.bucket}/${job.key}`;
-    try {
-      await job.ready;
-      const { bytes } = job.files
-        ? await this.store.uploadFiles(job.dir, job.files, job.key)
-        : await this.store.uploadFolder(job.dir, job.key);
-      this.results.push({ job, uri, ok: true, bytes, seconds: (Date.now() - started) / 1000 });
-      this.options.log?.(`uploaded ${job.label} → ${uri}`);
-      if (job.checkpointStep !== undefined && this.options.keepLast) await this.prune(this.options.keepLast);
-    } catch (error) {
-      const message = (error as Error).message || String(error);
-      this.results.push({ job, uri, ok: false, error: message, seconds: (Date.now() - started) / 1000 });
-      this.options.log?.(`could not upload ${job.label}: ${message}`);
-    } finally {
-      this.current = undefined;
-    }
+    const result = await storeFolder(this.store, this.options.runId, job);
+    this.results.push(result);
+    this.options.log?.(
+      result.ok ? `stored ${job.label} → ${result.uri}` : `could not store ${job.label}: ${result.error}`,
+    );
+    if (result.ok && job.checkpointStep !== undefined && this.options.keepLast)
+      await this.prune(this.options.keepLast);
+    this.current = undefined;
   }
 
   private async prune(keepLast: number): Promise<void> {
     try {
-      const stored = await this.store.listCheckpoints(this.options.checkpointsKey);
+      const stored = await this.store.checkpoints(this.options.runId);
       for (const old of prunable(stored, keepLast, this.options.keepBest)) {
-        await this.store.deleteFolder(old.key);
+        await this.store.remove(this.options.runId, old.folder);
         this.options.log?.(`pruned checkpoint step ${old.step} from the store (keep_last ${keepLast})`);
       }
     } catch (error) {
       this.options.log?.(`could not prune old checkpoints: ${(error as Error).message}`);
     }
+  }
+}
+
+/** One folder of a run into the store, never throwing: what happened, for the run's summary and report. */
+export async function storeFolder(
+  store: CheckpointStore,
+  runId: string,
+  job: UploadJob,
+): Promise<UploadResult> {
+  const started = Date.now();
+  const uri = store.locate(runId, job.folder);
+  const seconds = () => (Date.now() - started) / 1000;
+  try {
+    await job.ready;
+    const { bytes } = await store.push(runId, job.folder, job.dir, job.files);
+    return { job, uri, ok: true, bytes, seconds: seconds() };
+  } catch (error) {
+    return { job, uri, ok: false, error: (error as Error).message || String(error), seconds: seconds() };
   }
 }

@@ -127,10 +127,12 @@ const Checkpoints = z.strictObject({
   store: z
     .string()
     .min(1)
-    .default("runs")
+    .optional()
     .describe(
-      "checkpoint store: a local directory (relative to the working directory), or s3://bucket/prefix " +
-        "(credentials from the usual AWS sources: env, profile, instance role)",
+      "checkpoint store: a directory (relative to the working directory; a mounted network disk), or " +
+        "s3://bucket/prefix (credentials from the usual AWS sources: env, profile, instance role); each run's " +
+        "checkpoints, adapter, state and report are copied there as they are written. Default: the runs " +
+        "directory itself (runs/<run-id>/checkpoints), which does not outlive the machine",
     ),
   keep_last: z.int().min(1).optional().describe("keep only this many newest checkpoints; default all"),
   keep_best: z

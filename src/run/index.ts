@@ -15,3 +15,4 @@ export { finishTracking } from "./stages/track.js";
 export { uploadReport, uploadLines } from "./store/uploads.js";
 export { assertStored } from "./store/stored.js";
 export type { StoreOptions } from "./store/restore.js";
+export { splitRunLocation } from "./store/restore.js";

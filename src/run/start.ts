@@ -3,7 +3,6 @@ import { readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { loadConfig } from "../config/index.js";
 import { TrainSpec } from "../config/train-spec.js";
-import { isS3Uri } from "../checkpoints/index.js";
 import { UsageError } from "../errors/index.js";
 import { loadSuites } from "../eval/index.js";
 import { runtimeFor } from "../launch/index.js";
@@ -47,12 +46,13 @@ export async function startFresh(input: FreshRun): Promise<RunState> {
 }
 
 /**
- * A run continued from its newest checkpoint, with the exact config it started with. An s3:// URI recreates
- * the run directory from the store first. The source datasets are not needed (a resume trains on the run's
+ * A run continued from its newest checkpoint, with the exact config it started with. A run's location in its
+ * store (`s3://bucket/prefix/<run-id>`, `<store dir>/<run-id>`) recreates the run directory from the store first. The source datasets are not needed (a resume trains on the run's
  * formatted splits) and may be absent on a machine the run was restored to.
  */
 export async function startResume(target: string, options: StoreOptions): Promise<RunState> {
-  const id = isS3Uri(target) ? await restoreFromStore(target, options) : target;
+  // A run id never holds a slash: anything with one is the run's location in a store (s3:// or a directory).
+  const id = target.includes("/") ? await restoreFromStore(target, options) : target;
   const record = await readRecord(options.runsDir, id);
   const paths = runPaths(options.runsDir, id);
   const { config, hash } = await loadConfig(paths.resolvedConfig, { checkFiles: false });

@@ -30,7 +30,7 @@ export interface Splits {
 /** Each stage's typed result, by stage. */
 export interface StageResults {
   validate: { rows: number };
-  /** The checkpoint store proven by a test write, read and delete (an s3:// store). */
+  /** The checkpoint store proven by a test write, read and delete (a store of its own: s3:// or a directory). */
   store: { proven: string };
   model: {
     /** What the trainer loads: a local directory or a hub id. */

@@ -1,18 +1,16 @@
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import {
+  type CheckpointStore,
   type KeepBest,
-  type S3Store,
-  isS3Uri,
-  joinKey,
-  openS3,
-  parseS3Uri,
-  runKeys,
-  s3StoreFor,
+  LocalDirStore,
+  keptIn,
+  openStore,
 } from "../../checkpoints/index.js";
 import { loadConfig } from "../../config/index.js";
 import { UsageError } from "../../errors/index.js";
 import { runPaths } from "../../run-dir/index.js";
+import { splitRunLocation } from "../../run/index.js";
 
 export interface TargetOptions {
   runsDir: string;
@@ -21,18 +19,13 @@ export interface TargetOptions {
   pathStyle?: boolean;
 }
 
-interface Retention {
+/** Where `pipeline checkpoints …` looks: a run in a store, with the retention its config asks for. */
+export interface Target {
+  store: CheckpointStore;
+  runId: string;
   keepLast?: number;
   keepBest?: KeepBest;
 }
-
-/**
- * Where `pipeline checkpoints …` looks: a bucket (`key`: the run's checkpoints folder, `runKey`: the run's
- * folder above it, which holds adapter/, state/ and report/ too) or a run directory.
- */
-export type Target =
-  | ({ kind: "s3"; store: S3Store; key: string; runKey: string } & Retention)
-  | ({ kind: "local"; dir: string; runDir: string } & Retention);
 
 export async function withTarget(
   target: string,
@@ -43,37 +36,38 @@ export async function withTarget(
   try {
     return await work(t);
   } finally {
-    if (t.kind === "s3") t.store.destroy();
+    t.store.close();
   }
 }
 
-/** A run id (its config says which store) or an s3:// URI of a run (…/<run-id> or …/<run-id>/checkpoints). */
+/**
+ * A run id (its config says which store) or a run's location in a store: `s3://bucket/prefix/<run-id>`, a
+ * store directory's `<dir>/<run-id>`, or a run directory (either may end in /checkpoints).
+ */
 async function resolveTarget(target: string, options: TargetOptions): Promise<Target> {
-  if (isS3Uri(target)) {
-    const location = parseS3Uri(target);
-    const store = openS3(`s3://${location.bucket}`, {
-      endpoint: options.endpoint,
-      region: options.region,
-      pathStyle: options.pathStyle,
-    });
-    const runKey = location.prefix.replace(/(^|\/)checkpoints$/, "");
-    return { kind: "s3", store, key: joinKey(runKey, "checkpoints"), runKey };
+  if (target.includes("/")) {
+    const { store, id } = splitRunLocation(target.replace(/\/checkpoints\/*$/, ""));
+    // A run directory (it holds run.json) is a store kept in place: checkpoints and adapter only.
+    const inPlace = !store.startsWith("s3://") && existsSync(join(store, id, "run.json"));
+    const { endpoint, region, pathStyle } = options;
+    return {
+      store: inPlace ? new LocalDirStore(store, true) : openStore(store, { endpoint, region, pathStyle }),
+      runId: id,
+    };
   }
   const paths = runPaths(options.runsDir, target);
   if (!existsSync(paths.resolvedConfig)) {
     throw new UsageError("unknown-run", `no run ${target} in ${resolve(options.runsDir)}`, {
-      hint: "give a run id from `pipeline runs list` (with --runs-dir), or the run's s3:// URI",
+      hint: "give a run id from `pipeline runs list` (with --runs-dir), or the run's location in its store",
     });
   }
   const { config } = await loadConfig(paths.resolvedConfig, { checkFiles: false });
-  const retention = { keepLast: config.checkpoints.keep_last, keepBest: config.checkpoints.keep_best };
-  const store = s3StoreFor(config.checkpoints);
-  if (store) {
-    const keys = runKeys(store, target);
-    return { kind: "s3", store, key: keys.checkpoints, runKey: keys.run, ...retention };
-  }
-  return { kind: "local", dir: paths.checkpoints, runDir: paths.dir, ...retention };
+  return {
+    store: keptIn(config.checkpoints, options.runsDir),
+    runId: target,
+    keepLast: config.checkpoints.keep_last,
+    keepBest: config.checkpoints.keep_best,
+  };
 }
 
-export const describeTarget = (t: Target) =>
-  t.kind === "s3" ? `s3://${t.store.location.bucket}/${t.key}` : t.dir;
+export const describeTarget = (t: Target) => t.store.locate(t.runId, "checkpoints");

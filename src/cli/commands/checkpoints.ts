@@ -1,14 +1,5 @@
-import { cp, rm } from "node:fs/promises";
 import { resolve } from "node:path";
-import {
-  type CheckpointInfo,
-  type KeepBest,
-  bestStep,
-  prunable,
-  type RemoteCheckpoint,
-  listCheckpoints,
-  verifyCheckpoint,
-} from "../../checkpoints/index.js";
+import { type KeepBest, type StoredCheckpoint, bestStep, prunable } from "../../checkpoints/index.js";
 import { FailedError, UsageError, type Problem } from "../../errors/index.js";
 import {
   describeTarget as describe,
@@ -16,23 +7,18 @@ import {
   type TargetOptions,
   withTarget,
 } from "./checkpoint-target.js";
-import { folderLine, pullFolder, verifyFolders } from "./checkpoint-folders.js";
+import { folderLine, pullFolder, verifyRunFolders } from "./checkpoint-folders.js";
 
 interface Options extends TargetOptions {
   json?: boolean;
 }
 
-/** One checkpoint as the commands show it, whichever store it lives in. */
-interface Row {
-  step: number;
+/** One checkpoint as the commands show it: `where` is its location in the store (a URI or a path). */
+interface Row extends StoredCheckpoint {
   where: string;
-  bytes: number;
-  complete: boolean;
-  reason?: string;
-  metrics?: Record<string, number>;
 }
 
-/** `pipeline checkpoints list <run-id|s3-uri>`: step, size, complete or not — newest first. */
+/** `pipeline checkpoints list <run-id|location>`: step, size, complete or not — newest first. */
 export async function checkpointsList(target: string, options: Options): Promise<number> {
   return withTarget(target, options, async (t) => {
     const rows = await list(t);
@@ -61,7 +47,9 @@ export async function checkpointsVerify(
     const problems: Problem[] = [];
     const rows = (await list(t)).filter((r) => options.step === undefined || r.step === Number(options.step));
     for (const row of rows) {
-      const verdict = row.complete ? await verifyRow(t, row) : { ok: false as const, reason: row.reason! };
+      const verdict = row.complete
+        ? await t.store.verify(t.runId, row.folder)
+        : { ok: false as const, reason: row.reason! };
       // A folder without a manifest is an upload in progress or abandoned, never a checkpoint: not a mismatch.
       const incomplete = !row.complete && /manifest/.test(verdict.ok ? "" : verdict.reason);
       if (!verdict.ok && !incomplete) problems.push({ location: row.where, message: verdict.reason });
@@ -69,7 +57,7 @@ export async function checkpointsVerify(
       process.stdout.write(line(row, status) + (verdict.ok ? "" : `: ${verdict.reason}`) + "\n");
     }
     // The rest of what the store holds for the run: the adapter users deploy, the run state, the report.
-    const folders = options.step === undefined ? await verifyFolders(t) : [];
+    const folders = options.step === undefined ? await verifyRunFolders(t) : [];
     for (const folder of folders) {
       process.stdout.write(folderLine(folder) + "\n");
       if (folder.status === "mismatch") problems.push({ location: folder.where, message: folder.reason! });
@@ -92,7 +80,7 @@ export async function checkpointsVerify(
   });
 }
 
-/** `pipeline checkpoints pull <run-id|uri> [--step N] -o DIR`: the newest (or given) verified checkpoint. */
+/** `pipeline checkpoints pull <run-id|location> [--step N] -o DIR`: the newest (or given) verified checkpoint. */
 export async function checkpointsPull(
   target: string,
   options: Options & { step?: string; output: string; folder?: string },
@@ -104,12 +92,7 @@ export async function checkpointsPull(
     );
     const out = resolve(options.output);
     for (const row of rows) {
-      const verdict =
-        t.kind === "s3" ? await t.store.pull(row.where, out) : await verifyCheckpoint(row.where);
-      if (verdict.ok && t.kind === "local") {
-        await rm(out, { recursive: true, force: true });
-        await cp(row.where, out, { recursive: true });
-      }
+      const verdict = await t.store.pull(t.runId, row.folder, out);
       if (verdict.ok) {
         process.stdout.write(`pulled checkpoint step ${row.step} (${mb(row.bytes)}) into ${out}\n`);
         return 0;
@@ -146,49 +129,21 @@ export async function checkpointsPrune(
       ...rows.filter((r) => !r.complete && r.step < newestComplete),
     ];
     for (const row of doomed) {
-      if (t.kind === "s3") await t.store.deleteFolder(row.where);
-      else await rm(row.where, { recursive: true, force: true });
+      await t.store.remove(t.runId, row.folder);
       process.stdout.write(`deleted checkpoint step ${row.step}${row.complete ? "" : " (incomplete)"}\n`);
     }
-    if (t.kind === "s3") {
-      const aborted = await t.store.abortStaleUploads(t.runKey, Number(options.staleMinutes) * 60_000);
-      for (const key of aborted) process.stdout.write(`aborted an unfinished multipart upload of ${key}\n`);
-    }
+    const aborted = await t.store.abortStale(t.runId, Number(options.staleMinutes) * 60_000);
+    for (const key of aborted) process.stdout.write(`aborted an unfinished multipart upload of ${key}\n`);
     process.stdout.write(`pruned ${doomed.length} checkpoint(s) in ${describe(t)}\n`);
     return 0;
   });
 }
 
 async function list(t: Target): Promise<Row[]> {
-  if (t.kind === "s3") {
-    return (await t.store.listCheckpoints(t.key)).map((c: RemoteCheckpoint) => ({
-      step: c.step,
-      where: c.key,
-      bytes: c.bytes,
-      complete: c.complete,
-      reason: c.reason,
-      metrics: c.metrics,
-    }));
-  }
-  const infos: CheckpointInfo[] = await listCheckpoints(t.dir, { hash: false });
-  const rows: Row[] = [];
-  for (const info of infos) {
-    const verdict = await verifyCheckpoint(info.path, { hash: false });
-    const bytes = verdict.ok ? verdict.manifest.files.reduce((sum, f) => sum + f.size, 0) : 0;
-    rows.push({
-      step: info.step,
-      where: info.path,
-      bytes,
-      complete: info.complete,
-      reason: info.reason,
-      metrics: verdict.ok ? verdict.manifest.metrics : undefined,
-    });
-  }
-  return rows;
-}
-
-function verifyRow(t: Target, row: Row) {
-  return t.kind === "s3" ? t.store.verify(row.where) : verifyCheckpoint(row.where);
+  return (await t.store.checkpoints(t.runId)).map((c) => ({
+    ...c,
+    where: t.store.locate(t.runId, c.folder),
+  }));
 }
 
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;

@@ -2,10 +2,11 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readdir, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { isS3Uri, openS3, parseS3Uri, runKeys } from "../../checkpoints/index.js";
+import { openStore } from "../../checkpoints/index.js";
 import { FailedError, UsageError } from "../../errors/index.js";
 import { publishRun } from "../../hub/index.js";
 import { runPaths } from "../../run-dir/index.js";
+import { splitRunLocation } from "../../run/index.js";
 
 interface PublishFlags {
   repo: string;
@@ -18,9 +19,10 @@ interface PublishFlags {
   json?: boolean;
 }
 
-/** `pipeline publish <run-id|s3-uri> --repo org/name`: the adapter and its model card to the Hub. */
+/** `pipeline publish <run-id|location> --repo org/name`: the adapter and its model card to the Hub. */
 export async function publish(run: string, flags: PublishFlags): Promise<number> {
-  const { dir, cleanup } = isS3Uri(run)
+  // A run id never holds a slash: anything with one is the run's location in a store.
+  const { dir, cleanup } = run.includes("/")
     ? await fromStore(run, flags)
     : { dir: localRun(run, flags.runsDir), cleanup: async () => {} };
   try {
@@ -45,33 +47,31 @@ function localRun(id: string, runsDir: string): string {
   const paths = runPaths(runsDir, id);
   if (!existsSync(paths.record)) {
     throw new UsageError("run-not-found", `no run ${id} in ${runsDir}`, {
-      hint: "`pipeline runs list` shows the runs; or give the run's s3:// location",
+      hint: "`pipeline runs list` shows the runs; or give the run's location in its store (s3://bucket/prefix/<run-id>)",
     });
   }
   return paths.dir;
 }
 
-/** A run in an s3:// store: its resolved config and data (state/), adapter/ and report/, verified, into a temp dir. */
-async function fromStore(uri: string, flags: PublishFlags) {
-  const { bucket, prefix } = parseS3Uri(uri);
-  const id = prefix.split("/").pop() ?? "";
-  const store = openS3(`s3://${bucket}/${prefix.split("/").slice(0, -1).join("/")}`, flags);
+/** A run in a store: its resolved config and data (state/), adapter/ and report/, verified, into a temp dir. */
+async function fromStore(location: string, flags: PublishFlags) {
+  const { store: uri, id } = splitRunLocation(location);
+  const store = openStore(uri, flags);
   const root = await mkdtemp(join(tmpdir(), "pipeline-publish-"));
   const dir = join(root, id);
   try {
-    const keys = runKeys(store, id);
     // pull() replaces the folder it fills: the run folder first, then its adapter/, the report beside it.
     const pulls: [string, string][] = [
-      [keys.state, dir],
-      [keys.adapter, join(dir, "adapter")],
-      [keys.report, join(root, "report")],
+      ["state", dir],
+      ["adapter", join(dir, "adapter")],
+      ["report", join(root, "report")],
     ];
-    for (const [key, into] of pulls) {
-      const verdict = await store.pull(key, into);
+    for (const [folder, into] of pulls) {
+      const verdict = await store.pull(id, folder, into);
       if (!verdict.ok) {
         throw new FailedError(
           "publish-store",
-          `${uri}: ${key} is not complete in the store (${verdict.reason})`,
+          `${location}: ${store.locate(id, folder)} is not complete in the store (${verdict.reason})`,
           {
             hint: "publish a run that finished, with its adapter and report in the store",
           },
@@ -84,7 +84,7 @@ async function fromStore(uri: string, flags: PublishFlags) {
     await rm(root, { recursive: true, force: true });
     throw error;
   } finally {
-    store.destroy();
+    store.close();
   }
   return { dir, cleanup: () => rm(root, { recursive: true, force: true }) };
 }

@@ -6,7 +6,10 @@ export function hubCommands(program: Command): void {
   program
     .command("publish")
     .description("Upload a passing run's adapter and model card to a Hugging Face Hub repo (HF_TOKEN).")
-    .argument("<run>", "a run id (in --runs-dir) or its s3:// location")
+    .argument(
+      "<run>",
+      "a run id (in --runs-dir) or its location in its store (s3://…/<run-id> or <store dir>/<run-id>)",
+    )
     .requiredOption("--repo <org/name>", "the model repo; created when missing")
     .option("--private", "create the repo private")
     .option("--force", "publish even when the run's gates failed")

@@ -9,8 +9,8 @@ export function runCommands(program: Command): void {
     .argument("[config]", "a run config YAML")
     .option("--set <key=value...>", "override a config value (repeatable)")
     .option(
-      "--resume <run-id|s3-uri>",
-      "continue a run from its newest complete checkpoint; s3://bucket/prefix/<run-id> recreates it from the store",
+      "--resume <run-id|location>",
+      "continue a run from its newest complete checkpoint; its location in its store (s3://bucket/prefix/<run-id> or <store dir>/<run-id>) recreates it from there",
     )
     .option("--runs-dir <dir>", "where run directories live", "runs")
     .option("--json", "one JSON event per line instead of the live display")

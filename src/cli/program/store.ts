@@ -1,14 +1,19 @@
 import type { Command } from "commander";
 import { lazy } from "./lazy.js";
 
-/** `checkpoints list|verify|pull|prune` on a run's store (local or s3://). */
+/** `checkpoints list|verify|pull|prune` on a run's store (a directory or s3://). */
 export function storeCommands(program: Command): void {
   const checkpoints = program
     .command("checkpoints")
-    .description("List, verify, pull and prune a run's checkpoints (local or s3:// store).");
+    .description(
+      "List, verify, pull and prune a run's checkpoints (the runs directory, a store directory or s3://).",
+    );
   const store = (command: Command) =>
     command
-      .argument("<run>", "a run id (its config names the store) or the run's s3:// URI")
+      .argument(
+        "<run>",
+        "a run id (its config names the store) or the run's location: s3://…/<run-id>, <store dir>/<run-id> or a run directory",
+      )
       .option("--runs-dir <dir>", "where run directories live", "runs")
       .option("--endpoint <url>", "S3-compatible endpoint for an s3:// URI (default AWS_ENDPOINT_URL)")
       .option("--region <region>", "S3 region for an s3:// URI (default AWS_REGION)")

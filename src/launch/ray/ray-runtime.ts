@@ -1,13 +1,12 @@
 import { isAbsolute } from "node:path";
 import type { RunConfig, Runtime as RuntimeConfig } from "../../config/index.js";
-import { isS3Uri } from "../../checkpoints/index.js";
 import type { Placement, PrepareInput, Runtime, TrainRequest } from "../runtime.js";
 import { clusterCapacity } from "./capacity.js";
 import { jobHandle } from "./handle.js";
 import { clusterJob } from "./job.js";
 import { RayJobsApi } from "./jobs-api.js";
 import { generateOnCluster } from "./generate.js";
-import { needsS3, storeBlock, uploadInputs } from "./store.js";
+import { requireS3, storeBlock, uploadInputs } from "./store.js";
 import { submissionId, submitJob } from "./submit.js";
 import { rayToken } from "./token.js";
 
@@ -25,9 +24,7 @@ export function rayRuntime(config: RayConfig, env = process.env): Runtime {
   let stored: RunConfig["checkpoints"] | undefined;
   return {
     async prepare(input: PrepareInput): Promise<Placement> {
-      const store = input.checkpoints?.store ?? "runs";
-      if (!isS3Uri(store)) throw needsS3(store);
-      stored = input.checkpoints;
+      stored = requireS3(input.checkpoints);
       const { ray_version } = await api.version();
       const capacity = clusterCapacity((await api.nodes()).data.summary, config);
       const each = config.gpus_per_worker ? `${config.gpus_per_worker} GPU(s)` : "CPU";
@@ -42,8 +39,7 @@ export function rayRuntime(config: RayConfig, env = process.env): Runtime {
       };
     },
     async train(request: TrainRequest) {
-      const checkpoints = request.checkpoints;
-      if (!checkpoints || !isS3Uri(checkpoints.store)) throw needsS3(checkpoints?.store ?? "runs");
+      const checkpoints = requireS3(request.checkpoints);
       const { spec } = request;
       const runId = spec.run_id;
       const modelDir = isAbsolute(spec.base_model) ? spec.base_model : undefined;

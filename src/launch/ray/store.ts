@@ -1,6 +1,6 @@
 import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { joinKey, parseS3Uri, runKeys, s3StoreFor } from "../../checkpoints/index.js";
+import { isS3Uri, joinKey, openStore as openCheckpointStore, parseS3Uri } from "../../checkpoints/index.js";
 import type { RunConfig } from "../../config/index.js";
 import { FailedError, UsageError } from "../../errors/index.js";
 
@@ -15,7 +15,7 @@ export interface StoreBlock {
 }
 
 export function storeBlock(checkpoints: Checkpoints, runId: string, env = process.env): StoreBlock {
-  const { bucket, prefix } = parseS3Uri(checkpoints.store);
+  const { bucket, prefix } = parseS3Uri(s3Uri(checkpoints));
   const endpoint = checkpoints.s3.endpoint ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL ?? null;
   return {
     uri: `s3://${bucket}/${joinKey(prefix, runId)}`,
@@ -52,13 +52,13 @@ export async function pushFiles(
 ): Promise<void> {
   const store = openStore(checkpoints);
   try {
-    await store.uploadFiles(dir, files, `${runKeys(store, runId).run}/${folder}`);
+    await store.push(runId, folder, dir, files);
   } catch (error) {
-    throw new FailedError("ray-store", `uploading ${folder} of run ${runId} to ${checkpoints.store} failed`, {
+    throw new FailedError("ray-store", `uploading ${folder} of run ${runId} to ${store.uri} failed`, {
       hint: (error as Error).message,
     });
   } finally {
-    store.destroy();
+    store.close();
   }
 }
 
@@ -66,18 +66,30 @@ export async function pushFiles(
 export async function pullFolder(checkpoints: Checkpoints, runId: string, folder: string, dir: string) {
   const store = openStore(checkpoints);
   try {
-    const verdict = await store.pull(`${runKeys(store, runId).run}/${folder}`, dir);
+    const verdict = await store.pull(runId, folder, dir);
     if (!verdict.ok)
       throw new FailedError("ray-store", `${folder} in the store is not complete: ${verdict.reason}`);
   } finally {
-    store.destroy();
+    store.close();
   }
 }
 
+/** The run's s3:// store (a cluster's nodes share no disk with this machine: nothing else will do). */
+export function s3Uri(checkpoints: Checkpoints | undefined): string {
+  const uri = checkpoints?.store;
+  if (uri === undefined || !isS3Uri(uri)) throw needsS3(uri ?? "the runs directory");
+  return uri;
+}
+
+/** The run's checkpoints block, once its store is known to be s3://. */
+export function requireS3(checkpoints: Checkpoints | undefined): Checkpoints {
+  s3Uri(checkpoints);
+  return checkpoints!;
+}
+
 export function openStore(checkpoints: Checkpoints) {
-  const store = s3StoreFor(checkpoints);
-  if (!store) throw needsS3(checkpoints.store);
-  return store;
+  const { endpoint, region, path_style: pathStyle } = checkpoints.s3;
+  return openCheckpointStore(s3Uri(checkpoints), { endpoint, region, pathStyle });
 }
 
 export const needsS3 = (store: string) =>

@@ -1,38 +1,41 @@
-import { join } from "node:path";
-import { newestComplete, runKeys, s3StoreFor } from "../../checkpoints/index.js";
+import { dirname, join } from "node:path";
+import { newestComplete, stepName, storeFor } from "../../checkpoints/index.js";
 import type { RunConfig } from "../../config/index.js";
 import type { RunPaths } from "../../run-dir/index.js";
 
 /**
- * Before resuming a run with an s3:// store: when the store holds a newer complete checkpoint than the
- * run directory (a fresh or wiped machine), pull it — verified file by file against its manifest. A stored
- * checkpoint that fails verification is skipped with a warning for the one before it.
+ * Before resuming a run with a checkpoint store of its own: when the store holds a newer complete checkpoint
+ * than the run directory (a fresh or wiped machine), pull it — verified file by file against its manifest. A
+ * stored checkpoint that fails verification is skipped with a warning for the one before it.
  */
 export async function pullNewerCheckpoint(
   checkpoints: RunConfig["checkpoints"],
   paths: RunPaths,
   log: (line: string) => void,
 ): Promise<void> {
-  const store = s3StoreFor(checkpoints);
+  const store = storeFor(checkpoints, dirname(paths.dir));
   if (!store) return;
   try {
     const local = (await newestComplete(paths.checkpoints)).checkpoint?.step ?? -1;
-    for (const remote of await store.listCheckpoints(runKeys(store, paths.id).checkpoints)) {
-      if (remote.step <= local) return;
-      const uri = `s3://${store.location.bucket}/${remote.key}`;
-      if (!remote.complete) {
-        log(`skipping ${uri}: ${remote.reason}`);
+    for (const stored of await store.checkpoints(paths.id)) {
+      if (stored.step <= local) return;
+      const where = store.locate(paths.id, stored.folder);
+      if (!stored.complete) {
+        log(`skipping ${where}: ${stored.reason}`);
         continue;
       }
-      log(`pulling checkpoint step ${remote.step} from ${uri}`);
-      const dir = join(paths.checkpoints, `step-${String(remote.step).padStart(6, "0")}`);
-      const verdict = await store.pull(remote.key, dir);
+      log(`pulling checkpoint step ${stored.step} from ${where}`);
+      const verdict = await store.pull(
+        paths.id,
+        stored.folder,
+        join(paths.checkpoints, stepName(stored.step)),
+      );
       if (verdict.ok) return;
       process.stderr.write(
-        `warning: stored checkpoint step ${remote.step} is corrupt (${verdict.reason}); trying the one before it\n`,
+        `warning: stored checkpoint step ${stored.step} is corrupt (${verdict.reason}); trying the one before it\n`,
       );
     }
   } finally {
-    store.destroy();
+    store.close();
   }
 }

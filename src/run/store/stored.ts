@@ -3,11 +3,11 @@ import type { RunConfig } from "../../config/index.js";
 import { FailedError } from "../../errors/index.js";
 import type { RunPaths } from "../../run-dir/index.js";
 
-/** What the run put in (and failed to put in) its s3:// store, for report.json; null with a local store. */
+/** What the run put in (and failed to put in) its store, for report.json; null without a store of its own. */
 export function storeOutcome(checkpoints: RunConfig["checkpoints"], uploads: UploadResult[] | undefined) {
   if (!uploads) return null;
   return {
-    uri: checkpoints.store,
+    uri: checkpoints.store ?? "the runs directory",
     stored: uploads.filter((u) => u.ok).map((u) => u.job.label),
     not_stored: uploads.filter((u) => !u.ok).map((u) => ({ what: u.job.label, error: u.error ?? "" })),
   };

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
-import { basename, join, relative } from "node:path";
-import { Uploader, runKeys, s3StoreFor, type UploadResult } from "../../checkpoints/index.js";
+import { basename, dirname, join, relative } from "node:path";
+import { Uploader, stepFolder, storeFolder, storeFor, type UploadResult } from "../../checkpoints/index.js";
 import type { RunConfig } from "../../config/index.js";
 import type { TrainerEvent } from "../../launch/index.js";
 import { REPORT_FILES, type RunPaths } from "../../run-dir/index.js";
@@ -8,25 +8,26 @@ import { REPORT_FILES, type RunPaths } from "../../run-dir/index.js";
 export type Uploads = ReturnType<typeof startUploads>;
 
 /**
- * The background uploader of a run with an s3:// store: the run's state first (what a resume on a fresh
- * machine needs), then every `checkpoint` event's folder as it arrives (training never waits), the adapter
- * once training is done; `finish` waits for the queue.
+ * The background copies of a run with a checkpoint store of its own (s3:// or a directory): the run's state
+ * first (what a resume on a fresh machine needs), then every `checkpoint` event's folder as it arrives
+ * (training never waits), the adapter once training is done; `finish` waits for the queue.
  */
 export function startUploads(
   checkpoints: RunConfig["checkpoints"],
   paths: RunPaths,
   log: (line: string) => void,
 ) {
-  const store = s3StoreFor(checkpoints, { onRetry: (line) => log(`store unreachable? ${line}`) });
+  const store = storeFor(checkpoints, dirname(paths.dir), {
+    onRetry: (line) => log(`store unreachable? ${line}`),
+  });
   if (!store) return undefined;
-  const keys = runKeys(store, paths.id);
   const uploader = new Uploader(store, {
-    checkpointsKey: keys.checkpoints,
+    runId: paths.id,
     keepLast: checkpoints.keep_last,
     keepBest: checkpoints.keep_best,
     log,
   });
-  uploader.enqueue({ label: "run state", dir: paths.dir, key: keys.state, files: stateFiles(paths) });
+  uploader.enqueue({ label: "run state", dir: paths.dir, folder: "state", files: stateFiles(paths) });
   return {
     /** `ready`: what must finish before the folder is read (its manifest being stamped with metrics). */
     onEvent(event: TrainerEvent, ready?: Promise<unknown>) {
@@ -35,16 +36,16 @@ export function startUploads(
         ready,
         label: `checkpoint step ${event.step}`,
         dir: hostCheckpoint(paths, event.path),
-        key: keys.checkpoint(event.step),
+        folder: stepFolder(event.step),
         checkpointStep: event.step,
       });
     },
     async finish(trained: boolean, onProgress: (line: string) => void): Promise<UploadResult[]> {
-      if (trained) uploader.enqueue({ label: "adapter", dir: paths.adapter, key: keys.adapter });
+      if (trained) uploader.enqueue({ label: "adapter", dir: paths.adapter, folder: "adapter" });
       try {
         return await uploader.drain(onProgress);
       } finally {
-        store.destroy();
+        store.close();
       }
     },
   };
@@ -53,7 +54,7 @@ export function startUploads(
 /** A checkpoint folder as this machine sees it (a container reports it under its own mount point). */
 export const hostCheckpoint = (paths: RunPaths, path: string) => join(paths.checkpoints, basename(path));
 
-/** The run directory's files that `pipeline run --resume s3://…/<run-id>` recreates on a fresh machine. */
+/** The run directory's files that `pipeline run --resume <store>/<run-id>` recreates on a fresh machine. */
 function stateFiles(paths: RunPaths): string[] {
   const files = [paths.resolvedConfig, paths.spec, paths.record];
   for (const split of ["train.jsonl", "eval.jsonl"]) files.push(join(paths.data, split));
@@ -65,25 +66,18 @@ export async function uploadReport(
   checkpoints: RunConfig["checkpoints"],
   paths: RunPaths,
 ): Promise<UploadResult | undefined> {
-  const store = s3StoreFor(checkpoints);
+  const store = storeFor(checkpoints, dirname(paths.dir));
   if (!store) return undefined;
-  const files = REPORT_FILES.filter((f) => existsSync(join(paths.dir, f)));
-  const job = { label: "report", dir: paths.dir, key: runKeys(store, paths.id).report, files };
-  const uri = `s3://${store.location.bucket}/${job.key}`;
-  const started = Date.now();
-  const seconds = () => (Date.now() - started) / 1000;
   try {
+    const files = REPORT_FILES.filter((f) => existsSync(join(paths.dir, f)));
     if (files.length === 0) return undefined;
-    const { bytes } = await store.uploadFiles(job.dir, files, job.key);
-    return { job, uri, ok: true, bytes, seconds: seconds() };
-  } catch (error) {
-    return { job, uri, ok: false, error: (error as Error).message || String(error), seconds: seconds() };
+    return await storeFolder(store, paths.id, { label: "report", dir: paths.dir, folder: "report", files });
   } finally {
-    store.destroy();
+    store.close();
   }
 }
 
-/** One line for what reached the s3:// store and one per thing that did not. */
+/** One line for what reached the store and one per thing that did not. */
 export function uploadLines(uploads: UploadResult[] | undefined): string[] {
   if (!uploads) return [];
   const done = uploads.filter((u) => u.ok);
