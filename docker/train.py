@@ -10,6 +10,7 @@ Run it:
 
     python docker/train.py --spec runs/<run-id>/spec.json
     python docker/train.py --spec spec.json 2>trainer.log | tee events.jsonl
+    python -m torch.distributed.run --standalone --nproc-per-node 2 docker/train.py --spec spec.json  # DDP
     python -m pytest docker/tests -q          # tiny-model tests (CPU, ~1 min)
 
 Exit codes: 0 done · 1 training failed (error event says why) · 2 bad spec, data or checkpoint ·
@@ -30,8 +31,16 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))  # pipeline_trainer/ sits beside this script, whatever the cwd or `python -P`
 
-from pipeline_trainer.checkpoints import TrainState, load_checkpoint, save_adapter, save_checkpoint  # noqa: E402
-from pipeline_trainer.data import MicroBatches, read_examples, to_rows, trained_tokens  # noqa: E402
+from pipeline_trainer import distributed as dist  # noqa: E402
+from pipeline_trainer.checkpoints import (  # noqa: E402
+    TrainState,
+    global_batch_size,
+    load_checkpoint,
+    rng_state,
+    save_adapter,
+    save_checkpoint,
+)
+from pipeline_trainer.data import MicroBatches, read_examples, step_positions, to_rows, trained_tokens  # noqa: E402
 from pipeline_trainer.events import EXIT_FAILED, EXIT_INTERRUPTED, Events, TrainerError, error_code  # noqa: E402
 from pipeline_trainer.flops import peak_flops  # noqa: E402
 from pipeline_trainer.kernels import check_kernels, make_optimizer  # noqa: E402
@@ -39,6 +48,7 @@ from pipeline_trainer.model import batch_loss, evaluate, load_model  # noqa: E40
 from pipeline_trainer.secrets import load_secrets_file, load_secrets_stdin  # noqa: E402
 from pipeline_trainer.signals import StopFlag  # noqa: E402
 from pipeline_trainer.spec import load_spec, resolve_device  # noqa: E402
+from pipeline_trainer.store import Store  # noqa: E402
 
 SCHEMA_PATH = HERE.parent / "schema" / "train-spec.schema.json"
 
@@ -48,15 +58,20 @@ def train(spec: dict, events: Events, stop: StopFlag):
     import torch
     from transformers import get_scheduler
 
-    # spec: device, precision and the seed (LoRA's initial weights come from it)
+    # spec: device, precision, the processes of this run, and the seed (LoRA's initial weights come from it)
     t = spec["training"]
     device, precision = resolve_device(spec)
     check_kernels(t, device)
+    ranks = dist.join(spec, device)
+    # On a cluster, rank 0 writes each checkpoint and the adapter to the store itself (no shared disk).
+    store = Store(spec["store"]) if spec["store"] is not None and ranks.main else None
     random.seed(t["seed"])
     torch.manual_seed(t["seed"])
 
-    # model + LoRA, then the data its tokenizer reads
+    # model + LoRA (the same initial weights on every rank), then the data its tokenizer reads
     model, tokenizer = load_model(spec, device, precision)
+    if ranks.several:
+        torch.manual_seed(t["seed"] + ranks.rank)  # each rank its own dropout masks
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else (tokenizer.eos_token_id or 0)
     examples, dropped = read_examples(spec["data"]["train"], tokenizer, t["max_seq_len"])
     if dropped:
@@ -68,9 +83,10 @@ def train(spec: dict, events: Events, stop: StopFlag):
     if spec["data"]["eval"] is not None:
         eval_rows = to_rows(read_examples(spec["data"]["eval"], tokenizer, t["max_seq_len"])[0], t["packing"], t["max_seq_len"])
 
-    # optimizer, schedule, and the state of a run being resumed
+    # optimizer, schedule, and the state of a run being resumed; a step takes accum × world_size micro-batches
     accum = t["gradient_accumulation_steps"]
-    total_steps = t["max_steps"] or math.ceil(t["num_epochs"] * stream.per_epoch / accum)
+    per_step = accum * ranks.world_size
+    total_steps = t["max_steps"] or math.ceil(t["num_epochs"] * stream.per_epoch / per_step)
     warmup = t["warmup_steps"] or math.ceil(t["warmup_ratio"] * total_steps)
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = make_optimizer(params, t)
@@ -79,7 +95,9 @@ def train(spec: dict, events: Events, stop: StopFlag):
 
     state = TrainState(losses=[], window=[])
     if spec["resume_from"] is not None:
-        state = load_checkpoint(Path(spec["resume_from"]), model, optimizer, scheduler, scaler)
+        state = load_checkpoint(Path(spec["resume_from"]), model, optimizer, scheduler, scaler, ranks.rank)
+    state.world_size, state.global_batch_size = ranks.world_size, global_batch_size(spec)
+    peft_model, model = model, dist.wrap(model, ranks, device)
 
     device_name = torch.cuda.get_device_name() if device == "cuda" else device
     events.emit(
@@ -94,10 +112,21 @@ def train(spec: dict, events: Events, stop: StopFlag):
         start_step=state.step,
         train_examples=len(examples),
         train_sequences=len(stream.rows),
+        world_size=ranks.world_size,
+        global_batch_size=state.global_batch_size,
     )
+    if ranks.main:
+        print(
+            f"train: {t['micro_batch_size']} sequences per micro-batch × {accum} accumulation × {ranks.world_size} "
+            f"process(es) = {state.global_batch_size} sequences per step",
+            file=sys.stderr,
+        )
 
-    def run_eval() -> float:
-        loss, count = evaluate(model, eval_rows, t["micro_batch_size"], pad_id, device, precision)
+    def run_eval() -> float | None:
+        """Rank 0 evaluates the plain model (no DDP collectives) while the others wait at the next step."""
+        if not ranks.main:
+            return None
+        loss, count = evaluate(peft_model, eval_rows, t["micro_batch_size"], pad_id, device, precision)
         events.emit("eval", step=state.step, eval_loss=loss, eval_tokens=count)
         return loss
 
@@ -106,20 +135,20 @@ def train(spec: dict, events: Events, stop: StopFlag):
         eval_loss = run_eval()  # LoRA's B starts at zero: this is the base model's loss
         evaluated_at = 0
 
-    # train
+    # train; the ranks agree on stopping once per step (a signal may reach them at different moments)
     model.train()
     window_tokens, window_time = 0, 0.0
+    if dist.all_sum([float(stop.requested)], ranks)[0] and state.step < total_steps:
+        raise TrainerError("interrupted", f"stopped before step {state.step + 1}; nothing new to save", EXIT_INTERRUPTED)
     while state.step < total_steps:
-        if stop.requested:
-            raise TrainerError("interrupted", f"stopped before step {state.step + 1}; nothing new to save", EXIT_INTERRUPTED)
         started = time.perf_counter()
-        batches = [stream.at(state.position + i) for i in range(accum)]
-        step_loss, grad_norm, lr = optimizer_step(model, batches, params, optimizer, scheduler, scaler, t, device, precision)
+        batches = [stream.at(p) for p in step_positions(state.position, accum, ranks.rank, ranks.world_size)]
+        step_loss, grad_norm, lr, real = optimizer_step(model, batches, params, optimizer, scheduler, scaler, t, device, precision, ranks)
+        stopping = dist.all_sum([float(stop.requested)], ranks)[0] > 0
         took = time.perf_counter() - started
 
-        real = sum(n for _, n in batches)
         state.step += 1
-        state.position += accum
+        state.position += per_step
         state.tokens += real
         state.elapsed_s += took
         state.losses.append([state.step, step_loss])
@@ -144,21 +173,29 @@ def train(spec: dict, events: Events, stop: StopFlag):
         if eval_rows is not None and due:
             eval_loss = run_eval()
             evaluated_at = state.step
-        if state.step % t["save_steps"] == 0 or stop.requested:
-            path = save_checkpoint(spec, model, optimizer, scheduler, scaler, state)
-            events.emit("checkpoint", step=state.step, path=str(path))
-        if stop.requested:
+        if state.step % t["save_steps"] == 0 or stopping:
+            rngs = dist.gather(rng_state(), ranks)
+            if ranks.main:
+                path = save_checkpoint(spec, peft_model, optimizer, scheduler, scaler, state, rngs)
+                where = store.push(path, f"checkpoints/{path.name}") if store else str(path)
+                events.emit("checkpoint", step=state.step, path=where)
+            dist.barrier(ranks)  # no rank leaves before the checkpoint is whole
+        if stopping:
             raise TrainerError("interrupted", f"stopped by signal after step {state.step}; checkpoint saved", EXIT_INTERRUPTED)
 
     # save
     if eval_rows is not None and evaluated_at != state.step:
         eval_loss = run_eval()
     adapter_dir = Path(spec["output"]["adapter_dir"])
-    save_adapter(model, adapter_dir, state.step)
+    adapter_path = str(adapter_dir)
+    if ranks.main:
+        save_adapter(peft_model, adapter_dir, state.step)
+        if store:
+            adapter_path = store.push(adapter_dir, "adapter")
     losses = [loss for _, loss in state.losses]
     events.emit(
         "done",
-        adapter_path=str(adapter_dir),
+        adapter_path=adapter_path,
         metrics={
             "steps": state.step,
             "train_loss": sum(losses) / len(losses) if losses else float("nan"),
@@ -167,18 +204,24 @@ def train(spec: dict, events: Events, stop: StopFlag):
             "runtime_s": state.elapsed_s,
         },
     )
-    return model
+    dist.barrier(ranks)
+    return peft_model
 
 
-def optimizer_step(model, batches, params, optimizer, scheduler, scaler, t: dict, device: str, precision: str):
-    """One optimizer step over `accumulation` micro-batches → (per-token loss, grad norm, lr used)."""
+def optimizer_step(model, batches, params, optimizer, scheduler, scaler, t: dict, device: str, precision: str, ranks):
+    """One optimizer step over this rank's micro-batches → (per-token loss, grad norm, lr used, real tokens),
+    the loss and tokens summed over all ranks. Each micro-batch's loss is divided by the trained tokens of the
+    whole step on all ranks, and multiplied by the world size because DDP averages the ranks' gradients: the
+    gradient is the step's per-token mean, as with one process."""
     import torch
 
-    num_items = sum(trained_tokens(b) for b, _ in batches)
+    trained, real = dist.all_sum([sum(trained_tokens(b) for b, _ in batches), sum(n for _, n in batches)], ranks)
     step_loss = 0.0
-    for batch, _ in batches:
-        loss = batch_loss(model, batch, num_items, device, precision)
-        (scaler.scale(loss) if scaler else loss).backward()
+    for i, (batch, _) in enumerate(batches):
+        with dist.no_sync(model, ranks, last=i == len(batches) - 1):
+            loss = batch_loss(model, batch, int(trained), device, precision)
+            scaled = loss * ranks.world_size
+            (scaler.scale(scaled) if scaler else scaled).backward()
         step_loss += float(loss.detach())
     if scaler:
         scaler.unscale_(optimizer)
@@ -193,7 +236,8 @@ def optimizer_step(model, batches, params, optimizer, scheduler, scaler, t: dict
     optimizer.zero_grad(set_to_none=True)
     if device == "cuda":
         torch.cuda.synchronize()  # honest step times
-    return step_loss, grad_norm, lr
+    [step_loss] = dist.all_sum([step_loss], ranks)
+    return step_loss, grad_norm, lr, int(real)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -204,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     load_secrets_file()
     load_secrets_stdin()
 
-    events = Events()
+    events = Events(main=dist.launched_rank() == 0)
     stop = StopFlag()
     import logging
     import warnings
@@ -229,6 +273,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FAILED
     finally:
         events.close()
+        dist.leave()
 
 
 if __name__ == "__main__":

@@ -54,12 +54,16 @@ python="$(PIP_FIND_LINKS="$wheels" PIP_NO_INDEX=1 node bin/pipeline.js setup | s
 echo "› in the background: the tracking writers' venv (TensorBoard, W&B; cached), which a tracked run makes on first use otherwise"
 background writers node bin/pipeline.js setup --tracking
 
+echo "› in the background: the Ray test cluster's Python (ray[default] + boto3 over the trainer's venv; cached)"
+background ray bash scripts/ray-venv.sh
+
 echo "› Python trainer tests"
 "$python" -m pytest -q docker/tests scripts/tests
 
 echo "› waiting for the background installs"
 finish image
 finish s3
+finish ray
 finish mlflow
 finish writers
 

@@ -5,6 +5,7 @@ import { trainSpecJsonSchema } from "../src/config/train-spec.js";
 import { reportJsonSchema } from "../src/report/schema.js";
 import { workspaceJsonSchema } from "../src/budget/schema.js";
 import { eventsJsonSchema } from "../src/run-dir/event-contract.js";
+import { manifestJsonSchema } from "../src/checkpoints/manifest.js";
 
 const schemas = {
   "train-spec.schema.json": trainSpecJsonSchema(),
@@ -12,6 +13,7 @@ const schemas = {
   "report.schema.json": reportJsonSchema(),
   "workspace.schema.json": workspaceJsonSchema(),
   "events.schema.json": eventsJsonSchema(),
+  "manifest.schema.json": manifestJsonSchema(),
 };
 for (const [name, schema] of Object.entries(schemas)) {
   const out = new URL(`../schema/${name}`, import.meta.url);

@@ -1,10 +1,9 @@
-import { spawn } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { hasStackTrace, pipeline, root } from "./helpers/cli.js";
-import { onlyRun, readEvents, trainingWorkspace, waitForStep } from "./helpers/run-workspace.js";
+import { hasStackTrace, pipeline } from "./helpers/cli.js";
+import { onlyRun, readEvents, startRun, trainingWorkspace, waitForStep } from "./helpers/run-workspace.js";
 import { workspace } from "./helpers/workspace.js";
 
 // End-to-end: `pipeline run` with the local runtime, the real Python trainer and the built-in tiny model.
@@ -219,21 +218,4 @@ function trainerPids(specPath: string): number[] {
     }
   }
   return pids;
-}
-
-/** `pipeline run configs/run.yaml` in the background, for tests that signal it or its trainer. */
-function startRun(cwd: string) {
-  const child = spawn(
-    process.execPath,
-    [join(root, "bin/pipeline.js"), "run", "configs/run.yaml", "--runs-dir", "runs"],
-    {
-      cwd,
-      env: { ...process.env, CI: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  let stderr = "";
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, exited, stderr: () => stderr };
 }

@@ -27,9 +27,36 @@ class TrainState:
     elapsed_s: float = 0.0
     losses: list | None = None  # [[step, loss], ...]
     window: list | None = None  # losses since the last step event
+    world_size: int = 1  # the processes that trained it, and the sequences each step took from the stream
+    global_batch_size: int | None = None
 
 
-def save_checkpoint(spec: dict, model, optimizer, scheduler, scaler, state: TrainState) -> Path:
+def global_batch_size(spec: dict) -> int:
+    """Sequences per optimizer step: micro-batch × accumulation × processes."""
+    t = spec["training"]
+    return t["micro_batch_size"] * t["gradient_accumulation_steps"] * spec["distributed"]["world_size"]
+
+
+def check_resume(spec: dict, folder: Path) -> None:
+    """A checkpoint continues with another number of processes only when a step still takes the same
+    sequences (the stream position counts global micro-batches, so the data order is kept); otherwise the
+    loss curve would change its batch mid-run, which is refused."""
+    state = json.loads((folder / "trainer_state.json").read_text(encoding="utf-8"))
+    was_world = state.get("world_size", 1)
+    was_batch = state.get("global_batch_size") or spec["training"]["micro_batch_size"] * spec["training"]["gradient_accumulation_steps"]
+    world, batch = spec["distributed"]["world_size"], global_batch_size(spec)
+    if was_world != world and was_batch != batch:
+        raise TrainerError(
+            "resume-mismatch",
+            f"{folder}: trained by {was_world} process(es) with {was_batch} sequences per step; this launch has "
+            f"{world} process(es) and {batch} (micro_batch_size × gradient_accumulation_steps × processes). Resume "
+            f"with {was_world} process(es), or set gradient_accumulation_steps so that the product is {was_batch}",
+            EXIT_INPUT,
+        )
+
+
+def save_checkpoint(spec: dict, model, optimizer, scheduler, scaler, state: TrainState, rngs: list[dict]) -> Path:
+    """Rank 0 writes the checkpoint; `rngs` holds every rank's RNG state (dropout differs per rank)."""
     import torch
 
     root = Path(spec["output"]["checkpoint_dir"])
@@ -43,7 +70,7 @@ def save_checkpoint(spec: dict, model, optimizer, scheduler, scaler, state: Trai
     torch.save(scheduler.state_dict(), tmp / "scheduler.pt")
     if scaler is not None:
         torch.save(scaler.state_dict(), tmp / "scaler.pt")
-    torch.save(rng_state(), tmp / "rng.pt")
+    torch.save({"ranks": rngs}, tmp / "rng.pt")
     # Tests only: a window in which the trainer can be killed mid-save (the folder is still .tmp-…).
     time.sleep(float(os.environ.get("PIPELINE_TEST_SLOW_SAVE_S", "0")))
     (tmp / "trainer_state.json").write_text(json.dumps(state.__dict__))
@@ -53,7 +80,7 @@ def save_checkpoint(spec: dict, model, optimizer, scheduler, scaler, state: Trai
     return final
 
 
-def load_checkpoint(folder: Path, model, optimizer, scheduler, scaler) -> TrainState:
+def load_checkpoint(folder: Path, model, optimizer, scheduler, scaler, rank: int = 0) -> TrainState:
     import torch
     from peft import set_peft_model_state_dict
     from peft.utils import load_peft_weights
@@ -64,7 +91,9 @@ def load_checkpoint(folder: Path, model, optimizer, scheduler, scaler) -> TrainS
     scheduler.load_state_dict(torch.load(folder / "scheduler.pt", weights_only=True))
     if scaler is not None:
         scaler.load_state_dict(torch.load(folder / "scaler.pt", weights_only=True))
-    set_rng_state(torch.load(folder / "rng.pt", weights_only=False))  # python's RNG state is a tuple
+    saved = torch.load(folder / "rng.pt", weights_only=False)  # python's RNG state is a tuple
+    ranks = saved["ranks"] if "ranks" in saved else [saved]
+    set_rng_state(ranks[rank % len(ranks)])  # another number of processes: a rank borrows a saved stream
     return TrainState(**json.loads((folder / "trainer_state.json").read_text()))
 
 

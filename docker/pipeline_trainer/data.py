@@ -133,3 +133,11 @@ class MicroBatches:
             self._order = (epoch, torch.randperm(len(self.rows), generator=gen).tolist())
         chosen = self._order[1][index * self.size : (index + 1) * self.size]
         return collate([self.rows[i] for i in chosen], self.pad_id, self.width)
+
+
+def step_positions(position: int, accumulation: int, rank: int, world_size: int) -> list[int]:
+    """The stream positions of the micro-batches this rank trains in the step that starts at `position`.
+    A step takes accumulation × world_size micro-batches and the ranks take turns, so their union does not
+    depend on how the work is split: one process accumulating 2 × A micro-batches trains on exactly what two
+    processes accumulating A do, and a resumed run continues from the same global position."""
+    return [position + i * world_size + rank for i in range(accumulation)]

@@ -19,18 +19,30 @@ class TrainerError(Exception):
         self.code = code
         self.exit_code = exit_code
 
+    def __reduce__(self):  # picklable with its fields: Ray hands a node's error to the job's driver
+        return TrainerError, (self.code, str(self), self.exit_code)
+
 
 class Events:
-    """The event stream on the real stdout. Everything else that writes to fd 1 is sent to stderr."""
+    """The event stream on the real stdout. Everything else that writes to fd 1 is sent to stderr.
 
-    def __init__(self) -> None:
+    Of several training processes only rank 0 writes the stream (`main`); the others write their error, if
+    any, to stderr, and the orchestrator hears of it through rank 0 or the launcher's exit."""
+
+    def __init__(self, main: bool = True) -> None:
         sys.stdout.flush()
         self._out = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
         os.dup2(2, 1)  # C libraries and stray prints now land on stderr
         sys.stdout = sys.stderr
+        self._main = main
 
     def emit(self, type_: str, **fields: object) -> None:
-        self._out.write(json.dumps({"v": 1, "type": type_, "time": time.time(), **fields}) + "\n")
+        line = json.dumps({"v": 1, "type": type_, "time": time.time(), **fields}) + "\n"
+        if not self._main:
+            if type_ == "error":
+                sys.stderr.write(line)
+            return
+        self._out.write(line)
         self._out.flush()
 
     def close(self) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
 from typing import TextIO
 
 
@@ -42,3 +43,14 @@ def load_secrets_stdin(environ: dict[str, str] | None = None, stdin: TextIO | No
         raise ValueError("PIPELINE_SECRETS_STDIN: expected one JSON object of strings on stdin")
     env.update(secrets)
     return sorted(secrets)
+
+
+def take_secrets_json(path: Path) -> dict[str, str]:
+    """A Ray job's secrets: secrets.json in the job's package, which every node unpacks; read once, then deleted
+    from this node's copy, so the values live on in memory only. {} when absent (already taken)."""
+    try:
+        secrets = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    path.unlink(missing_ok=True)
+    return secrets

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .checkpoints import verify_manifest
+from .checkpoints import check_resume, verify_manifest
 from .events import EXIT_INPUT, TrainerError
 
 
@@ -30,6 +30,7 @@ def load_spec(path: str, schema_path: Path) -> dict:
             raise TrainerError("data", f"{path} › data.{key}: file not found: {file}", EXIT_INPUT)
     if spec["resume_from"] is not None:
         verify_manifest(Path(spec["resume_from"]))  # fail fast, before the model is loaded
+        check_resume(spec, Path(spec["resume_from"]))
     return spec
 
 

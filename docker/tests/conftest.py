@@ -141,6 +141,8 @@ BASE_SPEC = {
         "eval_steps": None,
         "seed": 7,
     },
+    "distributed": {"world_size": 1, "strategy": "ddp"},
+    "store": None,
 }
 
 

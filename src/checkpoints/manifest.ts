@@ -21,6 +21,10 @@ export const Manifest = z.object({
 });
 export type Manifest = z.infer<typeof Manifest>;
 
+/** schema/manifest.schema.json: the trainer checks the manifests it reads from a store against it. */
+export const manifestJsonSchema = (): Record<string, unknown> =>
+  z.toJSONSchema(Manifest, { target: "draft-2020-12" }) as Record<string, unknown>;
+
 export type Verdict = { ok: true; manifest: Manifest } | { ok: false; reason: string };
 
 export async function sha256File(path: string): Promise<string> {

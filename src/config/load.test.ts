@@ -38,7 +38,7 @@ describe("loadConfig", () => {
       seed: 42,
     });
     expect(config.lora.target_modules).toEqual(["q_proj", "k_proj", "v_proj", "o_proj"]);
-    expect(config.runtime).toEqual({ type: "local" });
+    expect(config.runtime).toEqual({ type: "local", processes: 1 });
     expect(config.training.eval_steps).toBeNull();
     expect(hash).toMatch(/^[0-9a-f]{64}$/);
   });

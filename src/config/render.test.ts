@@ -37,13 +37,14 @@ const config = RunConfig.parse({
     eval_steps: 19,
     seed: 1234,
   },
+  runtime: { type: "local", processes: 3 },
 });
 const run = { runId: "r1", runDir: "/runs/r1", trainPath: "/runs/r1/data/train.jsonl", evalPath: null };
 
 describe("renderTrainSpec", () => {
   it("maps every config field into a valid TrainSpec", () => {
     const spec = renderTrainSpec(config, { ...run, resumeFrom: "/runs/r1/checkpoints/step-000017" });
-    const { epochs, ...training } = config.training;
+    const { epochs, strategy, ...training } = config.training;
     expect(TrainSpec.parse(spec)).toEqual(spec);
     expect(spec).toEqual({
       version: 1,
@@ -56,7 +57,26 @@ describe("renderTrainSpec", () => {
       resume_from: "/runs/r1/checkpoints/step-000017",
       lora: config.lora,
       training: { ...training, num_epochs: epochs },
+      distributed: { world_size: 3, strategy },
+      store: null,
     });
+  });
+
+  it("counts a ray run's processes: one per GPU of each worker, one per CPU-only worker", () => {
+    const ray = (gpus: number) =>
+      RunConfig.parse({
+        ...config,
+        runtime: { type: "ray", address: "http://127.0.0.1:8265", num_workers: 2, gpus_per_worker: gpus },
+      });
+    expect(renderTrainSpec(ray(4), run).distributed.world_size).toBe(8);
+    expect(renderTrainSpec(ray(0), run).distributed.world_size).toBe(2);
+  });
+
+  it("refuses fsdp, which is declared but not built, with what to use instead", () => {
+    const parsed = RunConfig.safeParse({ ...config, training: { ...config.training, strategy: "fsdp" } });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]).toMatchObject({ path: ["training", "strategy"] });
+    expect(parsed.error?.issues[0]?.message).toMatch(/fsdp is not available yet.*use ddp/);
   });
 
   it("renders an absent max_steps as null and uses the given model path", () => {

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { worldSize } from "./runtime-schema.js";
 import { BUILTIN_TINY, type RunConfig } from "./schema.js";
 import { TrainSpec } from "./train-spec.js";
 
@@ -63,6 +64,8 @@ export function renderTrainSpec(config: RunConfig, options: RenderOptions): Trai
       eval_steps: training.eval_steps,
       seed: training.seed,
     },
+    distributed: { world_size: worldSize(config.runtime), strategy: training.strategy },
+    store: null,
   });
 }
 

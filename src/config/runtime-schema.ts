@@ -3,6 +3,14 @@ import { z } from "zod";
 // Where the trainer runs. A discriminated union on `type` so each runtime declares only its own fields.
 // `ray` is declared so configs and editor completion can name it; src/launch/registry.ts says which
 // runtimes exist, and a config naming one that does not is refused there.
+const Processes = z
+  .int()
+  .min(1)
+  .default(1)
+  .describe(
+    "training processes on this machine, one per GPU (torchrun --nproc-per-node; DDP); 1: one plain process",
+  );
+
 const LocalRuntime = z.strictObject({
   type: z.literal("local").describe("the trainer as a child process on this machine"),
   python: z
@@ -18,6 +26,7 @@ const LocalRuntime = z.strictObject({
     .min(1)
     .optional()
     .describe("where the managed venv is created on first use (relative to the working directory)"),
+  processes: Processes,
   min_free_disk: z
     .string()
     .regex(/^[0-9]+[bkmg]?$/i, "a size such as 20g")
@@ -82,6 +91,7 @@ const DockerRuntime = z
       .regex(/^[0-9]+[bkmg]?$/i, "a size such as 32g")
       .optional()
       .describe("docker run --memory limit; exceeding it is reported as out-of-memory"),
+    processes: Processes,
     user: z
       .string()
       .regex(/^[0-9]+(:[0-9]+)?$/, "uid or uid:gid")
@@ -94,11 +104,19 @@ const DockerRuntime = z
   });
 
 const RayRuntime = z.strictObject({
-  type: z.literal("ray").describe("a job on an existing Ray cluster (not available yet)"),
+  type: z
+    .literal("ray")
+    .describe("a job on an existing Ray cluster (Jobs REST API); needs an s3:// checkpoints.store"),
   address: z.url().describe("the cluster's Jobs API address, e.g. http://head-node:8265"),
   num_workers: z.int().min(1).default(1).describe("training workers (one per node)"),
   gpus_per_worker: z.int().min(0).default(1),
 });
+
+/** Training processes of a run: torchrun's WORLD_SIZE. A ray worker runs one process per GPU (one on a CPU). */
+export function worldSize(runtime: Runtime): number {
+  if (runtime.type === "ray") return runtime.num_workers * Math.max(1, runtime.gpus_per_worker);
+  return runtime.processes;
+}
 
 export const Runtime = z
   .discriminatedUnion("type", [LocalRuntime, DockerRuntime, RayRuntime])

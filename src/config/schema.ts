@@ -103,6 +103,13 @@ const Training = z
       .default(null)
       .describe("eval every this many steps; null: at the end"),
     seed: z.int().min(0).default(42).describe("seed of initialisation, dropout and data order"),
+    strategy: z
+      .enum(["ddp", "fsdp"])
+      .default("ddp")
+      .describe(
+        "with several processes (runtime.processes, or a ray runtime's workers): ddp, every process holds the " +
+          "whole model; fsdp (a base too big for one GPU) is declared but not available yet",
+      ),
   })
   .check((ctx) => {
     const { warmup_steps, warmup_ratio } = ctx.value;
@@ -223,6 +230,16 @@ export const RunConfig = z
       .describe("publish the adapter and its model card to the Hugging Face Hub when every gate passed"),
   })
   .check((ctx) => {
+    if (ctx.value.training.strategy === "fsdp") {
+      ctx.issues.push({
+        code: "custom",
+        input: "fsdp",
+        path: ["training", "strategy"],
+        message:
+          "fsdp is not available yet (sharding a base across GPUs has not been built and tested on GPUs); use " +
+          "ddp, where each process holds the whole base — a LoRA base that fits one GPU",
+      });
+    }
     if (ctx.value.device === "cpu" && ctx.value.training.attention === "flex_attention") {
       ctx.issues.push({
         code: "custom",

@@ -43,6 +43,14 @@ const TrainingSpec = z.strictObject({
   seed: z.int().min(0),
 });
 
+const DistributedSpec = z.strictObject({
+  world_size: z
+    .int()
+    .min(1)
+    .describe("training processes (torchrun's WORLD_SIZE); the trainer refuses a launch with another number"),
+  strategy: z.enum(["ddp", "fsdp"]).describe("ddp: every process holds the whole model"),
+});
+
 export const TrainSpec = z.strictObject({
   version: z.literal(1),
   run_id: z.string().min(1),
@@ -60,6 +68,19 @@ export const TrainSpec = z.strictObject({
   resume_from: z.string().min(1).nullable().describe("a complete checkpoint folder to resume from"),
   lora: LoraSpec,
   training: TrainingSpec,
+  distributed: DistributedSpec,
+  store: z
+    .strictObject({
+      uri: z.string().startsWith("s3://").describe("the run's folder: s3://bucket/prefix/<run-id>"),
+      endpoint: z.string().nullable().describe("an S3-compatible endpoint; null: AWS"),
+      region: z.string().nullable(),
+      path_style: z.boolean(),
+    })
+    .nullable()
+    .describe(
+      "null: checkpoints and the adapter stay on the trainer's disk (the orchestrator uploads them); set on a " +
+        "cluster: rank 0 writes each one to the store itself, manifest last, and its event names the s3:// folder",
+    ),
 });
 export type TrainSpec = z.infer<typeof TrainSpec>;
 

@@ -7,6 +7,7 @@
  *   1  the thing checked failed: invalid dataset rows, a failed training run, a failed gate, a mismatch
  *   2  usage or input problem the user can fix: bad flag, missing file, invalid config, missing env var
  *   70 internal error (a bug in pipeline)
+ *   75 lost: the machine the run trained on went away (a cluster node died); resumable, a queue retries it
  *   130 interrupted (Ctrl-C / SIGTERM); the run is left resumable
  */
 export const ExitCode = {
@@ -14,6 +15,7 @@ export const ExitCode = {
   failed: 1,
   usage: 2,
   internal: 70,
+  lost: 75,
   interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
@@ -83,6 +85,13 @@ export class FailedError extends PipelineError {
 export class InterruptedError extends PipelineError {
   constructor(message: string, hint?: string) {
     super("interrupted", message, { exitCode: ExitCode.interrupted, hint });
+  }
+}
+
+/** The run's machine went away under it (a cluster node died); its newest stored checkpoint is intact. Exit 75. */
+export class LostError extends PipelineError {
+  constructor(message: string, hint?: string) {
+    super("lost", message, { exitCode: ExitCode.lost, hint });
   }
 }
 

@@ -11,6 +11,7 @@ export type {
 } from "./runtime.js";
 export { runtimeFor, registerRuntime, registeredRuntimes } from "./registry.js";
 export { localRuntime } from "./local-runtime.js";
+export { rayClusterDevices } from "./ray/cluster-devices.js";
 export type { GenerateJob } from "./generate-job.js";
 export { followTrainer, type TrainOutcome } from "./train.js";
 export { ensurePython, defaultVenvDir, isVenvReady } from "./python-env.js";

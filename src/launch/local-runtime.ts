@@ -37,17 +37,19 @@ export function localRuntime(config: LocalConfig, env = process.env): Runtime {
       const versions = await probePackages(python);
       // Checkpoints land in the run directory: its disk must have room (the docker runtime checks its engine's).
       await assertFreeDisk(input.runDir, config.min_free_disk ?? "1g", "runtime.min_free_disk");
-      const gpus = input.device === "cpu" ? [] : usableGpus(env);
+      const gpus = input.device === "cpu" ? [] : usableGpus(env, config.processes);
       if (input.device === "cuda" && gpus.length === 0) {
         throw new UsageError("no-gpu", "device is cuda but no GPU is visible on this machine", {
           hint: "set device: cpu (or auto), or run on a machine with an NVIDIA GPU (nvidia-smi lists it) and a CUDA build of torch",
         });
       }
+      if (gpus.length > 0 && gpus.length < config.processes) throw tooFewGpus(config.processes, gpus.length);
       const stack = `torch ${versions.torch}, transformers ${versions.transformers}, peft ${versions.peft}`;
       const device = gpus.length > 0 ? `GPU ${gpus.join(",")}` : "CPU";
-      return { runtime: "local", where: `local (${python}, ${stack}, ${device})`, gpus, python };
+      const ranks = config.processes > 1 ? `, ${config.processes} processes (torchrun, DDP)` : "";
+      return { runtime: "local", where: `local (${python}, ${stack}, ${device}${ranks})`, gpus, python };
     },
-    train: (request) => Promise.resolve(startLocal(interpreter(), request)),
+    train: (request) => Promise.resolve(startLocal(interpreter(), request, config.processes)),
     generate: (job) => generateLocal(interpreter(), job),
   };
 }
@@ -73,9 +75,14 @@ async function probePackages(python: string): Promise<Record<string, string>> {
   return found as Record<string, string>;
 }
 
-/** The GPU the trainer runs on (one process for now): CUDA_VISIBLE_DEVICES' first, else nvidia-smi's first. */
-function usableGpus(env: NodeJS.ProcessEnv): number[] {
+/** The GPUs the trainer's processes run on, one each: CUDA_VISIBLE_DEVICES' first, else nvidia-smi's first. */
+function usableGpus(env: NodeJS.ProcessEnv, processes: number): number[] {
   const visible = visibleDevices(env);
   const all = visible ?? discoverGpus()?.map((gpu) => gpu.index) ?? [];
-  return all.slice(0, 1);
+  return all.slice(0, processes);
 }
+
+const tooFewGpus = (processes: number, visible: number) =>
+  new UsageError("too-few-gpus", `runtime.processes is ${processes} but only ${visible} GPU(s) are visible`, {
+    hint: `set runtime.processes: ${visible} (one process per GPU), or device: cpu to train on the CPU`,
+  });

@@ -2,14 +2,18 @@ import { execa } from "execa";
 import { eventsFromLines } from "./event-lines.js";
 import type { StartOptions, TrainerExit, TrainerHandle } from "./runtime.js";
 import { trainerScript } from "./paths.js";
+import { localRanksEnv, trainerArgs } from "./trainer-args.js";
 
-/** The `local` runtime: the trainer as a child process of this one, in the managed venv (or a given python). */
-export function startLocal(python: string, options: StartOptions): TrainerHandle {
-  const child = execa(python, ["-u", trainerScript, "--spec", options.specPath], {
+/**
+ * The `local` runtime: the trainer as a child process of this one, in the managed venv (or a given python);
+ * with several processes, torchrun as the child and the trainers under it (SIGTERM reaches them through it).
+ */
+export function startLocal(python: string, options: StartOptions, processes = 1): TrainerHandle {
+  const child = execa(python, trainerArgs(trainerScript, options.specPath, processes), {
     stdin: "ignore",
     stdout: "pipe",
     stderr: { file: options.logPath, append: true },
-    env: { PYTHONUNBUFFERED: "1", ...options.env },
+    env: { PYTHONUNBUFFERED: "1", ...localRanksEnv(processes, process.env), ...options.env },
     reject: false,
     buffer: false,
     // The trainer finishes its step and saves a checkpoint on SIGTERM; cancel() decides when to SIGKILL.

@@ -23,6 +23,30 @@ describe("progressLine", () => {
     expect(line).toBe("step 60/150 · loss 1.2346 · lr 1.2e-3 · 850 tok/s · ETA 3m00s");
   });
 
+  it("shows the effective batch of every process in the start line", () => {
+    const start = {
+      v: 1 as const,
+      time: 0,
+      type: "start" as const,
+      run_id: "r",
+      device: "cpu",
+      precision: "fp32" as const,
+      params_total: 2_000_000,
+      params_trainable: 4_000,
+      total_steps: 40,
+      start_step: 12,
+      train_examples: 100,
+      train_sequences: 50,
+    };
+    expect(progressLine({ ...start, world_size: 2, global_batch_size: 16 })).toBe(
+      "cpu, fp32, 4.0k trainable of 2.00M parameters, 40 steps of 16 sequences over 2 processes, resuming at step 12",
+    );
+    expect(progressLine({ ...start, world_size: 1, global_batch_size: 8 })).toContain(
+      "40 steps of 8 sequences,",
+    );
+    expect(progressLine(start)).toContain("40 steps, resuming"); // a run recorded before the batch was
+  });
+
   it("formats durations", () => {
     expect(formatDuration(59.4)).toBe("59s");
     expect(formatDuration(72)).toBe("1m12s");

@@ -4,7 +4,7 @@ import type { TrainerEvent } from "../run-dir/index.js";
 export function progressLine(event: TrainerEvent, startStep = 0): string | undefined {
   switch (event.type) {
     case "start":
-      return `${event.device}, ${event.precision}, ${formatCount(event.params_trainable)} trainable of ${formatCount(event.params_total)} parameters, ${event.total_steps} steps${event.start_step ? `, resuming at step ${event.start_step}` : ""}`;
+      return `${event.device}, ${event.precision}, ${formatCount(event.params_trainable)} trainable of ${formatCount(event.params_total)} parameters, ${event.total_steps} steps${batchText(event)}${event.start_step ? `, resuming at step ${event.start_step}` : ""}`;
     case "step": {
       const done = event.step - startStep;
       const perStep = done > 0 ? event.elapsed_s / done : 0;
@@ -20,6 +20,13 @@ export function progressLine(event: TrainerEvent, startStep = 0): string | undef
     case "error":
       return `trainer error [${event.code}]: ${event.message}`;
   }
+}
+
+/** The effective batch: what one optimizer step takes over all processes. */
+function batchText(event: Extract<TrainerEvent, { type: "start" }>): string {
+  if (event.global_batch_size === undefined) return "";
+  const ranks = (event.world_size ?? 1) > 1 ? ` over ${event.world_size} processes` : "";
+  return ` of ${event.global_batch_size} sequences${ranks}`;
 }
 
 export function formatDuration(seconds: number): string {

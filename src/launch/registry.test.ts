@@ -10,19 +10,23 @@ const ray = RunConfig.parse({
   runtime: { type: "ray", address: "http://head:8265" },
 }).runtime;
 
+// A runtime type the registry does not know (a config from a newer version, say).
+const unknown = { ...ray, type: "slurm" } as unknown as typeof ray;
+
 describe("the runtime registry", () => {
-  it("knows local and docker, and refuses a declared runtime that is not built, naming the key", () => {
-    expect(registeredRuntimes()).toEqual(["local", "docker"]);
+  it("knows local, docker and ray, and refuses a runtime that is not built, naming the key", () => {
+    expect(registeredRuntimes()).toEqual(["local", "docker", "ray"]);
+    expect(runtimeFor(ray)).toHaveProperty("prepare");
     const error = (() => {
       try {
-        runtimeFor(ray, "configs/x.yaml");
+        runtimeFor(unknown, "configs/x.yaml");
       } catch (e) {
         return e;
       }
     })();
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems).toEqual([
-      { location: "configs/x.yaml › runtime.type", message: '"ray" is not available yet' },
+      { location: "configs/x.yaml › runtime.type", message: '"slurm" is not available yet' },
     ]);
   });
 
@@ -32,9 +36,9 @@ describe("the runtime registry", () => {
       train: () => Promise.reject(new Error("not here")),
       generate: async () => {},
     };
-    const restore = registerRuntime("ray", () => fake);
-    expect(runtimeFor(ray)).toBe(fake);
+    const restore = registerRuntime("slurm", () => fake);
+    expect(runtimeFor(unknown)).toBe(fake);
     restore();
-    expect(() => runtimeFor(ray)).toThrow(/not available yet/);
+    expect(() => runtimeFor(unknown)).toThrow(/not available yet/);
   });
 });

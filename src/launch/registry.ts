@@ -2,6 +2,7 @@ import type { Runtime as RuntimeConfig } from "../config/index.js";
 import { ConfigError, locate } from "../errors/index.js";
 import { dockerRuntime } from "./docker/docker-runtime.js";
 import { localRuntime } from "./local-runtime.js";
+import { rayRuntime } from "./ray/ray-runtime.js";
 import type { Runtime } from "./runtime.js";
 
 /**
@@ -13,6 +14,7 @@ type Factory = (config: RuntimeConfig) => Runtime;
 const factories = new Map<string, Factory>([
   ["local", (config) => localRuntime(config as Extract<RuntimeConfig, { type: "local" }>)],
   ["docker", (config) => dockerRuntime(config as Extract<RuntimeConfig, { type: "docker" }>)],
+  ["ray", (config) => rayRuntime(config as Extract<RuntimeConfig, { type: "ray" }>)],
 ]);
 
 /** The runtime a config names; one not built yet is a config error naming the key and the ones that are. */

@@ -1,3 +1,4 @@
+import type { RunConfig } from "../config/index.js";
 import type { TrainSpec } from "../config/train-spec.js";
 import type { GenerateJob } from "./generate-job.js";
 import type { TrainerEvent } from "../run-dir/index.js";
@@ -36,6 +37,8 @@ export interface PrepareInput {
   baseModel: string;
   /** Local input files and folders (datasets, a local base model): a remote engine gets copies of them. */
   inputs: string[];
+  /** The run's checkpoint store: a cluster runtime moves inputs and outputs through it. */
+  checkpoints?: RunConfig["checkpoints"];
   onProgress: (line: string) => void;
 }
 
@@ -52,18 +55,23 @@ export interface Placement {
   endpoint?: string;
   /** The interpreter (the local runtime). */
   python?: string;
+  /** Where evaluation generates, when not exactly `where` (a cluster evaluates on one worker). */
+  evaluatedOn?: string;
+  /** The trainer writes checkpoints and the adapter to the store itself (a cluster): the run uploads neither. */
+  outputsInStore?: boolean;
 }
 
 export interface TrainRequest extends StartOptions {
   spec: TrainSpec;
   runDir: string;
+  checkpoints?: RunConfig["checkpoints"];
 }
 
 /**
- * One place a run trains and evaluates: a local process, a Docker engine (this machine's or another's), later
- * a cluster. `prepare` checks everything it needs before any data is formatted and says where the run will be;
+ * One place a run trains and evaluates: a local process, a Docker engine (this machine's or another's), a Ray
+ * cluster. `prepare` checks everything it needs before any data is formatted and says where the run will be;
  * `train` starts the trainer on the rendered spec; `generate` runs an evaluation job on the same machine and
- * GPUs, leaving its generations in the job's files. Registered by `runtime.type` (registry.ts).
+ * GPUs (on a cluster: one of its workers), leaving its generations in the job's files. Registered by `runtime.type` (registry.ts).
  */
 export interface Runtime {
   prepare(input: PrepareInput): Promise<Placement>;

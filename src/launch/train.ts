@@ -44,12 +44,9 @@ export async function followTrainer(
     }
     const exit = await handle.wait();
     if (unrecorded) return { ...outcome, error: unrecorded, status: "failed", exit };
-    const status =
-      outcome.done && exit.exitCode === 0
-        ? "done"
-        : interrupted || exit.exitCode === 130
-          ? "interrupted"
-          : "failed";
+    // torchrun exits 1 when its trainers stop on a signal: their "interrupted" event says what happened.
+    const stopped = interrupted || exit.exitCode === 130 || outcome.error?.code === "interrupted";
+    const status = outcome.done && exit.exitCode === 0 ? "done" : stopped ? "interrupted" : "failed";
     return { ...outcome, status, exit };
   } finally {
     process.off("SIGINT", onSignal);

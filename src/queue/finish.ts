@@ -12,10 +12,11 @@ import { backoffMs, DEFAULT_BACKOFF, type Backoff } from "./backoff.js";
  * - `timeout`: the run passed the job's max_hours and was stopped; the job fails.
  * - `cancelled`: `queue cancel` stopped it. `interrupted`: the worker itself was stopped (SIGTERM/Ctrl-C):
  *   the job is queued again at once and the attempt does not count against max_retries.
- * - `lost` is written by requeueExpired, never here.
+ * - `lost`: the run's machine went away (a Ray node died, exit 75), or (requeueExpired) its worker did;
+ *   retried like `failed`, resuming from the newest checkpoint in the store.
  */
 export type AttemptOutcome =
-  "done" | "gates-failed" | "failed" | "invalid" | "timeout" | "cancelled" | "interrupted";
+  "done" | "gates-failed" | "failed" | "invalid" | "timeout" | "cancelled" | "interrupted" | "lost";
 
 export interface AttemptEnd {
   seq: number;
@@ -72,8 +73,8 @@ export function finishAttempt(
     const next = nextState(end.outcome, retriesUsed(db, end.seq), job.max_retries);
     const notBefore = next.retry ? end.now + backoffMs(retriesUsed(db, end.seq), backoff, random) : 0;
     const message =
-      next.retry && end.outcome === "failed"
-        ? `attempt ${end.attempt} failed (${end.error ?? `exit ${end.exitCode}`}); retrying after ${new Date(notBefore).toISOString()}`
+      next.retry && (end.outcome === "failed" || end.outcome === "lost")
+        ? `attempt ${end.attempt} ${end.outcome} (${end.error ?? `exit ${end.exitCode}`}); retrying after ${new Date(notBefore).toISOString()}`
         : (end.error ?? null);
     db.prepare(
       `UPDATE jobs SET state = ?, outcome = ?, message = ?, not_before = ?, worker = NULL,
@@ -98,6 +99,7 @@ function nextState(
     case "interrupted":
       return { state: "queued", retry: false };
     case "failed":
+    case "lost":
       return used <= maxRetries ? { state: "queued", retry: true } : { state: "failed", retry: false };
     default:
       return { state: "failed", retry: false };

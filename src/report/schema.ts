@@ -67,6 +67,12 @@ export const Training = z.strictObject({
   params_total: z.int().min(0),
   device: z.string(),
   precision: z.enum(["bf16", "fp16", "fp32"]),
+  world_size: z.int().min(1).optional().describe("training processes (DDP ranks)"),
+  global_batch_size: z
+    .int()
+    .min(1)
+    .optional()
+    .describe("sequences per optimizer step: micro-batch × accumulation × world_size"),
   curves: Curves,
 });
 

@@ -40,14 +40,19 @@ export function summarizeTraining(events: Event[]): Training | null {
     params_total: last.params_total,
     device: last.device,
     precision: last.precision,
+    ...(last.world_size !== undefined && { world_size: last.world_size }),
+    ...(last.global_batch_size !== undefined && { global_batch_size: last.global_batch_size }),
     curves: { loss, lr: lastPerStep(steps.map((e) => [e.step, e.lr])), eval_loss: evalLoss },
   };
 }
 
-/** 6·N FLOPs per token (the usual convention; a LoRA run skips the frozen weights' gradients) over the peak. */
+/**
+ * 6·N FLOPs per token (the usual convention; a LoRA run skips the frozen weights' gradients) over the peak of
+ * every GPU the run used (tokens/s counts all ranks).
+ */
 function mfu(tokensPerS: number, start: Start): number | null {
   if (!start.peak_flops || tokensPerS <= 0) return null;
-  return (tokensPerS * 6 * start.params_total) / start.peak_flops;
+  return (tokensPerS * 6 * start.params_total) / (start.peak_flops * (start.world_size ?? 1));
 }
 
 /** Sorted by step; a step logged twice (replayed after a resume) keeps its later value. */

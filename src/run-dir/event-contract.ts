@@ -26,6 +26,14 @@ export const StartEvent = z.object({
   start_step: z.int().describe("0, or the step a resumed run continues from"),
   train_examples: z.int(),
   train_sequences: z.int().describe("sequences after packing"),
+  world_size: z
+    .int()
+    .optional()
+    .describe("training processes (absent from runs made before it was recorded)"),
+  global_batch_size: z
+    .int()
+    .optional()
+    .describe("sequences per optimizer step: micro-batch × accumulation × world_size"),
 });
 export const StepEvent = z.object({
   ...base,

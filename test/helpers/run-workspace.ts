@@ -85,7 +85,7 @@ export async function waitForEvent(
   }
 }
 
-/** `pipeline run configs/run.yaml` in the background, its output kept; `exited` gives its exit code. */
+/** `pipeline run configs/run.yaml` in the background, its output kept (`stderr` alone too); `exited` gives its exit code. */
 export function startRun(cwd: string, env: NodeJS.ProcessEnv = {}, runId?: string) {
   const named = runId === undefined ? [] : ["--run-id", runId];
   const child = spawn(
@@ -98,5 +98,5 @@ export function startRun(cwd: string, env: NodeJS.ProcessEnv = {}, runId?: strin
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, exited, output: () => stdout + stderr };
+  return { child, exited, output: () => stdout + stderr, stderr: () => stderr };
 }

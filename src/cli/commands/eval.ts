@@ -38,7 +38,7 @@ export async function evalCommand(options: EvalOptions): Promise<number> {
   checkAdapter(options.adapter);
   const progress = (line: string) => process.stderr.write(`  ${line}\n`);
   // Standalone evaluation generates on this machine (the local runtime), with --python or the managed venv.
-  const runtime = localRuntime({ type: "local", python: options.python });
+  const runtime = localRuntime({ type: "local", python: options.python, processes: 1 });
   const baseModel = resolveBaseModel(options.base);
   const outDir = resolve(options.out);
   await runtime.prepare({

@@ -34,6 +34,8 @@ export async function runsShow(id: string, options: { runsDir: string; json?: bo
     `${record.id}  ${record.status}`,
     `  config      ${record.config} (sha256 ${record.configHash.slice(0, 12)})`,
     `  base model  ${record.baseModel}`,
+    ...(record.trainedOn ? [`  trained on  ${record.trainedOn}`] : []),
+    ...(record.evaluatedOn ? [`  evaluated on ${record.evaluatedOn}`] : []),
     `  directory   ${paths.dir}`,
     `  step        ${record.step ?? 0}${record.trainLoss === undefined ? "" : `, train loss ${record.trainLoss.toFixed(4)}`}`,
     `  checkpoints ${checkpoints.map((c) => `${c.step}${c.complete ? "" : " (incomplete)"}`).join(", ") || "none"}`,

@@ -1,6 +1,6 @@
 import { join, resolve } from "node:path";
 import { UsageError } from "../../errors/index.js";
-import { packageRoot } from "../../launch/index.js";
+import { packageRoot, rayClusterDevices, type Gpu } from "../../launch/index.js";
 import { backoffFromEnv, runWorker, workerDevices } from "../../queue/index.js";
 import { workerHooks } from "../queue/hooks.js";
 import { withDb } from "../queue/open.js";
@@ -14,11 +14,16 @@ interface WorkerCommandOptions {
   leaseS: string;
   runsDir: string;
   metricsPort?: string;
+  ray?: string;
 }
 
 /** `pipeline worker`: runs queued jobs on this machine's GPUs (or CPU) until stopped (or, with --once, idle). */
 export async function worker(options: WorkerCommandOptions): Promise<number> {
-  const devices = workerDevices(options);
+  const devices: { gpus: Gpu[]; deviceType: string; cpuSlots?: number } = options.ray
+    ? await rayClusterDevices(options.ray)
+    : workerDevices(options);
+  // A Ray worker's runs go to its cluster: fresh runs get it as their runtime, resumed ones kept it.
+  const runSet = options.ray ? ["runtime.type=ray", `runtime.address=${options.ray}`] : [];
   const pollMs = positive("--poll-ms", options.pollMs);
   const leaseMs = positive("--lease-s", options.leaseS) * 1000;
   const metricsPort =
@@ -34,6 +39,8 @@ export async function worker(options: WorkerCommandOptions): Promise<number> {
           db,
           gpus: devices.gpus,
           deviceType: devices.deviceType,
+          cpuSlots: devices.cpuSlots,
+          runSet,
           runsDir: resolve(options.runsDir),
           bin: join(packageRoot, "bin/pipeline.js"),
           pollMs,

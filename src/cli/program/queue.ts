@@ -37,6 +37,10 @@ export function queueCommands(program: Command): void {
     .description("Run queued jobs on this machine's GPUs (or CPU), heartbeating their leases.")
     .option("--gpus <list>", "only these GPU indices, e.g. 0,1,2,3 (default: all nvidia-smi finds)")
     .option("--cpu", "run jobs on the CPU, one at a time (no GPU needed)")
+    .option(
+      "--ray <address>",
+      "submit jobs to this Ray cluster (its dashboard), as many as it has free GPUs (CPUs)",
+    )
     .option("--once", "exit when nothing runs and nothing can be claimed")
     .option("--poll-ms <n>", "how often to look for jobs and due schedules", "2000")
     .option("--lease-s <n>", "a job whose worker stops heartbeating this long is requeued", "60")

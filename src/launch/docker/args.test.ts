@@ -96,6 +96,26 @@ describe("dockerRunArgs", () => {
     expect(dockerRunArgs(spec, runtime({ gpus: "all" }), paths)).not.toContain("--gpus");
   });
 
+  it("several processes: torchrun as the entrypoint, the ranks on the container's loopback", () => {
+    expect(dockerRunArgs(spec, runtime({ processes: 2 }), paths).slice(-14)).toEqual([
+      "--env",
+      "GLOO_SOCKET_IFNAME=lo",
+      "--entrypoint",
+      "python",
+      "pipeline-trainer:latest",
+      "-u",
+      "-m",
+      "torch.distributed.run",
+      "--standalone",
+      "--nnodes=1",
+      "--nproc-per-node=2",
+      "/app/docker/train.py",
+      "--spec",
+      "/run-dir/spec.docker.json",
+    ]);
+    expect(() => runtime({ processes: 0 })).toThrow();
+  });
+
   it("refuses bad runtime values at config load", () => {
     expect(() => runtime({ gpus: "all; rm -rf /" })).toThrow();
     expect(() => runtime({ network: "bridge2" })).toThrow();

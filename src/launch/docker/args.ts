@@ -2,6 +2,7 @@ import { isAbsolute } from "node:path";
 import type { DockerRuntime } from "../../config/index.js";
 import type { TrainSpec } from "../../config/train-spec.js";
 import { CONTAINER, mountFlag, planMounts, runDirPath } from "./mounts.js";
+import { trainerArgs } from "../trainer-args.js";
 import { wantsGpus } from "./preflight-rules.js";
 import { REMOTE } from "./transfer.js";
 
@@ -35,8 +36,26 @@ export function dockerRunArgs(spec: TrainSpec, runtime: DockerRuntime, paths: Co
     args.push("--mount", mountFlag({ source: paths.secretsFile, target: CONTAINER.secrets, readonly: true }));
     args.push("--env", `PIPELINE_SECRETS_FILE=${CONTAINER.secrets}`);
   }
-  args.push(runtime.image, "--spec", runDirPath(paths.runDir, paths.specFile) ?? paths.specFile);
+  args.push(...trainerCommand(runtime, runDirPath(paths.runDir, paths.specFile) ?? paths.specFile));
   return args;
+}
+
+export const TRAIN_IN_IMAGE = "/app/docker/train.py";
+
+/**
+ * The image and what follows it: the image's entrypoint (one trainer) given the spec, or, with several
+ * processes, torchrun as the entrypoint starting them in the one container (ranks on its loopback).
+ */
+export function trainerCommand(runtime: DockerRuntime, specPath: string): string[] {
+  if (runtime.processes === 1) return [runtime.image, "--spec", specPath];
+  const env = ["--env", "GLOO_SOCKET_IFNAME=lo"];
+  return [
+    ...env,
+    "--entrypoint",
+    "python",
+    runtime.image,
+    ...trainerArgs(TRAIN_IN_IMAGE, specPath, runtime.processes),
+  ];
 }
 
 /**
@@ -51,7 +70,7 @@ export function dockerCreateArgs(
 ): string[] {
   const args = ["create", ...containerFlags(spec, runtime, options.name, options.user)];
   if (options.secretsOnStdin) args.push("--interactive", "--env", "PIPELINE_SECRETS_STDIN=1");
-  args.push(runtime.image, "--spec", REMOTE.spec);
+  args.push(...trainerCommand(runtime, REMOTE.spec));
   return args;
 }
 

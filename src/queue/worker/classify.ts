@@ -19,6 +19,7 @@ export function classifyExit(
   if (stopped === "shutdown" || stopped === "lost") return "interrupted";
   if (exit.code === 1 && readOutcome(runDir) === "gates-failed") return "gates-failed";
   if (exit.code === 2) return "invalid";
+  if (exit.code === 75) return "lost"; // a cluster node died under the run: retried, resuming from the store
   return "failed";
 }
 

@@ -1,9 +1,15 @@
-/** The devices a worker hands out: its GPUs by index, and one slot for a job that asks for no GPU. */
+/**
+ * The devices a worker hands out: its GPUs by index, and slots for jobs that ask for no GPU (one on a machine;
+ * a Ray worker on a CPU cluster has as many as the cluster has CPUs).
+ */
 export class Slots {
   private readonly free: number[];
-  private cpuBusy = false;
+  private cpuBusy = 0;
 
-  constructor(gpus: number[]) {
+  constructor(
+    gpus: number[],
+    private readonly cpuSlots = 1,
+  ) {
     this.free = [...gpus];
   }
 
@@ -12,12 +18,12 @@ export class Slots {
   }
 
   get cpuSlotFree(): boolean {
-    return !this.cpuBusy;
+    return this.cpuBusy < this.cpuSlots;
   }
 
   take(count: number): number[] {
     if (count === 0) {
-      this.cpuBusy = true;
+      this.cpuBusy++;
       return [];
     }
     if (count > this.free.length) throw new Error(`asked for ${count} GPUs, ${this.free.length} free`);
@@ -25,7 +31,7 @@ export class Slots {
   }
 
   give(gpus: number[]): void {
-    if (gpus.length === 0) this.cpuBusy = false;
+    if (gpus.length === 0) this.cpuBusy--;
     this.free.push(...gpus);
     this.free.sort((a, b) => a - b);
   }

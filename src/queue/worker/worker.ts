@@ -40,6 +40,10 @@ export interface WorkerOptions {
   backoff?: Backoff;
   /** How long a job refused by beforeStart waits before any worker asks again. */
   refusalDelayMs?: number;
+  /** Jobs that ask for no GPU run this many at a time (default 1; a Ray worker: the cluster's CPUs). */
+  cpuSlots?: number;
+  /** `--set` flags every fresh run gets (a Ray worker: its cluster as the runtime). */
+  runSet?: string[];
   /** Stops the worker like SIGTERM: running jobs are stopped (checkpoint) and queued again. */
   signal?: AbortSignal;
   log?: (line: string) => void;
@@ -63,7 +67,10 @@ export async function runWorker(options: WorkerOptions, hooks: WorkerHooks = {})
   const now = options.now ?? Date.now;
   const log = options.log ?? ((line: string) => process.stderr.write(line + "\n"));
   const id = `${hostname()}-${process.pid}-${randomBytes(2).toString("hex")}`;
-  const slots = new Slots(options.gpus.map((gpu) => gpu.index));
+  const slots = new Slots(
+    options.gpus.map((gpu) => gpu.index),
+    options.cpuSlots,
+  );
   const active = new Map<number, Active>();
   let wake: () => void = () => {};
 
@@ -163,6 +170,7 @@ export async function runWorker(options: WorkerOptions, hooks: WorkerHooks = {})
       runsDir: job.runsDir!,
       runId: job.runId!,
       resume,
+      set: options.runSet ?? [],
       ...(rate && { pricePerGpuHour: rate.cost, currency: rate.currency }),
     });
     log(

@@ -55,7 +55,8 @@ export function runnableSuites(state: RunState): Suite[] {
 async function recordWhere(state: RunState): Promise<void> {
   const { paths } = state.setup;
   const current = await readRecordFile(paths.record);
-  await writeRecord(paths, { ...current, evaluatedOn: state.need("placement").where });
+  const placement = state.need("placement");
+  await writeRecord(paths, { ...current, evaluatedOn: placement.evaluatedOn ?? placement.where });
 }
 
 // The end-of-run summary's exact-match line, from the first suite that measured it.

@@ -16,6 +16,7 @@ export const placementStage: Stage<"placement"> = {
       device: config.device,
       baseModel: state.need("model").baseModel,
       inputs,
+      checkpoints: config.checkpoints,
       onProgress: (line) => progress.output(line),
     });
     progress.title(`Runtime (${placement.where})`);

@@ -1,5 +1,5 @@
 import { stampMetrics } from "../../checkpoints/index.js";
-import { InterruptedError } from "../../errors/index.js";
+import { ExitCode, InterruptedError, LostError } from "../../errors/index.js";
 import { trainerFailure } from "./train-failure.js";
 import { followTrainer, progressLine, type TrainerEvent, type TrainOutcome } from "../../launch/index.js";
 import { writeRecord, type RunRecord } from "../../run-dir/index.js";
@@ -21,13 +21,15 @@ export const trainStage: Stage<"train"> = {
       runDir: paths.dir,
       specPath: paths.spec,
       logPath: paths.trainerLog,
+      checkpoints: config.checkpoints,
     });
     await record(state, "running");
     const uploads = startUploads(config.checkpoints, paths, (line) => progress.output(line));
     const follower = eventFollower(state, progress, uploads);
     const outcome = await followTrainer(handle, { eventsFile: paths.events, onEvent: follower.onEvent });
     // Checkpoints matter most when training stopped early: the queue is drained whatever the outcome.
-    const uploaded = await uploads?.finish(outcome.status === "done", (line) => progress.output(line));
+    const adapterToUpload = outcome.status === "done" && !state.need("placement").outputsInStore;
+    const uploaded = await uploads?.finish(adapterToUpload, (line) => progress.output(line));
     if (uploaded && outcome.status !== "done") process.stderr.write(uploadLines(uploaded).join("\n") + "\n");
     const metrics = outcome.done?.metrics;
     const recorded = record(state, outcome.status, {
@@ -70,7 +72,7 @@ function eventFollower(state: RunState, progress: Progress, uploads: ReturnType<
               () => undefined,
             )
           : undefined;
-      uploads?.onEvent(event, ready);
+      if (!state.need("placement").outputsInStore) uploads?.onEvent(event, ready);
       state.get("track")?.tracker?.onEvent(event);
       progress.event?.(event);
       const line = progressLine(event, startStep);
@@ -111,6 +113,12 @@ async function assertTrained(outcome: TrainOutcome, state: RunState, totalSteps:
     throw new InterruptedError(
       `run ${paths.id} was stopped`,
       `continue it from ${where}: pipeline run --resume ${paths.id}`,
+    );
+  }
+  if (outcome.status === "failed" && outcome.exit.exitCode === ExitCode.lost) {
+    throw new LostError(
+      outcome.exit.message ?? `run ${paths.id} lost its machine`,
+      `continue it from its newest checkpoint: pipeline run --resume ${paths.id} (a queued job is retried)`,
     );
   }
   if (outcome.status === "failed") throw await trainerFailure(state.setup, outcome, totalSteps);
