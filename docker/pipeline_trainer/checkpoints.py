@@ -27,6 +27,7 @@ class TrainState:
     elapsed_s: float = 0.0
     losses: list | None = None  # [[step, loss], ...]
     window: list | None = None  # losses since the last step event
+    metric_window: list | None = None  # the objective's step metrics since the last step event (dpo, kto)
 
 
 def save_checkpoint(spec: dict, model, optimizer, scheduler, scaler, state: TrainState) -> Path:
