@@ -1,8 +1,10 @@
-"""LoRA supervised fine-tuning: one spec.json in, a PEFT adapter and a JSON-lines event stream out.
+"""LoRA fine-tuning (SFT, DPO or KTO): one spec.json in, a PEFT adapter and a JSON-lines event stream out.
 
 The recipe reads top to bottom: validate the spec → load model + LoRA → load data → train → save → cleanup.
 Every value comes from spec.json (schema/train-spec.schema.json, generated from src/config/train-spec.ts);
-nothing is defaulted here. stdout carries only the event stream (src/run-dir/event-contract.ts); all library output
+nothing is defaulted here. The method (spec.task) decides the data and the loss (pipeline_trainer/objectives.py,
+preference.py); the loop around them — accumulation, clipping, schedule, checkpoints, resume — is the same for all
+three. stdout carries only the event stream (src/run-dir/event-contract.ts); all library output
 goes to stderr. The supporting pieces live beside this file in pipeline_trainer/ (events, spec, data with
 packing, model, checkpoints, signals); torch and friends are imported only once the spec has passed.
 
@@ -40,11 +42,12 @@ from pipeline_trainer.checkpoints import (  # noqa: E402
     save_adapter,
     save_checkpoint,
 )
-from pipeline_trainer.data import MicroBatches, read_examples, step_positions, to_rows, trained_tokens  # noqa: E402
+from pipeline_trainer.data import step_positions  # noqa: E402
 from pipeline_trainer.events import EXIT_FAILED, EXIT_INTERRUPTED, Events, TrainerError, error_code  # noqa: E402
 from pipeline_trainer.flops import peak_flops  # noqa: E402
 from pipeline_trainer.kernels import check_kernels, make_optimizer  # noqa: E402
-from pipeline_trainer.model import batch_loss, evaluate, load_model  # noqa: E402
+from pipeline_trainer.model import load_model  # noqa: E402
+from pipeline_trainer.objectives import add_stats, make_objective  # noqa: E402
 from pipeline_trainer.secrets import load_secrets_file, load_secrets_stdin  # noqa: E402
 from pipeline_trainer.signals import StopFlag  # noqa: E402
 from pipeline_trainer.spec import load_spec, resolve_device  # noqa: E402
@@ -73,15 +76,8 @@ def train(spec: dict, events: Events, stop: StopFlag):
     if ranks.several:
         torch.manual_seed(t["seed"] + ranks.rank)  # each rank its own dropout masks
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else (tokenizer.eos_token_id or 0)
-    examples, dropped = read_examples(spec["data"]["train"], tokenizer, t["max_seq_len"])
-    if dropped:
-        print(f"train: dropped {dropped} examples with no trained token within max_seq_len", file=sys.stderr)
-    # Compiled layers get one static shape when rows are packed (full already, so the padding is small).
-    width = t["max_seq_len"] if t["compile"] and t["packing"] else None
-    stream = MicroBatches(to_rows(examples, t["packing"], t["max_seq_len"]), t["micro_batch_size"], t["seed"], pad_id, width)
-    eval_rows = None
-    if spec["data"]["eval"] is not None:
-        eval_rows = to_rows(read_examples(spec["data"]["eval"], tokenizer, t["max_seq_len"])[0], t["packing"], t["max_seq_len"])
+    objective = make_objective(spec, model, tokenizer, pad_id)
+    stream, has_eval = objective.stream, objective.eval_rows is not None
 
     # optimizer, schedule, and the state of a run being resumed; a step takes accum × world_size micro-batches
     accum = t["gradient_accumulation_steps"]
@@ -93,7 +89,7 @@ def train(spec: dict, events: Events, stop: StopFlag):
     scheduler = get_scheduler(t["lr_scheduler"], optimizer, num_warmup_steps=warmup, num_training_steps=total_steps)
     scaler = torch.amp.GradScaler("cuda") if precision == "fp16" else None
 
-    state = TrainState(losses=[], window=[])
+    state = TrainState(losses=[], window=[], metric_window=[])
     if spec["resume_from"] is not None:
         state = load_checkpoint(Path(spec["resume_from"]), model, optimizer, scheduler, scaler, ranks.rank)
     state.world_size, state.global_batch_size = ranks.world_size, global_batch_size(spec)
@@ -110,7 +106,8 @@ def train(spec: dict, events: Events, stop: StopFlag):
         params_trainable=sum(p.numel() for p in params),
         total_steps=total_steps,
         start_step=state.step,
-        train_examples=len(examples),
+        method=spec["task"],
+        train_examples=objective.examples,
         train_sequences=len(stream.rows),
         world_size=ranks.world_size,
         global_batch_size=state.global_batch_size,
@@ -126,12 +123,12 @@ def train(spec: dict, events: Events, stop: StopFlag):
         """Rank 0 evaluates the plain model (no DDP collectives) while the others wait at the next step."""
         if not ranks.main:
             return None
-        loss, count = evaluate(peft_model, eval_rows, t["micro_batch_size"], pad_id, device, precision)
-        events.emit("eval", step=state.step, eval_loss=loss, eval_tokens=count)
-        return loss
+        result = objective.evaluate(peft_model, device, precision)
+        events.emit("eval", step=state.step, **result)
+        return result["eval_loss"]
 
     eval_loss, evaluated_at = None, -1
-    if eval_rows is not None and state.step == 0:
+    if has_eval and state.step == 0:
         eval_loss = run_eval()  # LoRA's B starts at zero: this is the base model's loss
         evaluated_at = 0
 
@@ -143,9 +140,13 @@ def train(spec: dict, events: Events, stop: StopFlag):
     while state.step < total_steps:
         started = time.perf_counter()
         batches = [stream.at(p) for p in step_positions(state.position, accum, ranks.rank, ranks.world_size)]
-        step_loss, grad_norm, lr, real = optimizer_step(model, batches, params, optimizer, scheduler, scaler, t, device, precision, ranks)
+        step_loss, stats, grad_norm, lr, real = optimizer_step(
+            objective, model, batches, params, optimizer, scheduler, scaler, t, device, precision, ranks
+        )
         stopping = dist.all_sum([float(stop.requested)], ranks)[0] > 0
         took = time.perf_counter() - started
+        if state.step == 0:
+            objective.check_first_step(step_loss, stats)  # the policy starts as the reference (dpo, kto)
 
         state.step += 1
         state.position += per_step
@@ -153,6 +154,7 @@ def train(spec: dict, events: Events, stop: StopFlag):
         state.elapsed_s += took
         state.losses.append([state.step, step_loss])
         state.window.append(step_loss)
+        state.metric_window = (state.metric_window or []) + [objective.step_metrics(stats)]
         window_tokens, window_time = window_tokens + real, window_time + took
         if state.step % t["logging_steps"] == 0 or state.step == total_steps:
             events.emit(
@@ -166,11 +168,12 @@ def train(spec: dict, events: Events, stop: StopFlag):
                 tokens_per_s=window_tokens / window_time,
                 tokens=state.tokens,
                 elapsed_s=state.elapsed_s,
+                **window_mean(state.metric_window),
             )
-            state.window, window_tokens, window_time = [], 0, 0.0
+            state.window, state.metric_window, window_tokens, window_time = [], [], 0, 0.0
         # The last step's eval comes before its checkpoint, so that checkpoint's manifest records it (keep_best).
         due = (t["eval_steps"] and state.step % t["eval_steps"] == 0) or state.step == total_steps
-        if eval_rows is not None and due:
+        if has_eval and due:
             eval_loss = run_eval()
             evaluated_at = state.step
         if state.step % t["save_steps"] == 0 or stopping:
@@ -184,7 +187,7 @@ def train(spec: dict, events: Events, stop: StopFlag):
             raise TrainerError("interrupted", f"stopped by signal after step {state.step}; checkpoint saved", EXIT_INTERRUPTED)
 
     # save
-    if eval_rows is not None and evaluated_at != state.step:
+    if has_eval and evaluated_at != state.step:
         eval_loss = run_eval()
     adapter_dir = Path(spec["output"]["adapter_dir"])
     adapter_path = str(adapter_dir)
@@ -208,21 +211,23 @@ def train(spec: dict, events: Events, stop: StopFlag):
     return peft_model
 
 
-def optimizer_step(model, batches, params, optimizer, scheduler, scaler, t: dict, device: str, precision: str, ranks):
-    """One optimizer step over this rank's micro-batches → (per-token loss, grad norm, lr used, real tokens),
-    the loss and tokens summed over all ranks. Each micro-batch's loss is divided by the trained tokens of the
+def optimizer_step(objective, model, batches, params, optimizer, scheduler, scaler, t: dict, device: str, precision: str, ranks):
+    """One optimizer step over this rank's micro-batches → (the step's mean loss — per token for SFT, per row
+    for DPO/KTO —, the objective's summed stats, grad norm, lr used, real tokens), the loss, stats and tokens
+    summed over all ranks. Each micro-batch's loss is divided by the items (trained tokens, rows) of the
     whole step on all ranks, and multiplied by the world size because DDP averages the ranks' gradients: the
     gradient is the step's per-token mean, as with one process."""
     import torch
 
-    trained, real = dist.all_sum([sum(trained_tokens(b) for b, _ in batches), sum(n for _, n in batches)], ranks)
-    step_loss = 0.0
+    items, real = dist.all_sum([objective.items(batches), sum(n for _, n in batches)], ranks)
+    step_loss, stats = 0.0, {}
     for i, (batch, _) in enumerate(batches):
         with dist.no_sync(model, ranks, last=i == len(batches) - 1):
-            loss = batch_loss(model, batch, int(trained), device, precision)
+            loss, batch_stats = objective.loss(model, batch, int(items), device, precision)
             scaled = loss * ranks.world_size
             (scaler.scale(scaled) if scaler else scaled).backward()
         step_loss += float(loss.detach())
+        add_stats(stats, batch_stats)
     if scaler:
         scaler.unscale_(optimizer)
     grad_norm = float(torch.nn.utils.clip_grad_norm_(params, t["max_grad_norm"]))
@@ -236,8 +241,15 @@ def optimizer_step(model, batches, params, optimizer, scheduler, scaler, t: dict
     optimizer.zero_grad(set_to_none=True)
     if device == "cuda":
         torch.cuda.synchronize()  # honest step times
-    [step_loss] = dist.all_sum([step_loss], ranks)
-    return step_loss, grad_norm, lr, int(real)
+    keys = sorted(stats)
+    step_loss, *summed = dist.all_sum([step_loss, *(stats[k] for k in keys)], ranks)
+    return step_loss, dict(zip(keys, summed)), grad_norm, lr, int(real)
+
+
+def window_mean(window: list[dict]) -> dict:
+    """Each metric's mean over the steps since the last step event (a step may lack one: KTO's rewards)."""
+    keys = {key for metrics in window for key in metrics}
+    return {key: sum(m[key] for m in window if key in m) / sum(key in m for m in window) for key in sorted(keys)}
 
 
 def main(argv: list[str] | None = None) -> int:

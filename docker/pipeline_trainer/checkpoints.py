@@ -29,6 +29,7 @@ class TrainState:
     window: list | None = None  # losses since the last step event
     world_size: int = 1  # the processes that trained it, and the sequences each step took from the stream
     global_batch_size: int | None = None
+    metric_window: list | None = None  # the objective's step metrics since the last step event (dpo, kto)
 
 
 def global_batch_size(spec: dict) -> int:

@@ -118,9 +118,11 @@ class MicroBatches:
     """The training order as one endless stream of micro-batches: epoch e visits the rows in the order of
     randperm(seed + e). A position in the stream is all that resuming needs."""
 
-    def __init__(self, rows: list[list[Example]], micro_batch_size: int, seed: int, pad_id: int, width: int | None = None):
-        """width: pad every batch to it (compiled layers see one static shape), else to its longest row."""
+    def __init__(self, rows: list, micro_batch_size: int, seed: int, pad_id: int, width: int | None = None, collate_fn=None):
+        """width: pad every batch to it (compiled layers see one static shape), else to its longest row.
+        collate_fn(rows, pad_id, width): how rows become a batch; default `collate` (rows of packed examples)."""
         self.rows, self.size, self.seed, self.pad_id, self.width = rows, micro_batch_size, seed, pad_id, width
+        self.collate = collate_fn or collate
         self.per_epoch = math.ceil(len(rows) / micro_batch_size)
         self._order: tuple[int, list[int]] | None = None
 
@@ -132,7 +134,7 @@ class MicroBatches:
             gen = torch.Generator().manual_seed(self.seed + epoch)
             self._order = (epoch, torch.randperm(len(self.rows), generator=gen).tolist())
         chosen = self._order[1][index * self.size : (index + 1) * self.size]
-        return collate([self.rows[i] for i in chosen], self.pad_id, self.width)
+        return self.collate([self.rows[i] for i in chosen], self.pad_id, self.width)
 
 
 def step_positions(position: int, accumulation: int, rank: int, world_size: int) -> list[int]:

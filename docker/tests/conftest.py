@@ -104,6 +104,8 @@ BASE_SPEC = {
     "version": 1,
     "run_id": "test",
     "task": "sft",
+    "dpo": None,
+    "kto": None,
     "base_model": "",
     "device": "cpu",
     "data": {"train": "", "eval": None},

@@ -43,6 +43,7 @@ const ALIASES: Record<string, string> = {
   val_size: "eval_split",
   type: "format",
   output_dir: "runs_dir",
+  stage: "method",
 };
 
 /** The allowed key a typo (or another tool's name for it) most likely meant, if one is close enough. */

@@ -36,7 +36,9 @@ describe("loadConfig", () => {
       template: "chatml",
       eval_split: 0.1,
       seed: 42,
+      reasoning: "keep",
     });
+    expect(config.training.method).toBe("sft");
     expect(config.lora.target_modules).toEqual(["q_proj", "k_proj", "v_proj", "o_proj"]);
     expect(config.runtime).toEqual({ type: "local", processes: 1 });
     expect(config.training.eval_steps).toBeNull();

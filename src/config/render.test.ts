@@ -44,12 +44,14 @@ const run = { runId: "r1", runDir: "/runs/r1", trainPath: "/runs/r1/data/train.j
 describe("renderTrainSpec", () => {
   it("maps every config field into a valid TrainSpec", () => {
     const spec = renderTrainSpec(config, { ...run, resumeFrom: "/runs/r1/checkpoints/step-000017" });
-    const { epochs, strategy, ...training } = config.training;
+    const { epochs, strategy, method, ...training } = config.training;
     expect(TrainSpec.parse(spec)).toEqual(spec);
     expect(spec).toEqual({
       version: 1,
       run_id: "r1",
-      task: "sft",
+      task: method,
+      dpo: null,
+      kto: null,
       base_model: "org/model",
       device: "cuda",
       data: { train: "/runs/r1/data/train.jsonl", eval: null },
@@ -77,6 +79,31 @@ describe("renderTrainSpec", () => {
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues[0]).toMatchObject({ path: ["training", "strategy"] });
     expect(parsed.error?.issues[0]?.message).toMatch(/fsdp is not available yet.*use ddp/);
+  });
+
+  it("carries training.method and its settings, defaults filled, into the spec", () => {
+    const dpo = RunConfig.parse({
+      ...config,
+      training: { ...config.training, packing: false, method: "dpo" },
+    });
+    expect(renderTrainSpec(dpo, run)).toMatchObject({
+      task: "dpo",
+      dpo: { beta: 0.1, loss: "sigmoid" },
+      kto: null,
+    });
+    const kto = RunConfig.parse({
+      ...config,
+      training: { ...config.training, packing: false, method: "kto", kto: { beta: 0.3 } },
+    });
+    expect(renderTrainSpec(kto, run)).toMatchObject({
+      task: "kto",
+      dpo: null,
+      kto: { beta: 0.3, desirable_weight: 1, undesirable_weight: 1 },
+    });
+    const packed = RunConfig.safeParse({ ...config, training: { ...config.training, method: "dpo" } });
+    expect(packed.error?.issues.map((i) => i.message)).toEqual([
+      "packing joins SFT examples; dpo trains each row on its own: set packing: false",
+    ]);
   });
 
   it("renders an absent max_steps as null and uses the given model path", () => {

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { worldSize } from "./runtime-schema.js";
-import { BUILTIN_TINY, type RunConfig } from "./schema.js";
+import { BUILTIN_TINY, DpoSettings, KtoSettings, type RunConfig } from "./schema.js";
 import { TrainSpec } from "./train-spec.js";
 
 export interface RenderOptions {
@@ -23,7 +23,9 @@ export function renderTrainSpec(config: RunConfig, options: RenderOptions): Trai
   return TrainSpec.parse({
     version: 1,
     run_id: options.runId,
-    task: "sft",
+    task: training.method,
+    dpo: training.method === "dpo" ? DpoSettings.parse(training.dpo ?? {}) : null,
+    kto: training.method === "kto" ? KtoSettings.parse(training.kto ?? {}) : null,
     base_model: baseModel(config, options),
     device: config.device,
     data: { train: options.trainPath, eval: options.evalPath },

@@ -9,7 +9,15 @@ import { Runtime } from "./runtime-schema.js";
  * `schema/config.schema.json` (`npm run schema`), which editors use for completion.
  */
 export const BUILTIN_TINY = "builtin:tiny";
-export const DATASET_FORMATS = ["auto", "alpaca", "sharegpt", "messages", "text", "preference"] as const;
+export const DATASET_FORMATS = [
+  "auto",
+  "alpaca",
+  "sharegpt",
+  "messages",
+  "text",
+  "preference",
+  "kto",
+] as const;
 export const TEMPLATES = ["alpaca", "chatml", "llama3", "model"] as const;
 export const ATTENTION_KERNELS = ["sdpa", "flex_attention", "eager"] as const;
 
@@ -30,6 +38,14 @@ const Dataset = z.strictObject({
     .describe("a held-out eval file (relative to this config file); when set, eval_split is not used"),
   eval_split: z.number().min(0).lt(1).default(0.1).describe("fraction of rows held out for eval"),
   seed: z.int().min(0).default(42).describe("seed of the deterministic train/eval split"),
+  reasoning: z
+    .enum(["keep", "drop"])
+    .default("keep")
+    .describe(
+      "assistant reasoning (LLaMA-Factory v1 `reasoning` parts): keep writes it the way the template writes " +
+        "thinking (<think> blocks in the built-in templates, reasoning_content for a model's own template); " +
+        "drop trains the answers without it",
+    ),
 });
 
 const Lora = z.strictObject({
@@ -49,8 +65,38 @@ const Lora = z.strictObject({
     .describe("modules trained fully and saved with the adapter (e.g. embed_tokens, lm_head)"),
 });
 
+export const TRAINING_METHODS = ["sft", "dpo", "kto"] as const;
+
+export const DpoSettings = z.strictObject({
+  beta: z
+    .number()
+    .positive()
+    .default(0.1)
+    .describe("how far the policy may move from the reference: higher keeps it closer"),
+  loss: z
+    .enum(["sigmoid", "ipo"])
+    .default("sigmoid")
+    .describe("sigmoid: the DPO paper's loss; ipo: squared loss on length-normalized log-ratios (IPO)"),
+});
+
+export const KtoSettings = z.strictObject({
+  beta: z.number().positive().default(0.1).describe("how far the policy may move from the reference"),
+  desirable_weight: z.number().positive().default(1).describe("loss weight of rows labelled true"),
+  undesirable_weight: z.number().positive().default(1).describe("loss weight of rows labelled false"),
+});
+
 const Training = z
   .strictObject({
+    method: z
+      .enum(TRAINING_METHODS)
+      .default("sft")
+      .describe(
+        "sft: supervised fine-tuning on chats/text; dpo: preference pairs (chosen vs rejected); kto: " +
+          "completions labelled desirable or not. The reference model of dpo/kto is the base with the " +
+          "adapter disabled",
+      ),
+    dpo: DpoSettings.optional().describe("DPO settings (training.method: dpo); defaults beta 0.1, sigmoid"),
+    kto: KtoSettings.optional().describe("KTO settings (training.method: kto); defaults beta 0.1, weights 1"),
     epochs: z
       .number()
       .positive()
@@ -112,6 +158,15 @@ const Training = z
       ),
   })
   .check((ctx) => {
+    const { method, packing } = ctx.value;
+    if (method !== "sft" && packing) {
+      ctx.issues.push({
+        code: "custom",
+        input: packing,
+        path: ["packing"],
+        message: `packing joins SFT examples; ${method} trains each row on its own: set packing: false`,
+      });
+    }
     const { warmup_steps, warmup_ratio } = ctx.value;
     if (warmup_steps > 0 && warmup_ratio > 0) {
       ctx.issues.push({

@@ -51,10 +51,27 @@ const DistributedSpec = z.strictObject({
   strategy: z.enum(["ddp", "fsdp"]).describe("ddp: every process holds the whole model"),
 });
 
+const DpoSpec = z.strictObject({
+  beta: z.number().positive(),
+  loss: z.enum(["sigmoid", "ipo"]),
+});
+
+const KtoSpec = z.strictObject({
+  beta: z.number().positive(),
+  desirable_weight: z.number().positive(),
+  undesirable_weight: z.number().positive(),
+});
+
 export const TrainSpec = z.strictObject({
   version: z.literal(1),
   run_id: z.string().min(1),
-  task: z.literal("sft"),
+  task: z
+    .enum(["sft", "dpo", "kto"])
+    .describe(
+      "sft: data rows are {segments}; dpo: {prompt, chosen, rejected}; kto: {prompt, completion, label}",
+    ),
+  dpo: DpoSpec.nullable().describe("set when task is dpo"),
+  kto: KtoSpec.nullable().describe("set when task is kto"),
   base_model: z.string().min(1).describe("local model directory or hub id"),
   device: z.enum(["auto", "cpu", "cuda"]),
   data: z.strictObject({

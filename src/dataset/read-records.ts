@@ -95,7 +95,7 @@ export function parseRow(raw: RawRow, format: ConcreteFormat | undefined, reason
     });
   } else if (!format) {
     const keys = Object.keys(raw.value).slice(0, 6).join(", ") || "none";
-    const message = `the row matches no known format (keys: ${keys}); use alpaca, sharegpt, messages, text or preference keys, or pass --format`;
+    const message = `the row matches no known format (keys: ${keys}); use alpaca, sharegpt, messages, text, preference or KTO keys, or pass --format`;
     issues.push({ path: "", code: "unknown-format", message });
   } else {
     const looksLike = detectRowFormat(raw.value);

@@ -17,12 +17,18 @@ export interface Message {
   tool_calls?: ToolCall[];
   /** For tool results: which call this answers. */
   tool_call_id?: string;
+  /** An assistant turn's thinking (LLaMA-Factory v1 `reasoning` parts), rendered before its answer. */
+  reasoning?: string;
+  /** false: an assistant turn kept as context, not trained (`loss_weight: 0`, OpenAI's `weight: 0`). */
+  train?: false;
 }
 
 export type CanonicalRecord =
   | { kind: "chat"; messages: Message[]; tools?: string }
   | { kind: "text"; text: string }
-  | { kind: "preference"; prompt: Message[]; chosen: Message[]; rejected: Message[] };
+  | { kind: "preference"; prompt: Message[]; chosen: Message[]; rejected: Message[] }
+  /** Unpaired feedback (KTO): one answer to the prompt, marked desirable (true) or not. */
+  | { kind: "feedback"; prompt: Message[]; completion: Message[]; label: boolean; tools?: string };
 
 /** One line of a formatted train.jsonl / eval.jsonl: the rendered text cut into trained and untrained spans. */
 export interface Segment {

@@ -41,7 +41,28 @@ export const Curves = z.strictObject({
   eval_loss: z.array(Point).describe("held-out loss; step 0 is the base model"),
 });
 
+/** The last logged implicit-reward numbers of a DPO or KTO run, on the training rows and the held-out ones. */
+const PreferenceNumbers = z.strictObject({
+  rewards_chosen: z.number().nullable(),
+  rewards_rejected: z.number().nullable(),
+  reward_margin: z.number().nullable().describe("dpo: mean chosen − rejected reward per pair"),
+  accuracy: z.number().nullable().describe("dpo: share of pairs whose chosen answer has the higher reward"),
+});
+
+export const Preference = z.strictObject({
+  train: PreferenceNumbers.describe("the last step event (mean over its logging window)"),
+  eval: PreferenceNumbers.nullable().describe("the last eval; null without a held-out split"),
+  accuracy_curve: z.array(Point).describe("dpo: preference accuracy per logged step"),
+});
+
+export type Preference = z.infer<typeof Preference>;
+
 export const Training = z.strictObject({
+  method: z
+    .enum(["sft", "dpo", "kto"])
+    .optional()
+    .describe("the training method (absent in reports of runs before methods existed: sft)"),
+  preference: Preference.optional().describe("dpo/kto runs: implicit rewards and preference accuracy"),
   steps: z.int().min(0),
   total_steps: z.int().min(0),
   epochs: z.number().min(0),

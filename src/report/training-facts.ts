@@ -5,6 +5,7 @@ import type { Training } from "./schema.js";
 export function trainingFacts(t: Training): [string, string][] {
   const loss = (v: number | null) => (v === null ? "—" : formatNumber(v));
   return [
+    ...(t.method && t.method !== "sft" ? preferenceFacts(t) : []),
     [
       "Steps",
       `${formatCount(t.steps)} of ${formatCount(t.total_steps)} (${t.epochs.toFixed(2)} epochs${t.resumes ? `, resumed ${t.resumes}×` : ""})`,
@@ -29,3 +30,25 @@ const processesText = (world: number | undefined) => (world && world > 1 ? `, ${
 
 const mfuText = (mfu: number | null | undefined) =>
   mfu === null || mfu === undefined ? "" : `, MFU ${(100 * mfu).toFixed(1)}% of the GPU's bf16 peak (6N)`;
+
+/** DPO/KTO: the method, then the implicit rewards (β·log-ratio to the reference) and preference accuracy. */
+function preferenceFacts(t: Training): [string, string][] {
+  const p = t.preference;
+  const value = (v: number | null | undefined) => (v === null || v === undefined ? "—" : formatNumber(v));
+  const share = (v: number | null | undefined) =>
+    v === null || v === undefined ? "—" : `${(100 * v).toFixed(1)}%`;
+  const rows: [string, string][] = [["Method", t.method!.toUpperCase()]];
+  if (!p) return rows;
+  rows.push([
+    "Rewards chosen / rejected (train, last)",
+    `${value(p.train.rewards_chosen)} / ${value(p.train.rewards_rejected)}`,
+  ]);
+  if (t.method === "dpo") {
+    rows.push(["Reward margin (train, last)", value(p.train.reward_margin)]);
+    rows.push([
+      "Preference accuracy: train → held out",
+      `${share(p.train.accuracy)} → ${share(p.eval?.accuracy)}`,
+    ]);
+  }
+  return rows;
+}

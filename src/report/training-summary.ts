@@ -1,4 +1,5 @@
 import type { TrainerEvent } from "../launch/index.js";
+import { summarizePreference } from "./preference-summary.js";
 import type { Point, Training } from "./schema.js";
 
 type Event = TrainerEvent;
@@ -21,7 +22,10 @@ export function summarizeTraining(events: Event[]): Training | null {
   const best = bestEval(evalLoss);
   const tokens = done?.metrics.tokens ?? lastStep?.tokens ?? 0;
   const trainTime = done?.metrics.runtime_s ?? lastStep?.elapsed_s ?? 0;
+  const method = last.method ?? "sft";
   return {
+    method,
+    ...(method === "sft" ? {} : { preference: summarizePreference(events, lastPerStep) }),
     steps: done?.metrics.steps ?? lastStep?.step ?? last.start_step,
     total_steps: last.total_steps,
     epochs: lastStep?.epoch ?? 0,

@@ -24,8 +24,9 @@ export const StartEvent = z.object({
   params_trainable: z.int(),
   total_steps: z.int(),
   start_step: z.int().describe("0, or the step a resumed run continues from"),
-  train_examples: z.int(),
-  train_sequences: z.int().describe("sequences after packing"),
+  method: z.enum(["sft", "dpo", "kto"]).optional().describe("the training method (absent: sft)"),
+  train_examples: z.int().describe("sft: examples; dpo: pairs; kto: labelled completions"),
+  train_sequences: z.int().describe("sequences after packing (dpo: pairs)"),
   world_size: z
     .int()
     .optional()
@@ -35,6 +36,24 @@ export const StartEvent = z.object({
     .optional()
     .describe("sequences per optimizer step: micro-batch × accumulation × world_size"),
 });
+/** What DPO and KTO steps and evals add: the implicit rewards β·(log π − log π_ref) of the answers. */
+const preferenceMetrics = {
+  rewards_chosen: z
+    .number()
+    .optional()
+    .describe("dpo/kto: mean implicit reward of the chosen (kto: desirable) answers"),
+  rewards_rejected: z
+    .number()
+    .optional()
+    .describe("dpo/kto: mean implicit reward of the rejected (kto: undesirable) answers"),
+  reward_margin: z.number().optional().describe("dpo: mean of chosen minus rejected reward per pair"),
+  preference_accuracy: z
+    .number()
+    .optional()
+    .describe("dpo: share of pairs whose chosen answer has the higher reward"),
+  kl: z.number().optional().describe("kto: the batch's estimate of KL(policy ‖ reference), clamped at 0"),
+};
+
 export const StepEvent = z.object({
   ...base,
   type: z.literal("step"),
@@ -47,13 +66,15 @@ export const StepEvent = z.object({
   tokens_per_s: z.number(),
   tokens: z.int().describe("non-padding tokens processed so far"),
   elapsed_s: z.number(),
+  ...preferenceMetrics,
 });
 export const EvalEvent = z.object({
   ...base,
   type: z.literal("eval"),
   step: z.int(),
-  eval_loss: z.number(),
+  eval_loss: z.number().describe("sft: per-token loss; dpo/kto: the method's loss per row"),
   eval_tokens: z.int(),
+  ...preferenceMetrics,
 });
 export const CheckpointEvent = z.object({
   ...base,

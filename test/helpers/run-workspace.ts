@@ -18,7 +18,7 @@ export function readEvents(runDir: string): { type: string; [key: string]: unkno
  * data, so a real training run takes seconds.
  */
 export async function trainingWorkspace(
-  training: Record<string, number | boolean>,
+  training: Record<string, number | boolean | string>,
   rows = { train: 256, eval: 16 },
 ) {
   const slice = (file: string, n: number) =>
@@ -27,7 +27,8 @@ export async function trainingWorkspace(
       .filter(Boolean)
       .slice(0, n)
       .join("\n") + "\n";
-  const settings = Object.entries(training).map(([key, value]) => `  ${key}: ${value}`);
+  const defaults = { micro_batch_size: 8, learning_rate: 0.002, max_seq_len: 128, precision: "fp32" };
+  const settings = Object.entries({ ...defaults, ...training }).map(([key, value]) => `  ${key}: ${value}`);
   const config = [
     "base_model: builtin:tiny",
     "device: cpu",
@@ -40,10 +41,6 @@ export async function trainingWorkspace(
     "  alpha: 16",
     "  target_modules: all-linear",
     "training:",
-    "  micro_batch_size: 8",
-    "  learning_rate: 0.002",
-    "  max_seq_len: 128",
-    "  precision: fp32",
     ...settings,
     "eval:",
     "  generate:",

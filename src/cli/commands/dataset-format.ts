@@ -1,4 +1,4 @@
-import type { DatasetFormat } from "../../dataset/format/index.js";
+import type { DatasetFormat, ReasoningMode } from "../../dataset/format/index.js";
 import { ExitCode } from "../../errors/index.js";
 
 interface Options {
@@ -8,6 +8,7 @@ interface Options {
   evalSplit: string;
   seed: string;
   output: string;
+  reasoning: string;
   json?: boolean;
 }
 
@@ -29,6 +30,7 @@ export async function datasetFormat(file: string, options: Options): Promise<num
       evalFraction,
       seed,
       outDir: options.output,
+      reasoning: options.reasoning as ReasoningMode,
     },
     { validateFile: reader.validateFile, readRecords: reader.readRecords },
   );

@@ -1,7 +1,7 @@
 import { type Command, Option } from "commander";
 import { lazy } from "./lazy.js";
 
-const FORMATS = ["auto", "alpaca", "sharegpt", "messages", "text", "preference"];
+const FORMATS = ["auto", "alpaca", "sharegpt", "messages", "text", "preference", "kto"];
 
 /** `dataset validate|format` and `config validate|render|schema`. */
 export function dataCommands(program: Command): void {
@@ -28,6 +28,14 @@ export function dataCommands(program: Command): void {
     .option("--model <path>", "model directory whose tokenizer_config.json holds the chat template")
     .option("--eval-split <fraction>", "fraction of rows held out for eval", "0.1")
     .option("--seed <n>", "seed for the deterministic split", "42")
+    .addOption(
+      new Option(
+        "--reasoning <mode>",
+        "keep: write reasoning as the template writes thinking; drop: leave it out",
+      )
+        .choices(["keep", "drop"])
+        .default("keep"),
+    )
     .requiredOption("-o, --output <dir>", "directory to write train.jsonl, eval.jsonl and manifest.json")
     .option("--json", "print the manifest as JSON")
     .action(lazy(() => import("../commands/dataset-format.js"), "datasetFormat"));

@@ -11,6 +11,7 @@ const CODE_SPANS = /```[\s\S]*?```|`[^`\n]*`/g;
 export function findPlaceholder(record: CanonicalRecord): string | undefined {
   if (record.kind === "text") return placeholderIn(record.text);
   if (record.kind === "chat") return inMessages(record.messages);
+  if (record.kind === "feedback") return inMessages(record.prompt) ?? inMessages(record.completion);
   return inMessages(record.prompt) ?? inMessages(record.chosen) ?? inMessages(record.rejected);
 }
 

@@ -18,6 +18,11 @@ export class RecordHasher {
     else if (record.kind === "chat") {
       this.addMessages(record.messages);
       if (record.tools) hash.add(record.tools);
+    } else if (record.kind === "feedback") {
+      this.addMessages(record.prompt);
+      hash.mix(record.label ? 0x1d : 0x1c);
+      this.addMessages(record.completion);
+      if (record.tools) hash.add(record.tools);
     } else {
       this.addMessages(record.prompt);
       hash.mix(0x1e);
@@ -34,6 +39,8 @@ export class RecordHasher {
     for (const message of messages) {
       this.hash64.mix(message.role.charCodeAt(0));
       this.hash64.add(message.content);
+      if (message.reasoning) this.hash64.add(message.reasoning);
+      if (message.train === false) this.hash64.mix(0x1f);
       if (message.tool_calls)
         for (const call of message.tool_calls) this.hash64.add(call.name + call.arguments);
     }

@@ -6,6 +6,7 @@ import { Reservoir } from "./reservoir.js";
 export function trainedMessages(record: CanonicalRecord): Message[] {
   if (record.kind === "chat") return record.messages;
   if (record.kind === "text") return [];
+  if (record.kind === "feedback") return [...record.prompt, ...record.completion];
   const longer = charCount(record.chosen) >= charCount(record.rejected) ? record.chosen : record.rejected;
   return [...record.prompt, ...longer];
 }
@@ -13,7 +14,7 @@ export function trainedMessages(record: CanonicalRecord): Message[] {
 export function charCount(messages: Message[]): number {
   let total = 0;
   for (const m of messages) {
-    total += m.content.length;
+    total += m.content.length + (m.reasoning?.length ?? 0);
     if (m.tool_calls) for (const call of m.tool_calls) total += call.name.length + call.arguments.length;
   }
   return total;

@@ -1,8 +1,8 @@
 import type { Message, Segment } from "../types.js";
-import { context, joinSegments, trained } from "./segments.js";
+import { context, joinSegments } from "./segments.js";
 import type { SpecialTokens, Template } from "./template.js";
 import { toolCallJson } from "./tool-text.js";
-import { leadingSystem, withToolCalls } from "./turns.js";
+import { assistantSpan, assistantText, leadingSystem } from "./turns.js";
 
 export const ALPACA_PREAMBLE =
   "Below is an instruction that describes a task. Write a response that appropriately completes the request.";
@@ -42,8 +42,8 @@ function block(message: Message, eos: string): Segment[] {
     case "system":
       return [context(message.content)];
     case "assistant": {
-      const text = withToolCalls(message, (call) => toolCallJson(call));
-      return [context("### Response:\n"), trained(text + eos)];
+      const text = assistantText(message, (call) => toolCallJson(call));
+      return [context("### Response:\n"), assistantSpan(message, text + eos)];
     }
   }
 }

@@ -1,8 +1,8 @@
 import type { Message, Segment } from "../types.js";
-import { context, joinSegments, trained } from "./segments.js";
+import { context, joinSegments } from "./segments.js";
 import type { SpecialTokens, Template } from "./template.js";
 import { toolCallJson } from "./tool-text.js";
-import { leadingSystem, withToolCalls } from "./turns.js";
+import { assistantSpan, assistantText, leadingSystem } from "./turns.js";
 
 const END = "<|im_end|>";
 
@@ -29,8 +29,8 @@ function renderChatml(bos: string, messages: readonly Message[], tools?: string)
       segments.push(context(`<|im_start|>${message.role}\n${message.content}${END}\n`));
       continue;
     }
-    const text = withToolCalls(message, (call) => `<tool_call>\n${toolCallJson(call)}\n</tool_call>`);
-    segments.push(context("<|im_start|>assistant\n"), trained(text + END), context("\n"));
+    const text = assistantText(message, (call) => `<tool_call>\n${toolCallJson(call)}\n</tool_call>`);
+    segments.push(context("<|im_start|>assistant\n"), assistantSpan(message, text + END), context("\n"));
   }
   return joinSegments(segments);
 }

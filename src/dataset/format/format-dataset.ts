@@ -4,7 +4,7 @@ import type { CanonicalRecord } from "../types.js";
 import type { FormatManifest } from "./manifest.js";
 import { contentHash, FORMATTER_VERSION, SPLIT_METHOD, type FormatKey } from "./reuse.js";
 import { commit, openJsonl, type JsonlWriter } from "./output-files.js";
-import { formatRecord } from "./render-record.js";
+import { formatRecord, type FormattedRow } from "./render-record.js";
 import { isEval } from "./split.js";
 
 /** One row as the dataset reader yields it; `record` is null when the row could not be read. */
@@ -50,7 +50,7 @@ async function writeRows(
   options: FormatDatasetOptions,
   out: { train: JsonlWriter; eval: JsonlWriter },
 ) {
-  const counts: Counts = { rows: 0, train: 0, eval: 0, preference: 0, skipped: 0 };
+  const counts: Counts = { rows: 0, train: 0, eval: 0, preference: 0, feedback: 0, skipped: 0 };
   const problems: Problem[] = [];
   const shapes = new Set<FormatManifest["shape"]>();
   for await (const { location, record } of rows) {
@@ -61,14 +61,20 @@ async function writeRows(
     }
     const row = renderRow(record, options, locate(options.sourcePath, location), problems);
     if (!row) continue;
-    shapes.add("segments" in row ? "segments" : "preference");
+    shapes.add(shapeOf(row));
     if (record.kind === "preference") counts.preference += 1;
+    if (record.kind === "feedback") counts.feedback += 1;
     const side = isEval(record, options.seed, options.evalFraction) ? "eval" : "train";
     await out[side].write(row);
     counts[side] += 1;
   }
   checkRows(options, problems, shapes);
-  return { counts, shape: shapes.has("preference") ? ("preference" as const) : ("segments" as const) };
+  return { counts, shape: [...shapes][0] ?? ("segments" as const) };
+}
+
+function shapeOf(row: FormattedRow): FormatManifest["shape"] {
+  if ("segments" in row) return "segments";
+  return "label" in row ? "feedback" : "preference";
 }
 
 function renderRow(
@@ -78,7 +84,7 @@ function renderRow(
   problems: Problem[],
 ) {
   try {
-    return formatRecord(options.template, record);
+    return formatRecord(options.template, record, options.reasoning);
   } catch (error) {
     const rowProblem = error instanceof FailedError && error.code === "template-render-failed";
     if (!rowProblem) throw error;
@@ -99,9 +105,11 @@ function checkRows(options: FormatDatasetOptions, problems: Problem[], shapes: S
     );
   }
   if (shapes.size > 1) {
-    throw new FailedError("mixed-row-kinds", `${options.sourcePath} mixes preference pairs with other rows`, {
-      hint: "keep preference pairs and SFT rows in separate files; nothing was written",
-    });
+    throw new FailedError(
+      "mixed-row-kinds",
+      `${options.sourcePath} mixes ${[...shapes].join(" and ")} rows (SFT, preference pairs, KTO feedback)`,
+      { hint: "keep SFT rows, preference pairs and KTO feedback in separate files; nothing was written" },
+    );
   }
 }
 

@@ -75,6 +75,7 @@ describe("formatFile", () => {
       train: train.length,
       eval: evalRows.length,
       preference: 0,
+      feedback: 0,
       skipped: 1,
     });
     expect(train.length + evalRows.length).toBe(200);

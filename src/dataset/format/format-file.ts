@@ -4,9 +4,10 @@ import { formatDataset, type SourceRow } from "./format-dataset.js";
 import { sha256File } from "./hash.js";
 import type { FormatManifest } from "./manifest.js";
 import { contentHash, findReusable } from "./reuse.js";
+import type { ReasoningMode } from "./render-record.js";
 import type { Template } from "./template.js";
 
-export type DatasetFormat = "auto" | "alpaca" | "sharegpt" | "messages" | "text" | "preference";
+export type DatasetFormat = "auto" | "alpaca" | "sharegpt" | "messages" | "text" | "preference" | "kto";
 
 /** One invalid row as the validator reports it (`line` for JSONL, `index` for JSON arrays). */
 export interface RowError {
@@ -37,6 +38,7 @@ export interface FormatFileOptions {
   evalFraction: number;
   seed: number;
   outDir: string;
+  reasoning?: ReasoningMode;
 }
 
 export interface FormatOutcome {
@@ -53,6 +55,7 @@ export async function formatFile(options: FormatFileOptions, reader: DatasetRead
     template: options.template,
     evalFraction: options.evalFraction,
     seed: options.seed,
+    reasoning: options.reasoning,
   };
   const previous = await findReusable(options.outDir, contentHash(key));
   if (previous) return { manifest: previous, reused: true };

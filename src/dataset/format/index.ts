@@ -16,7 +16,8 @@
  *
  *   Preference files give rows `{"prompt": string, "chosen": string, "rejected": string}` instead:
  *   `prompt` is the rendered conversation up to the first trained span (generation prompt included),
- *   `chosen`/`rejected` the rest of each rendering. SFT training does not read them.
+ *   `chosen`/`rejected` the rest of each rendering (DPO trains on them). KTO files (`messages` + a boolean
+ *   `label`) give `{"prompt": string, "completion": string, "label": boolean}` the same way.
  *
  *   eval.jsonl is always written; it is empty with `--eval-split 0`.
  * - `manifest.json` (written last; see FormatManifest) — source path and sha256, detected format,
@@ -31,7 +32,13 @@ export { loadTemplate, isTemplateName } from "./load-template.js";
 export { chooseTemplate, type TemplateChoice } from "./auto-template.js";
 export { readModelDir, type ModelDir } from "./model-dir.js";
 export { TEMPLATE_NAMES, type Template, type TemplateName, type SpecialTokens } from "./template.js";
-export { formatRecord, type FormattedRow, type PreferenceExample } from "./render-record.js";
+export {
+  formatRecord,
+  type FormattedRow,
+  type PreferenceExample,
+  type FeedbackExample,
+  type ReasoningMode,
+} from "./render-record.js";
 export { isEval } from "./split.js";
 export { formatDataset, type SourceRow, type FormatDatasetOptions } from "./format-dataset.js";
 export {

@@ -56,7 +56,7 @@ function trainedSpans(render: Render, messages: readonly Message[], origin: stri
   const segments: Segment[] = [];
   let cursor = 0;
   messages.forEach((message, i) => {
-    if (message.role !== "assistant") return;
+    if (message.role !== "assistant" || message.train === false) return;
     const before = render(messages.slice(0, i), true);
     const through = render(messages.slice(0, i + 1), false);
     if (!through.startsWith(before) || !full.startsWith(through) || before.length < cursor) {
@@ -64,6 +64,7 @@ function trainedSpans(render: Render, messages: readonly Message[], origin: stri
     }
     // Whitespace after the end-of-turn marker is never generated (generation stops at the marker).
     const span = through.slice(before.length).trimEnd();
+    if (message.reasoning && !span.includes(message.reasoning)) throw dropsReasoning(origin, i);
     segments.push(context(full.slice(cursor, before.length)), trained(span));
     cursor = before.length + span.length;
   });
@@ -99,6 +100,8 @@ function toTemplateMessage(message: Message): Record<string, unknown> {
     }));
   }
   if (message.tool_call_id) out.tool_call_id = message.tool_call_id;
+  // The key transformers' templates read thinking from (Qwen3, DeepSeek-R1 and others).
+  if (message.reasoning !== undefined) out.reasoning_content = message.reasoning;
   return out;
 }
 
@@ -109,6 +112,15 @@ function renderOrFail(render: () => string, origin: string): string {
     // A template's raise_exception (e.g. "roles must alternate") is about this row, not the template.
     throw new FailedError("template-render-failed", `${origin}: ${(error as Error).message}`);
   }
+}
+
+/** A row problem: thinking the template silently drops would train answers without their reasoning. */
+function dropsReasoning(origin: string, index: number): FailedError {
+  return new FailedError(
+    "template-render-failed",
+    `${origin}: the chat template does not write messages[${index}]'s reasoning (reasoning_content); ` +
+      `set the dataset's reasoning: drop to train without it, or use a built-in template (<think> blocks)`,
+  );
 }
 
 function notPrefixStable(origin: string, index: number): UsageError {

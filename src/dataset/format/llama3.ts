@@ -1,8 +1,8 @@
 import type { Message, Segment } from "../types.js";
-import { context, joinSegments, trained } from "./segments.js";
+import { context, joinSegments } from "./segments.js";
 import type { SpecialTokens, Template } from "./template.js";
 import { toolCallJson } from "./tool-text.js";
-import { leadingSystem, withToolCalls } from "./turns.js";
+import { assistantSpan, assistantText, leadingSystem } from "./turns.js";
 
 const END = "<|eot_id|>";
 
@@ -33,8 +33,8 @@ function renderLlama3(bos: string, messages: readonly Message[], tools?: string)
       segments.push(context(`${header(role)}${message.content.trim()}${END}`));
       continue;
     }
-    const text = withToolCalls(message, (call) => toolCallJson(call, "parameters"));
-    segments.push(context(header("assistant")), trained(text.trim() + END));
+    const text = assistantText(message, (call) => toolCallJson(call, "parameters"));
+    segments.push(context(header("assistant")), assistantSpan(message, text.trim() + END));
   }
   return joinSegments(segments);
 }

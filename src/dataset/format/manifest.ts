@@ -42,13 +42,16 @@ export const FormatManifest = z.strictObject({
   }),
   split: z.strictObject({ eval_fraction: z.number(), seed: z.int(), method: z.string() }),
   shape: z
-    .enum(["segments", "preference"])
-    .describe("segments: {segments:[…]}; preference: {prompt,chosen,rejected}"),
+    .enum(["segments", "preference", "feedback"])
+    .describe(
+      "segments: {segments:[…]}; preference: {prompt,chosen,rejected}; feedback (KTO): {prompt,completion,label}",
+    ),
   counts: z.strictObject({
     rows: z.int().describe("rows read from the source"),
     train: z.int(),
     eval: z.int(),
-    preference: z.int().describe("rows written as preference pairs (not used by SFT training)"),
+    preference: z.int().describe("rows written as preference pairs (DPO)"),
+    feedback: z.int().describe("rows written as labelled completions (KTO)"),
     skipped: z.int().describe("rows the reader could not turn into a record"),
   }),
   files: z.strictObject({ train: OutputFile, eval: OutputFile }),

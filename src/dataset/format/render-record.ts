@@ -1,5 +1,5 @@
 import { FailedError } from "../../errors/index.js";
-import type { CanonicalRecord, FormattedExample, Segment } from "../types.js";
+import type { CanonicalRecord, FormattedExample, Message, Segment } from "../types.js";
 import { context, joinSegments, segmentsText, trained } from "./segments.js";
 import type { Template } from "./template.js";
 
@@ -12,9 +12,25 @@ export interface PreferenceExample {
   rejected: string;
 }
 
-export type FormattedRow = FormattedExample | PreferenceExample;
+/** Unpaired feedback as KTO trainers read it: the rendered prompt, one completion and its label. */
+export interface FeedbackExample {
+  prompt: string;
+  completion: string;
+  /** true: a desirable completion. */
+  label: boolean;
+}
 
-export function formatRecord(template: Template, record: CanonicalRecord): FormattedRow {
+export type FormattedRow = FormattedExample | PreferenceExample | FeedbackExample;
+
+/** keep: reasoning is written the way the template writes thinking; drop: left out of the text. */
+export type ReasoningMode = "keep" | "drop";
+
+export function formatRecord(
+  template: Template,
+  record: CanonicalRecord,
+  reasoning: ReasoningMode = "keep",
+): FormattedRow {
+  if (reasoning === "drop") record = withoutReasoning(record);
   switch (record.kind) {
     case "text":
       // A text record is trained whole; only the bos before it is context.
@@ -25,12 +41,42 @@ export function formatRecord(template: Template, record: CanonicalRecord): Forma
       return { segments: template.chat(record.messages, record.tools) };
     case "preference":
       return preferencePair(template, record);
+    case "feedback": {
+      const rendered = template.chat([...asContext(record.prompt), ...record.completion], record.tools);
+      const { prompt, completion } = cutAtFirstTrained(rendered);
+      return { prompt, completion, label: record.label };
+    }
+  }
+}
+
+// Earlier assistant turns of a prompt are context: only the answer being compared (or judged) is trained.
+function asContext(messages: Message[]): Message[] {
+  return messages.map((m) => (m.role === "assistant" ? { ...m, train: false as const } : m));
+}
+
+function withoutReasoning(record: CanonicalRecord): CanonicalRecord {
+  const strip = (messages: Message[]) => messages.map(({ reasoning: _, ...m }) => m);
+  switch (record.kind) {
+    case "text":
+      return record;
+    case "chat":
+      return { ...record, messages: strip(record.messages) };
+    case "preference":
+      return {
+        ...record,
+        prompt: strip(record.prompt),
+        chosen: strip(record.chosen),
+        rejected: strip(record.rejected),
+      };
+    case "feedback":
+      return { ...record, prompt: strip(record.prompt), completion: strip(record.completion) };
   }
 }
 
 function preferencePair(template: Template, record: Extract<CanonicalRecord, { kind: "preference" }>) {
-  const chosen = cutAtFirstTrained(template.chat([...record.prompt, ...record.chosen]));
-  const rejected = cutAtFirstTrained(template.chat([...record.prompt, ...record.rejected]));
+  const prompt = asContext(record.prompt);
+  const chosen = cutAtFirstTrained(template.chat([...prompt, ...record.chosen]));
+  const rejected = cutAtFirstTrained(template.chat([...prompt, ...record.rejected]));
   if (chosen.prompt !== rejected.prompt) {
     throw new FailedError(
       "template-render-failed",

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { sha256File, sha256Text, stableStringify } from "./hash.js";
 import type { FormatManifest } from "./manifest.js";
+import type { ReasoningMode } from "./render-record.js";
 import type { Template } from "./template.js";
 
 /*
@@ -21,6 +22,8 @@ export interface FormatKey {
   template: Template;
   evalFraction: number;
   seed: number;
+  /** Default keep. */
+  reasoning?: ReasoningMode;
 }
 
 /** Everything that decides the output bytes; equal hashes mean the existing output can be reused. */
@@ -34,6 +37,8 @@ export function contentHash(key: FormatKey): string {
       template: { name, ...tokens, ...fingerprint },
       eval_fraction: key.evalFraction,
       seed: key.seed,
+      // Only when set, so that outputs made before the setting existed are still reused.
+      ...(key.reasoning === "drop" ? { reasoning: "drop" } : {}),
     }),
   );
 }

@@ -16,6 +16,7 @@ export function describeOutcome({ manifest, reused }: FormatOutcome, outDir: str
   ];
   if (counts.preference > 0)
     lines.push(`  ${counts.preference} preference pairs written as {prompt, chosen, rejected}`);
+  if (counts.feedback > 0) lines.push(`  ${counts.feedback} KTO rows written as {prompt, completion, label}`);
   if (counts.skipped > 0) lines.push(`  ${counts.skipped} unreadable rows skipped`);
   return lines.join("\n") + "\n";
 }

@@ -16,7 +16,7 @@ export function checkConversation(
   let assistants = 0;
   messages.forEach((message, i) => {
     const path = joinPath(base, i);
-    if (message.role === "assistant") {
+    if (message.role === "assistant" && message.train !== false) {
       assistants++;
       if (!message.tool_calls && message.content.trim().length === 0) {
         issue(
@@ -44,7 +44,9 @@ export function checkConversation(
       issues,
       base,
       "no-assistant-turn",
-      "no assistant turn to learn from; add the reply the model should give",
+      messages.some((m) => m.role === "assistant")
+        ? "every assistant turn has loss_weight 0: nothing to learn from; give the reply to train loss_weight 1"
+        : "no assistant turn to learn from; add the reply the model should give",
     );
   }
 }

@@ -1,9 +1,10 @@
 import type { Message, Role } from "../types.js";
 import { joinPath, type Issue } from "../problems.js";
 import { checkKeys, describe, isObject, issue } from "./fields.js";
+import { readContentParts, type MessageContent } from "./content-parts.js";
 import { readOpenAiToolCalls } from "./tool-calls.js";
 
-const KEYS = new Set(["role", "content", "name", "tool_calls", "tool_call_id", "weight"]);
+const KEYS = new Set(["role", "content", "name", "tool_calls", "tool_call_id", "weight", "loss_weight"]);
 const ROLES: Record<string, Role> = {
   system: "system",
   developer: "system",
@@ -12,7 +13,10 @@ const ROLES: Record<string, Role> = {
   tool: "tool",
 };
 
-/** One OpenAI-style message {role, content, tool_calls?, tool_call_id?}. */
+/**
+ * One OpenAI-style message {role, content, tool_calls?, tool_call_id?, weight?}, or LLaMA-Factory v1's
+ * {role, content: [typed parts], loss_weight?}.
+ */
 export function readOpenAiMessage(value: unknown, path: string, issues: Issue[]): Message | undefined {
   if (!isObject(value)) {
     issue(
@@ -43,11 +47,34 @@ export function readOpenAiMessage(value: unknown, path: string, issues: Issue[])
   if (callId !== undefined && typeof callId !== "string") {
     issue(issues, joinPath(path, "tool_call_id"), "wrong-type", `"tool_call_id" must be a string`);
   }
+  const trained = readWeight(value, path, issues);
   if (issues.length > before || role === undefined || content === undefined) return undefined;
-  const message: Message = { role, content };
-  if (calls) message.tool_calls = calls;
+  const message: Message = { role, content: content.content };
+  const allCalls = [...(calls ?? []), ...(content.toolCalls ?? [])];
+  if (allCalls.length > 0) message.tool_calls = allCalls;
   if (typeof callId === "string") message.tool_call_id = callId;
+  if (content.reasoning !== undefined) message.reasoning = content.reasoning;
+  if (trained === false && role === "assistant") message.train = false;
   return message;
+}
+
+/**
+ * `loss_weight` (LLaMA-Factory v1) or `weight` (OpenAI): 1 trains an assistant turn, 0 keeps it as
+ * context only. Other values would need per-token loss weights, which the trainer does not have.
+ */
+function readWeight(message: Record<string, unknown>, path: string, issues: Issue[]): boolean | undefined {
+  const key = message.loss_weight !== undefined ? "loss_weight" : "weight";
+  const value = message[key];
+  if (value === undefined) return undefined;
+  if (value === 0 || value === 1) return value === 1;
+  const shown = typeof value === "number" ? String(value) : describe(value);
+  issue(
+    issues,
+    joinPath(path, key),
+    "wrong-type",
+    `"${key}" is ${shown}; use 1 (train this turn) or 0 (context only) — fractional weights are not supported`,
+  );
+  return undefined;
 }
 
 function readRole(value: unknown, path: string, issues: Issue[]): Role | undefined {
@@ -63,18 +90,18 @@ function readRole(value: unknown, path: string, issues: Issue[]): Role | undefin
   return role;
 }
 
-/** A string, or a list of text parts; null or absent only on a turn that calls tools. */
+/** A string, or a list of content parts; null or absent only on a turn that calls tools. */
 function readContent(
   message: Record<string, unknown>,
   path: string,
   issues: Issue[],
   callsTools: boolean,
-): string | undefined {
+): MessageContent | undefined {
   const value = message.content;
   const at = joinPath(path, "content");
-  if (typeof value === "string") return value;
+  if (typeof value === "string") return { content: value };
   if (value === undefined || value === null) {
-    if (callsTools) return "";
+    if (callsTools) return { content: "" };
     issue(
       issues,
       at,
@@ -83,17 +110,12 @@ function readContent(
     );
     return undefined;
   }
-  if (
-    Array.isArray(value) &&
-    value.every((part) => isObject(part) && part.type === "text" && typeof part.text === "string")
-  ) {
-    return value.map((part) => (part as { text: string }).text).join("");
-  }
+  if (Array.isArray(value)) return readContentParts(value, at, issues);
   issue(
     issues,
     at,
     "content-not-string",
-    `content is ${describe(value)}; it must be a string (or a list of {"type": "text", "text"} parts)`,
+    `content is ${describe(value)}; it must be a string or a list of content parts`,
   );
   return undefined;
 }

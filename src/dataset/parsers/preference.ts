@@ -5,25 +5,35 @@ import { readOpenAiMessage } from "./openai-message.js";
 import { readShareGptTurn } from "./sharegpt-turn.js";
 
 const KEYS = new Set(["prompt", "chosen", "rejected", "conversations", "system", "tools", ...METADATA_KEYS]);
+const V1_KEYS = new Set([
+  "chosen_messages",
+  "rejected_messages",
+  "tools",
+  "extra_info",
+  "_dataset_name",
+  ...METADATA_KEYS,
+]);
 
 /**
  * Preference pairs: {prompt, chosen, rejected} with strings or message lists (TRL; without `prompt`
- * the shared leading turns are the prompt), or LLaMA-Factory's {conversations, chosen, rejected} with
- * chosen/rejected as one {from, value} turn.
+ * the shared leading turns are the prompt), LLaMA-Factory's {conversations, chosen, rejected} with
+ * chosen/rejected as one {from, value} turn, or LLaMA-Factory v1's {chosen_messages, rejected_messages}.
  */
 export function parsePreference(row: Row, issues: Issue[]): CanonicalRecord | undefined {
-  checkKeys(row, KEYS, "", issues, "a preference row");
-  const system = readText(row, "system", "", issues);
+  const v1 = row.chosen_messages !== undefined || row.rejected_messages !== undefined;
+  checkKeys(row, v1 ? V1_KEYS : KEYS, "", issues, "a preference row");
+  const system = v1 ? undefined : readText(row, "system", "", issues);
   const promptKey = row.conversations !== undefined ? "conversations" : "prompt";
   let prompt = row[promptKey] === undefined ? [] : readSide(row[promptKey], promptKey, "user", issues);
-  let chosen = readSide(row.chosen, "chosen", "assistant", issues);
-  let rejected = readSide(row.rejected, "rejected", "assistant", issues);
+  const [chosenKey, rejectedKey] = v1 ? ["chosen_messages", "rejected_messages"] : ["chosen", "rejected"];
+  let chosen = readSide(row[chosenKey], chosenKey, "assistant", issues);
+  let rejected = readSide(row[rejectedKey], rejectedKey, "assistant", issues);
   if (!prompt || !chosen || !rejected) return undefined;
   if (row[promptKey] === undefined) [prompt, chosen, rejected] = splitSharedPrompt(chosen, rejected);
   if (prompt.length === 0)
     issue(issues, "prompt", "missing-key", `missing "prompt"; give the prompt the two answers reply to`);
-  checkAnswer(chosen, "chosen", issues);
-  checkAnswer(rejected, "rejected", issues);
+  checkAnswer(chosen, chosenKey, issues);
+  checkAnswer(rejected, rejectedKey, issues);
   if (issues.length > 0) return undefined;
   if (system) prompt = [{ role: "system", content: system }, ...prompt];
   return { kind: "preference", prompt, chosen, rejected };
@@ -77,7 +87,7 @@ function splitSharedPrompt(chosen: Message[], rejected: Message[]): [Message[], 
 }
 
 function sameMessage(a: Message, b: Message): boolean {
-  return a.role === b.role && a.content === b.content;
+  return a.role === b.role && a.content === b.content && a.reasoning === b.reasoning;
 }
 
 function checkAnswer(messages: Message[], path: string, issues: Issue[]): void {

@@ -43,9 +43,13 @@ export const evaluateStage: Stage<"evaluate"> = {
   },
 };
 
-/** The suites to run: the config's, or the default held-out one when there is a held-out split. */
+/**
+ * The suites to run: the config's, or the default held-out one when there is a held-out split. A dpo/kto
+ * held-out split holds pairs or labelled answers, not cases to generate: the trainer's eval events measure it.
+ */
 export function runnableSuites(state: RunState): Suite[] {
-  const evalFile = state.get("format")?.eval;
+  const sft = state.setup.config.training.method === "sft";
+  const evalFile = sft ? state.get("format")?.eval : undefined;
   const { suites } = state.setup;
   if (suites.length > 0) return suites.filter((suite) => suite.cases.source === "file" || Boolean(evalFile));
   return evalFile ? [defaultSuite()] : [];

@@ -29,7 +29,7 @@ export async function formatData(
     if (dataset.template === "auto") dataset.template = await autoTemplate(i, modelDir);
     const template = await loadTemplate(dataset.template, { modelDir });
     const outDir = join(dataDir, String(i));
-    const common = { format: dataset.format, template, seed: dataset.seed };
+    const common = { format: dataset.format, template, seed: dataset.seed, reasoning: dataset.reasoning };
     progress.output(`formatting ${dataset.path}`);
     const evalFraction = dataset.eval_path ? 0 : dataset.eval_split;
     await formatFile({ ...common, file: dataset.path, evalFraction, outDir }, reader);

@@ -2,9 +2,11 @@ import { validateFile } from "../../dataset/index.js";
 import { FailedError, locate, type Problem } from "../../errors/index.js";
 import type { RunConfig } from "../../config/index.js";
 import type { Progress, Stage } from "../state.js";
+import { checkMethodData } from "./method-data.js";
 
 /** Every dataset file (and eval file) is validated in full before any environment or GPU is touched. */
 export async function validateData(config: RunConfig, progress: Progress): Promise<{ rows: number }> {
+  await checkMethodData(config);
   const problems: Problem[] = [];
   let rows = 0;
   for (const dataset of config.datasets) {
