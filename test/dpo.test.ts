@@ -100,16 +100,21 @@ describe("pipeline run with training.method: dpo (tiny model, real trainer)", ()
       "--set",
       "datasets.0.eval_path=data/sft.jsonl",
     ];
+    const validated = pipeline(["config", "validate", "configs/run.yaml", ...sftData], { cwd, env });
+    expect(validated.code).toBe(2);
+    expect(validated.stderr).toMatch(/training\.method dpo cannot train on datasets\[0\] .*sft\.jsonl/);
     const dpoOnChats = pipeline(["run", "configs/run.yaml", "--runs-dir", "runs", ...sftData], { cwd, env });
     expect(dpoOnChats.code).toBe(2);
     expect(dpoOnChats.stderr).toMatch(/training\.method dpo cannot train on datasets\[0\] .*sft\.jsonl/);
     expect(dpoOnChats.stderr).toMatch(/holds SFT rows .* but training\.method is dpo/);
     expect(hasStackTrace(dpoOnChats.stderr)).toBe(false);
 
-    const sftOnPairs = pipeline(
-      ["run", "configs/run.yaml", "--runs-dir", "runs", "--set", "training.method=sft"],
-      { cwd, env },
-    );
+    // The same config trained as SFT (its dpo block gone: settings of an untrained method are refused).
+    const sft = readFileSync(join(cwd, "configs/run.yaml"), "utf8")
+      .replace("method: dpo", "method: sft")
+      .replace(/^ {2}dpo: .*\n/m, "");
+    await writeFile(join(cwd, "configs/sft.yaml"), sft);
+    const sftOnPairs = pipeline(["run", "configs/sft.yaml", "--runs-dir", "runs"], { cwd, env });
     expect(sftOnPairs.code).toBe(2);
     expect(sftOnPairs.stderr).toMatch(/holds preference pairs .* but training\.method is sft/);
     expect(sftOnPairs.stderr).toMatch(/set training\.method: dpo/);

@@ -100,6 +100,13 @@ describe("renderTrainSpec", () => {
       dpo: null,
       kto: { beta: 0.3, desirable_weight: 1, undesirable_weight: 1 },
     });
+    const stray = RunConfig.safeParse({ ...config, training: { ...config.training, dpo: { beta: 0.2 } } });
+    expect(stray.error?.issues.map((i) => [i.path.join("."), i.message])).toEqual([
+      [
+        "training.dpo",
+        "training.dpo is set but training.method is sft: set method: dpo, or remove the dpo block",
+      ],
+    ]);
     const packed = RunConfig.safeParse({ ...config, training: { ...config.training, method: "dpo" } });
     expect(packed.error?.issues.map((i) => i.message)).toEqual([
       "packing joins SFT examples; dpo trains each row on its own: set packing: false",

@@ -167,6 +167,17 @@ const Training = z
         message: `packing joins SFT examples; ${method} trains each row on its own: set packing: false`,
       });
     }
+    // Settings of another method than the one trained would be ignored without a word: said instead.
+    for (const other of ["dpo", "kto"] as const) {
+      if (ctx.value[other] !== undefined && method !== other) {
+        ctx.issues.push({
+          code: "custom",
+          input: ctx.value[other],
+          path: [other],
+          message: `training.${other} is set but training.method is ${method}: set method: ${other}, or remove the ${other} block`,
+        });
+      }
+    }
     const { warmup_steps, warmup_ratio } = ctx.value;
     if (warmup_steps > 0 && warmup_ratio > 0) {
       ctx.issues.push({

@@ -16,3 +16,4 @@ export { uploadReport, uploadLines } from "./store/uploads.js";
 export { assertStored } from "./store/stored.js";
 export type { StoreOptions } from "./store/restore.js";
 export { splitRunLocation } from "./store/restore.js";
+export { checkMethodData } from "./stages/method-data.js";

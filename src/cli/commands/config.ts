@@ -13,6 +13,7 @@ import {
 import { ExitCode } from "../../errors/index.js";
 import { chooseTemplate } from "../../dataset/index.js";
 import { runtimeFor, tinyModelDir } from "../../launch/index.js";
+import { checkMethodData } from "../../run/index.js";
 import { withWorkspaceTracking } from "../../tracking/index.js";
 
 interface LoadFlags {
@@ -24,6 +25,7 @@ interface LoadFlags {
 /** `pipeline config validate <file>`: loads, validates and renders; prints a summary or throws the problems. */
 export async function configValidate(file: string, options: LoadFlags): Promise<number> {
   const loaded = await loadConfig(file, { set: options.set });
+  await checkMethodData(loaded.config); // DPO on chats, SFT on pairs: refused here as `pipeline run` would
   runtimeFor(loaded.config.runtime, file);
   previewTrainSpec(loaded.config);
   await withWorkspaceTracking(loaded.config, file);
@@ -37,6 +39,7 @@ export async function configValidate(file: string, options: LoadFlags): Promise<
 /** `pipeline config render <file>`: the resolved config as YAML and the TrainSpec it becomes as JSON. */
 export async function configRender(file: string, options: LoadFlags): Promise<number> {
   const loaded = await loadConfig(file, { set: options.set });
+  await checkMethodData(loaded.config); // DPO on chats, SFT on pairs: refused here as `pipeline run` would
   runtimeFor(loaded.config.runtime, file);
   const spec = previewTrainSpec(loaded.config);
   if (options.json) {
