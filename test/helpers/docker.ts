@@ -48,6 +48,7 @@ export function testImage(): string {
   for (const f of files.sort()) hash.update(f).update(readFileSync(join(root, f)));
   const tag = `pipeline-trainer:test-${hash.digest("hex").slice(0, 12)}`;
   if (spawnSync("docker", ["image", "inspect", tag]).status === 0) return tag;
+  removeStaleTestImages();
   for (const script of ["scripts/docker-base-image.sh", "scripts/docker-wheels.sh"]) {
     const run = spawnSync("bash", [join(root, script)], { encoding: "utf8" });
     if (run.status !== 0) throw new Error(`${script} failed:\n${run.stdout}${run.stderr}`);
@@ -55,6 +56,24 @@ export function testImage(): string {
   const build = pipeline(["image", "build", "--tag", tag]);
   if (build.code !== 0) throw new Error(`pipeline image build failed:\n${build.stdout}${build.stderr}`);
   return tag;
+}
+
+/**
+ * Before a new test image is built: the test images of other trainer versions (about 6 GB each) and all but
+ * the newest untagged build-stage image (the layer cache the next build reuses) go, or the disk fills up over
+ * a day of trainer changes. An image some container still uses is refused by docker and stays.
+ */
+function removeStaleTestImages(): void {
+  const list = (args: string[]) =>
+    spawnSync("docker", ["images", ...args], { encoding: "utf8" })
+      .stdout.split("\n")
+      .filter(Boolean);
+  const stale = list(["--format", "{{.Repository}}:{{.Tag}}", "pipeline-trainer"]).filter((t) =>
+    t.startsWith("pipeline-trainer:test-"),
+  );
+  // Newest first, as docker lists them.
+  stale.push(...list(["--filter", "dangling=true", "--format", "{{.ID}}"]).slice(1));
+  for (const image of stale) spawnSync("docker", ["rmi", image], { encoding: "utf8" });
 }
 
 /** A training workspace whose config runs the trainer image on --network none. */

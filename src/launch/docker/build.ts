@@ -42,12 +42,16 @@ export async function buildImage(options: BuildOptions): Promise<number> {
       const to = join(context, "wheels", wheel);
       await link(join(options.wheels, wheel), to).catch(() => copyFile(join(options.wheels, wheel), to));
     }
-    options.onLine(`docker build --network none --build-arg BASE_IMAGE=${options.base} --tag ${options.tag}`);
+    options.onLine(
+      `docker build --network none --force-rm --build-arg BASE_IMAGE=${options.base} --tag ${options.tag}`,
+    );
     const build = docker(
       [
         "build",
         "--network",
         "none",
+        // A failed step's container holds gigabytes of half-installed wheels: removed whatever the outcome.
+        "--force-rm",
         "--build-arg",
         `BASE_IMAGE=${options.base}`,
         "--tag",
