@@ -15,7 +15,7 @@ export { Tracking, MlflowTracking, WandbTracking } from "./tracking-schema.js";
 export { TrainSpec, trainSpecJsonSchema } from "./train-spec.js";
 // For other stages that read their own YAML files (eval suites) with the same file:line problems.
 export { readConfigFile, type ConfigLayer, type ReadOptions } from "./yaml-file.js";
-export { interpolateEnv, type Env } from "./interpolate.js";
+export { interpolateEnv, keepingUnset, type Env } from "./interpolate.js";
 export { ProblemList } from "./problems.js";
 export { reportIssues } from "./issues.js";
 export { suggestKey } from "./known-keys.js";

@@ -72,3 +72,15 @@ function asYamlValue(text: string): unknown {
     return text;
   }
 }
+
+/**
+ * The environment in which each unset variable reads as its own reference, `${NAME}`: a run's
+ * config.resolved.yaml (whose secrets were written back as references) loads as written where those secrets are
+ * not set — to sync its tracking or list its checkpoints, which do not need them. A resume loads it strictly.
+ */
+export function keepingUnset(env: Env = process.env): Env {
+  return new Proxy(env, {
+    get: (target, name) =>
+      typeof name === "string" && target[name] === undefined ? `\${${name}}` : target[name as string],
+  });
+}

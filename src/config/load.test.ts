@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ALIAS_BOMB, MINIMAL, workspace } from "../../test/helpers/workspace.js";
 import { ConfigError } from "../errors/index.js";
 import { type LoadOptions, loadConfig } from "./load.js";
+import { keepingUnset } from "./interpolate.js";
 import { writeFile } from "node:fs/promises";
 import { stringify } from "yaml";
 import { withEnvReferences } from "../secrets/index.js";
@@ -188,5 +189,11 @@ describe("loadConfig", () => {
     const again = await loadConfig("resolved.yaml", { cwd, env, checkFiles: false });
     expect(again.config).toEqual(first.config);
     expect(again.hash).toBe(first.hash);
+    // Without the secret: a resume is refused naming it; sync and checkpoints read the reference as written.
+    await expect(loadConfig("resolved.yaml", { cwd, env: {}, checkFiles: false })).rejects.toThrow(
+      ConfigError,
+    );
+    const inspected = await loadConfig("resolved.yaml", { cwd, env: keepingUnset({}), checkFiles: false });
+    expect(inspected.config.tracking?.mlflow).toEqual({ experiment: "team-${MLFLOW_TRACKING_PASSWORD}" });
   });
 });

@@ -7,7 +7,7 @@ import {
   keptIn,
   openStore,
 } from "../../checkpoints/index.js";
-import { loadConfig } from "../../config/index.js";
+import { keepingUnset, loadConfig } from "../../config/index.js";
 import { UsageError } from "../../errors/index.js";
 import { runPaths } from "../../run-dir/index.js";
 import { splitRunLocation } from "../../run/index.js";
@@ -61,7 +61,7 @@ async function resolveTarget(target: string, options: TargetOptions): Promise<Ta
       hint: "give a run id from `pipeline runs list` (with --runs-dir), or the run's location in its store",
     });
   }
-  const { config } = await loadConfig(paths.resolvedConfig, { checkFiles: false });
+  const { config } = await loadConfig(paths.resolvedConfig, { checkFiles: false, env: keepingUnset() });
   return {
     store: keptIn(config.checkpoints, options.runsDir),
     runId: target,

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { loadConfig } from "../../config/index.js";
+import { keepingUnset, loadConfig } from "../../config/index.js";
 import type { TrainSpec } from "../../config/train-spec.js";
 import { acquireRunLock, readRecord, runPaths } from "../../run-dir/index.js";
 import { startTracking, trackingPlan } from "../../tracking/index.js";
@@ -11,7 +11,8 @@ import { startTracking, trackingPlan } from "../../tracking/index.js";
 export async function runsSync(id: string, options: { runsDir: string }): Promise<number> {
   const record = await readRecord(options.runsDir, id);
   const paths = runPaths(options.runsDir, id);
-  const { config, hash } = await loadConfig(paths.resolvedConfig, { checkFiles: false });
+  // The secrets it took from the environment are not needed to sync: the config loads without them.
+  const { config } = await loadConfig(paths.resolvedConfig, { checkFiles: false, env: keepingUnset() });
   if (!trackingPlan(config.tracking)) {
     process.stdout.write(`run ${id} tracks nothing (its config has no tracking:)\n`);
     return 0;
@@ -24,7 +25,7 @@ export async function runsSync(id: string, options: { runsDir: string }): Promis
       runDir: paths.dir,
       config,
       configFile: record.config,
-      configHash: hash,
+      configHash: record.configHash,
       baseModel: config.base_model,
       resolvedModel: spec.base_model,
       runtime: record.runtime,
