@@ -148,7 +148,11 @@ describe("downloads into the Hugging Face cache (contract tests against a loopba
       });
       let stderr = "";
       child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-      await until(() => blobs(home).some((name) => name.endsWith(".incomplete")), "the download to start");
+      // The weights' own partial file (its blob is named by the sha256), not a small file fetched beside it.
+      await until(
+        () => blobs(home).some((name) => /^[0-9a-f]{64}\.incomplete$/.test(name)),
+        "the weights to start",
+      );
       // Something else takes the rest of the disk while the weights are coming in.
       await mkdir(join(home, "other"));
       await writeFile(join(home, "other", "filler"), Buffer.alloc(4 * 1024 * 1024)).catch(() => {});
