@@ -10,11 +10,16 @@ export function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name);
 }
 
-/** The values of the environment's secret-named variables (short ones would match too much to be useful). */
+/** The environment's secret-named variables, [name, value] (short values would match too much to be useful). */
+function secretEntries(env: NodeJS.ProcessEnv): [string, string][] {
+  return Object.entries(env).filter(
+    (entry): entry is [string, string] => isSecretName(entry[0]) && (entry[1]?.length ?? 0) >= 6,
+  );
+}
+
+/** The values of the environment's secret-named variables. */
 export function secretValues(env: NodeJS.ProcessEnv = process.env): string[] {
-  return Object.entries(env)
-    .filter(([name, value]) => isSecretName(name) && value !== undefined && value.length >= 6)
-    .map(([, value]) => value!);
+  return secretEntries(env).map(([, value]) => value);
 }
 
 /**
@@ -43,15 +48,12 @@ export function redactUrlCredentials(text: string): string {
  * gives the same config (a resume interpolates it as the first run did). Longest values first.
  */
 export function withEnvReferences(text: string, env: NodeJS.ProcessEnv = process.env): string {
-  const secrets = Object.entries(env)
-    // An access key's *ID* names it without granting anything (AWS_ACCESS_KEY_ID): left as it is, so a
-    // value that is also a bucket name, say, is not turned into a reference.
-    .filter(
-      ([name, value]) =>
-        isSecretName(name) && !/_ID$/i.test(name) && value !== undefined && value.length >= 6,
-    )
-    .sort((a, b) => b[1]!.length - a[1]!.length);
+  // An access key's *ID* names it without granting anything (AWS_ACCESS_KEY_ID): left as it is, so a
+  // value that is also a bucket name, say, is not turned into a reference.
+  const secrets = secretEntries(env)
+    .filter(([name]) => !/_ID$/i.test(name))
+    .sort((a, b) => b[1].length - a[1].length);
   let result = text;
-  for (const [name, value] of secrets) result = result.split(value!).join(`\${${name}}`);
+  for (const [name, value] of secrets) result = result.split(value).join(`\${${name}}`);
   return result;
 }
