@@ -13,7 +13,9 @@ negative log-likelihood of the reference's tokens (end-of-turn token included, a
 prompt, so loss and perplexity pair per case like every other metric.
 
 With --adapter and --base-out, one model load serves both: the base model's results are computed with the
-adapter disabled (peft's `disable_adapter()`) and written to --base-out, the adapter's to --out.
+adapter disabled (peft's `disable_adapter()`) and written to --base-out, the adapter's to --out. With
+--champion DIR --champion-out FILE a second adapter (eval.compare_to: the one this run must beat) is loaded
+beside the first on the same base and its results written to FILE, from the same batches and seed.
 Greedy decoding, stable batching and fixed seeds make the output the same on every run on one machine.
 """
 
@@ -187,6 +189,8 @@ def main() -> int:
     ap.add_argument("--model", required=True, help="base model directory or hub id")
     ap.add_argument("--adapter", help="PEFT adapter directory (adapter_config.json + adapter_model.safetensors)")
     ap.add_argument("--base-out", type=Path, help="with --adapter: also write the base model's results here")
+    ap.add_argument("--champion", help="with --adapter: a second adapter to compare it with (same base model)")
+    ap.add_argument("--champion-out", type=Path, help="where the --champion adapter's results go")
     ap.add_argument("--no-loss", dest="loss", action="store_false", help="skip the per-case reference loss")
     ap.add_argument("--prompts", required=True, type=Path, help="formatted JSONL with segments")
     ap.add_argument("--out", required=True, type=Path, help="JSONL file to write one result per case to")
@@ -199,6 +203,8 @@ def main() -> int:
         ap.error("--batch-size and --max-new-tokens must be at least 1")
     if args.base_out and not args.adapter:
         ap.error("--base-out needs --adapter")
+    if bool(args.champion) != bool(args.champion_out) or (args.champion and not args.adapter):
+        ap.error("--champion and --champion-out go together, with --adapter")
 
     load_secrets_file()  # a container's HF token for a hub base model (pipeline_trainer/secrets.py)
     load_secrets_stdin()
@@ -212,6 +218,11 @@ def main() -> int:
         with model.disable_adapter():
             run_and_write(args, tokenizer, model, device, cases, args.base_out)
     run_and_write(args, tokenizer, model, device, cases, args.out)
+    if args.champion:
+        model.load_adapter(args.champion, adapter_name="champion")
+        model.set_adapter("champion")
+        model.eval()
+        run_and_write(args, tokenizer, model, device, cases, args.champion_out)
     return 0
 
 

@@ -72,6 +72,7 @@ beforeAll(async () => {
   env = { ...process.env, PIPELINE_PYTHON: await ensurePython(), OMP_NUM_THREADS: "1", CI: "1" };
   python([join(root, "scripts/make_tiny_model.py"), "--out", "model", "--steps", "20"]);
   python(["-c", ADAPTER, "model", "adapter"]);
+  python(["-c", ADAPTER.replace("manual_seed(0)", "manual_seed(1)"), "model", "champion"]);
 });
 
 describe("pipeline eval (real generation on a tiny model)", () => {
@@ -139,5 +140,36 @@ describe("pipeline eval (real generation on a tiny model)", () => {
     );
     expect(result.stdout).toMatch(/FAIL {2}loss \(demo\) <= base: adapter/);
     expect(existsSync(join(cwd, "table-run/demo/generations.jsonl"))).toBe(true);
+  });
+
+  it("compares the adapter with a champion adapter on the same cases (--compare-to)", () => {
+    const refused = pipeline(evalArgs("suite.yaml", "--gate", "loss: <= champion"), { cwd, env });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--gate loss: <= champion names the champion/);
+
+    const gate = ["--gate", "loss: <= champion + 0.5"];
+    const args = evalArgs(
+      "suite.yaml",
+      "--out",
+      "champion-run",
+      "--compare-to",
+      "champion",
+      "--json",
+      ...gate,
+    );
+    const result = pipeline(args, { cwd, env });
+    type Metric = { metric: string; base: number; adapter: number };
+    const out = JSON.parse(result.stdout) as {
+      suites: { metrics: Metric[]; champion: Metric[] }[];
+      gates: { threshold: number; passed: boolean }[];
+    };
+    const loss = (metrics: Metric[]) => metrics.find((m) => m.metric === "loss")!;
+    const [suite] = out.suites;
+    // The adapter's column is the same in both comparisons; the champion is neither the base nor the adapter.
+    expect(loss(suite!.champion).adapter).toBe(loss(suite!.metrics).adapter);
+    expect(loss(suite!.champion).base).not.toBeCloseTo(loss(suite!.metrics).base, 3);
+    expect(loss(suite!.champion).base).not.toBeCloseTo(loss(suite!.metrics).adapter, 3);
+    expect(out.gates[0]!.threshold).toBeCloseTo(loss(suite!.champion).base + 0.5, 10);
+    expect(result.code).toBe(out.gates[0]!.passed ? 0 : 1);
   });
 });

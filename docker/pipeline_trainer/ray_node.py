@@ -58,6 +58,8 @@ class Node:
                 store.pull("model", work / "model")
             store.pull("adapter", work / "adapter")
             store.pull(g["prompts_key"], work / "prompts")
+            if g.get("champion_key"):  # eval.compare_to: the adapter this run is compared with
+                store.pull(g["champion_key"], work / "champion")
             (work / "out").mkdir()
             print(f"ray_job: generating on {ray.util.get_node_ip_address()}", file=sys.stderr, flush=True)
             args = [sys.executable, "-u", str(GENERATE), *g["args"]]

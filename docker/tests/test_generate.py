@@ -132,3 +132,26 @@ def test_a_line_without_a_trained_segment_is_an_input_error(model_dir, tmp_path)
     done = run(model_dir, bad, tmp_path / "out.jsonl")
     assert done.returncode == 2
     assert f"{bad}:1" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_champion_adapter_in_the_same_load_matches_it_run_alone(model_dir, prompts, adapter_dir, tmp_path):
+    torch.manual_seed(1)  # another adapter: other weights, other rank
+    base = AutoModelForCausalLM.from_pretrained(model_dir)
+    champion = tmp_path / "champion"
+    config = LoraConfig(r=4, lora_alpha=128, target_modules=["q_proj", "v_proj"], init_lora_weights=False)
+    get_peft_model(base, config).save_pretrained(champion)
+    flags = ["--adapter", str(adapter_dir), "--champion", str(champion), "--champion-out", str(tmp_path / "c.jsonl")]
+    both = run(model_dir, prompts, tmp_path / "a.jsonl", *flags)
+    alone = run(model_dir, prompts, tmp_path / "alone.jsonl", "--adapter", str(champion))
+    first = run(model_dir, prompts, tmp_path / "first.jsonl", "--adapter", str(adapter_dir))
+    assert both.returncode == alone.returncode == first.returncode == 0, both.stderr
+    keep = lambda name: [(r["output"], r["loss"]) for r in read_jsonl(tmp_path / name)]  # noqa: E731
+    assert [o for o, _ in keep("c.jsonl")] == [o for o, _ in keep("alone.jsonl")]
+    assert [l for _, l in keep("c.jsonl")] == pytest.approx([l for _, l in keep("alone.jsonl")], abs=1e-5)
+    assert [l for _, l in keep("a.jsonl")] == pytest.approx([l for _, l in keep("first.jsonl")], abs=1e-5)
+    assert [l for _, l in keep("c.jsonl")] != pytest.approx([l for _, l in keep("a.jsonl")], abs=1e-3)
+
+
+def test_champion_needs_its_out_file(model_dir, prompts, adapter_dir, tmp_path):
+    done = run(model_dir, prompts, tmp_path / "a.jsonl", "--adapter", str(adapter_dir), "--champion", str(adapter_dir))
+    assert done.returncode == 2 and "--champion-out" in done.stderr

@@ -15,9 +15,10 @@ export type Generator = (job: GenerateJob) => Promise<void>;
 export async function generatePair(
   generator: Generator,
   job: GenerateJob,
-): Promise<{ base: Generation[]; adapter: Generation[] }> {
+): Promise<{ base: Generation[]; adapter: Generation[]; champion?: Generation[] }> {
   await generator(job);
-  return { base: await readGenerations(job.baseOut), adapter: await readGenerations(job.out) };
+  const pair = { base: await readGenerations(job.baseOut), adapter: await readGenerations(job.out) };
+  return job.champion ? { ...pair, champion: await readGenerations(job.champion.out) } : pair;
 }
 
 async function readGenerations(file: string): Promise<Generation[]> {

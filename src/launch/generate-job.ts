@@ -14,6 +14,11 @@ export interface GenerateJob {
   /** The adapter's generations (JSONL); `baseOut` the base model's. Both in the prompts file's folder. */
   out: string;
   baseOut: string;
+  /**
+   * eval.compare_to: a second adapter on the same base, generated in the same job after the first (one model
+   * load, the same batches and seed); its results go to `out`, beside the others.
+   */
+  champion?: { adapter: string; out: string };
   batchSize: number;
   maxNewTokens: number;
   device: string;
@@ -43,5 +48,6 @@ export function generateFlags(job: GenerateJob): string[] {
     job.device,
     "--seed",
     String(job.seed),
+    ...(job.champion ? ["--champion", job.champion.adapter, "--champion-out", job.champion.out] : []),
   ];
 }

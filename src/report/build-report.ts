@@ -32,6 +32,8 @@ export interface ReportInputs {
   finishedAt?: string;
   /** What reached the run's s3:// store and what did not; null with a local store. */
   store?: StoreOutcome | null;
+  /** eval.compare_to, when set. */
+  champion?: { source: string; run_id: string | null } | null;
 }
 
 /** Gathers a run's report from its directory (events.jsonl, data manifests, checkpoints) and the eval results. */
@@ -63,6 +65,7 @@ export async function buildReport(inputs: ReportInputs): Promise<Report> {
     suites: inputs.suites.map((s) => ({ ...s, disagreements: s.disagreements.slice(0, MAX_DISAGREEMENTS) })),
     gates: inputs.gates,
     cost: computeCost(training?.wall_time_s ?? 0, inputs.gpus, inputs.pricePerGpuHour, inputs.currency),
+    champion: inputs.champion ?? null,
     store: inputs.store ?? null,
   });
 }

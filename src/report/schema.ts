@@ -116,6 +116,10 @@ export const Suite = z.strictObject({
   cases: z.int().min(0),
   metrics: z.array(MetricResult),
   disagreements: z.array(Disagreement).describe("up to a few cases where base and adapter differ"),
+  champion: z
+    .array(MetricResult)
+    .optional()
+    .describe("the adapter against eval.compare_to's on the same cases: `base` is the champion's value"),
 });
 
 export const Gate = z.strictObject({
@@ -172,6 +176,14 @@ export const Report = z.strictObject({
   suites: z.array(Suite),
   gates: z.array(Gate),
   cost: Cost.nullable().describe("null when no price per GPU-hour is configured"),
+  champion: z
+    .strictObject({
+      source: z.string().describe("eval.compare_to as written: a run id or an adapter directory"),
+      run_id: z.string().nullable().describe("the champion's run, when compare_to named one"),
+    })
+    .nullable()
+    .default(null)
+    .describe("what the adapter was compared with besides its base; null without eval.compare_to"),
   store: StoreOutcome.nullable()
     .default(null)
     .describe("what reached the run's s3:// checkpoint store; null with a local store"),

@@ -6,6 +6,7 @@ import type { ExactMatchComparison, GateResult, Suite, SuiteResult } from "../ev
 import type { Placement, Runtime, TrainerEvent, TrainOutcome } from "../launch/index.js";
 import type { RunPaths } from "../run-dir/index.js";
 import type { Tracker } from "../tracking/index.js";
+import type { Champion } from "./champion.js";
 
 /** What a run is before any stage runs: its config, directory and runtime. Fixed for the whole run. */
 export interface RunSetup {
@@ -20,6 +21,8 @@ export interface RunSetup {
   /** The config's eval suites, loaded and checked before anything runs. */
   suites: Suite[];
   runtime: Runtime;
+  /** eval.compare_to, found before anything runs. */
+  champion?: Champion;
 }
 
 export interface Splits {

@@ -23,6 +23,7 @@ export interface EvalOptions {
   device: string;
   seed: string;
   gate?: string[];
+  compareTo?: string;
   python?: string;
   json?: boolean;
 }
@@ -33,9 +34,20 @@ export interface EvalOptions {
  */
 export async function evalCommand(options: EvalOptions): Promise<number> {
   const gates = Object.fromEntries((options.gate ?? []).map(parseGateFlag));
+  const namesChampion = Object.entries(gates).find(([, expression]) => /\bchampion\b/.test(expression));
+  if (namesChampion && options.compareTo === undefined) {
+    throw new UsageError(
+      "invalid-gate",
+      `--gate ${namesChampion[0]}: ${namesChampion[1]} names the champion`,
+      {
+        hint: "give the champion adapter with --compare-to <dir>, or compare with base or a number",
+      },
+    );
+  }
   const seed = parseSeed(options.seed);
   const suites = await loadSuites(options.suite);
-  checkAdapter(options.adapter);
+  checkAdapter(options.adapter, "--adapter");
+  if (options.compareTo !== undefined) checkAdapter(options.compareTo, "--compare-to");
   const progress = (line: string) => process.stderr.write(`  ${line}\n`);
   // Standalone evaluation generates on this machine (the local runtime), with --python or the managed venv.
   const runtime = localRuntime({ type: "local", python: options.python, processes: 1 });
@@ -58,6 +70,7 @@ export async function evalCommand(options: EvalOptions): Promise<number> {
         runId: "eval",
         baseModel,
         adapterDir: resolve(options.adapter),
+        championDir: options.compareTo && resolve(options.compareTo),
         heldoutFile: options.heldout && resolve(options.heldout),
         templateName: options.template,
         // The same rule as `pipeline run`: a local model lends the template its own special tokens.
@@ -72,6 +85,7 @@ export async function evalCommand(options: EvalOptions): Promise<number> {
   const gateResults = evaluateGates(
     gates,
     results.flatMap((r) => r.metrics),
+    results.flatMap((r) => r.champion ?? []),
   );
   await writeResults(outDir, results, gateResults);
   process.stdout.write(
@@ -89,13 +103,13 @@ async function writeResults(outDir: string, suites: SuiteResult[], gates: GateRe
   await writeFile(join(outDir, "results.json"), JSON.stringify(summary(suites, gates), null, 2) + "\n");
 }
 
-function checkAdapter(dir: string): void {
+function checkAdapter(dir: string, flag: string): void {
   if (!existsSync(join(dir, "adapter_config.json"))) {
     throw new UsageError(
       "adapter-missing",
-      `${dir} is not a PEFT adapter directory (no adapter_config.json)`,
+      `${flag} ${dir} is not a PEFT adapter directory (no adapter_config.json)`,
       {
-        hint: "point --adapter at a run's adapter/ directory (runs/<id>/adapter) or a checkpoint folder",
+        hint: `point ${flag} at a run's adapter/ directory (runs/<id>/adapter) or a checkpoint folder`,
       },
     );
   }

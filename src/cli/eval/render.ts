@@ -8,6 +8,10 @@ export function renderResults(suites: readonly SuiteResult[], gates: readonly Ga
   for (const suite of suites) {
     lines.push(`suite ${suite.name}: ${suite.cases} cases  (generations: ${suite.generationsFile})`);
     lines.push(...table([HEADER, ...suite.metrics.map(metricRow)]).map((line) => `  ${line}`), "");
+    if (suite.champion) {
+      lines.push(`  against the champion (--compare-to), the champion in the base's column:`);
+      lines.push(...table([HEADER, ...suite.champion.map(metricRow)]).map((line) => `  ${line}`), "");
+    }
   }
   const worse = suites.flatMap((s) => s.metrics).filter((m) => m.verdict === "worse");
   if (worse.length > 0) {
@@ -35,7 +39,8 @@ function gateLine(g: GateResult): string {
   const mark = g.passed ? "pass" : "FAIL";
   if (g.actual === null) return `  ${mark}  ${g.metric} ${g.expression}: no suite produced this metric`;
   const where = g.suite && !g.metric.includes("/") ? ` (${g.suite})` : "";
-  return `  ${mark}  ${g.metric}${where} ${g.expression}: adapter ${fixed(g.actual)}, threshold ${fixed(g.threshold!)}`;
+  if (g.threshold === null) return `  ${mark}  ${g.metric}${where} ${g.expression}: no champion was measured`;
+  return `  ${mark}  ${g.metric}${where} ${g.expression}: adapter ${fixed(g.actual)}, threshold ${fixed(g.threshold)}`;
 }
 
 function fixed(value: number): string {

@@ -37,7 +37,11 @@ export function runCommands(program: Command): void {
     .option("--seed <n>", "seed of generation and of the statistics", "0")
     .option(
       "--gate <gate...>",
-      "a condition the adapter must meet, e.g. 'exact_match: >= base + 0.05' (repeatable)",
+      "a condition the adapter must meet, e.g. 'exact_match: >= base + 0.05' or '>= champion - 0.01' (repeatable)",
+    )
+    .option(
+      "--compare-to <dir>",
+      "a champion adapter (same base): compared with --adapter on the same cases; gates may name `champion`",
     )
     .option(
       "--python <path>",

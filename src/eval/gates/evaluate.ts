@@ -16,10 +16,16 @@ export interface GateResult {
 
 /**
  * Evaluates gates against metric results. A key `metric` applies to that metric in every suite (one
- * result each); `suite/metric` to one suite. A gate whose metric no suite produced fails: a gate that
- * cannot be checked must not pass silently.
+ * result each); `suite/metric` to one suite. `champion` in an expression is the value of the adapter named
+ * by eval.compare_to on the same suite and metric (`champion`: those comparisons, whose `base` is the
+ * champion). A gate whose metric no suite produced, or that names a champion nobody measured, fails: a gate
+ * that cannot be checked must not pass silently.
  */
-export function evaluateGates(gates: Record<string, string>, metrics: readonly MetricResult[]): GateResult[] {
+export function evaluateGates(
+  gates: Record<string, string>,
+  metrics: readonly MetricResult[],
+  champion: readonly MetricResult[] = [],
+): GateResult[] {
   return Object.entries(gates).flatMap(([key, expression]): GateResult[] => {
     const parsed = parseGateExpression(expression);
     if (typeof parsed === "string") throw new UsageError("invalid-gate", `gate ${key}: ${parsed}`);
@@ -28,11 +34,26 @@ export function evaluateGates(gates: Record<string, string>, metrics: readonly M
       return [{ metric: key, suite: null, expression, actual: null, threshold: null, passed: false }];
     }
     return matching.map((m) => {
-      const threshold = (parsed.relativeToBase ? m.base : 0) + parsed.offset;
+      const reference = referenceValue(parsed.relativeTo, m, champion);
+      if (reference === undefined) {
+        return { metric: key, suite: m.suite, expression, actual: m.adapter, threshold: null, passed: false };
+      }
+      const threshold = reference + parsed.offset;
       const passed = compare(m.adapter, parsed.op, threshold);
       return { metric: key, suite: m.suite, expression, actual: m.adapter, threshold, passed };
     });
   });
+}
+
+/** What the gate's constant is added to: 0, the base's value, or the champion's (undefined: not measured). */
+function referenceValue(
+  relativeTo: "base" | "champion" | null,
+  m: MetricResult,
+  champion: readonly MetricResult[],
+): number | undefined {
+  if (relativeTo === null) return 0;
+  if (relativeTo === "base") return m.base;
+  return champion.find((c) => c.suite === m.suite && c.metric === m.metric)?.base;
 }
 
 /** `--gate 'exact_match: >= base + 0.05'` → ["exact_match", ">= base + 0.05"]. */

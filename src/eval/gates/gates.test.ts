@@ -20,11 +20,16 @@ const metric = (suite: string, name: string, base: number, adapter: number): Met
 
 describe("parseGateExpression", () => {
   it("parses base-relative and absolute thresholds", () => {
-    expect(parseGateExpression(">= base + 0.05")).toEqual({ op: ">=", relativeToBase: true, offset: 0.05 });
-    expect(parseGateExpression("<=base")).toEqual({ op: "<=", relativeToBase: true, offset: 0 });
-    expect(parseGateExpression("< base - 0.1")).toEqual({ op: "<", relativeToBase: true, offset: -0.1 });
-    expect(parseGateExpression(">= 0.99")).toEqual({ op: ">=", relativeToBase: false, offset: 0.99 });
-    expect(parseGateExpression("== -1e-3")).toEqual({ op: "==", relativeToBase: false, offset: -0.001 });
+    expect(parseGateExpression(">= base + 0.05")).toEqual({ op: ">=", relativeTo: "base", offset: 0.05 });
+    expect(parseGateExpression("<=base")).toEqual({ op: "<=", relativeTo: "base", offset: 0 });
+    expect(parseGateExpression("< base - 0.1")).toEqual({ op: "<", relativeTo: "base", offset: -0.1 });
+    expect(parseGateExpression(">= 0.99")).toEqual({ op: ">=", relativeTo: null, offset: 0.99 });
+    expect(parseGateExpression("== -1e-3")).toEqual({ op: "==", relativeTo: null, offset: -0.001 });
+    expect(parseGateExpression(">= champion - 0.01")).toEqual({
+      op: ">=",
+      relativeTo: "champion",
+      offset: -0.01,
+    });
   });
   it("refuses anything else with a message", () => {
     for (const bad of ["base + 0.05", ">= basis", "=> 0.5", ">= base * 2", ">= 0.5 + base", ""]) {
@@ -62,6 +67,23 @@ describe("evaluateGates", () => {
       ["b", true],
       [null, false],
     ]);
+  });
+});
+
+describe("evaluateGates against a champion", () => {
+  // The challenger scores 0.55 on suite a; the champion's comparison carries the champion's value as `base`.
+  const metrics = [metric("a", "exact_match", 0.5, 0.55)];
+  it("compares with the champion's value on the same suite and metric", () => {
+    const champion = [metric("a", "exact_match", 0.6, 0.55)];
+    const [strict] = evaluateGates({ exact_match: ">= champion" }, metrics, champion);
+    expect(strict).toMatchObject({ suite: "a", actual: 0.55, threshold: 0.6, passed: false });
+    const [lenient] = evaluateGates({ exact_match: ">= champion - 0.05" }, metrics, champion);
+    expect(lenient?.threshold).toBeCloseTo(0.55, 12);
+    expect(lenient?.passed).toBe(true);
+  });
+  it("fails a champion gate when no champion was measured for that suite", () => {
+    const [result] = evaluateGates({ exact_match: ">= champion - 0.5" }, metrics, []);
+    expect(result).toMatchObject({ suite: "a", actual: 0.55, threshold: null, passed: false });
   });
 });
 

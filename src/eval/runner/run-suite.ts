@@ -5,7 +5,7 @@ import { compareMetric } from "../stats/index.js";
 import type { Suite } from "../suite/index.js";
 import type { MetricResult } from "../types.js";
 import { type CasesSource, writeCasesFile } from "./cases-file.js";
-import { type ScoredCase, scoreCases } from "./score.js";
+import { againstChampion, type ScoredCase, scoreCases } from "./score.js";
 
 export interface RunSuiteOptions extends CasesSource {
   /** The run's runtime's generation (src/launch): where training ran, generation runs. */
@@ -14,6 +14,8 @@ export interface RunSuiteOptions extends CasesSource {
   /** A model directory or hub id, as generate.py loads it. */
   baseModel: string;
   adapterDir: string;
+  /** eval.compare_to's adapter: generated in the same job, compared with the new adapter like the base is. */
+  championDir?: string;
   /** Results go to `<outDir>/<suite name>/`. */
   outDir: string;
   device: string;
@@ -42,6 +44,8 @@ export interface SuiteResult {
   disagreements: Disagreement[];
   /** `<outDir>/<suite>/generations.jsonl`. */
   generationsFile: string;
+  /** Champion vs the new adapter (`base` is the champion's value), when eval.compare_to is set. */
+  champion?: MetricResult[];
 }
 
 export const MAX_DISAGREEMENTS = 50;
@@ -62,6 +66,7 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions): Promise<
     ...definedOnly(suite.generate),
   };
   const raw = { base: join(dir, ".base.jsonl"), adapter: join(dir, ".adapter.jsonl") };
+  const championOut = join(dir, ".champion.jsonl");
   const generations = await generatePair(options.generator, {
     runId: options.runId,
     model: options.baseModel,
@@ -74,12 +79,32 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions): Promise<
     device: options.device,
     seed: options.seed,
     logPath: options.logPath,
+    champion: options.championDir ? { adapter: options.championDir, out: championOut } : undefined,
   });
   const scored = await scoreCases(suite.scorers, generations.base, generations.adapter);
   const generationsFile = join(dir, "generations.jsonl");
   await writeFile(generationsFile, scored.map((c) => JSON.stringify(c) + "\n").join(""));
-  await Promise.all([rm(raw.base, { force: true }), rm(raw.adapter, { force: true })]);
-  const metrics = suite.scorers.map((scorer) =>
+  const metrics = compareAll(suite, options.seed, scored);
+  const result = {
+    name: suite.name,
+    cases,
+    metrics,
+    disagreements: disagreements(suite, scored),
+    generationsFile,
+  };
+  if (generations.champion) {
+    // Champion in the base's place: the same paired tests, the same scorers, the same cases.
+    const against = await againstChampion(suite.scorers, scored, generations.champion);
+    await writeFile(join(dir, "champion.jsonl"), against.map((c) => JSON.stringify(c.base) + "\n").join(""));
+    Object.assign(result, { champion: compareAll(suite, options.seed, against) });
+  }
+  await Promise.all([raw.base, raw.adapter, championOut].map((file) => rm(file, { force: true })));
+  return result;
+}
+
+/** One paired comparison per scorer: `base` of the scored cases against `adapter`. */
+function compareAll(suite: Suite, seed: number, scored: readonly ScoredCase[]): MetricResult[] {
+  return suite.scorers.map((scorer) =>
     compareMetric({
       suite: suite.name,
       metric: scorer.name,
@@ -87,10 +112,9 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions): Promise<
       higherIsBetter: scorer.definition.higherIsBetter,
       base: scored.map((c) => c.base.scores[scorer.name] ?? Number.NaN),
       adapter: scored.map((c) => c.adapter.scores[scorer.name] ?? Number.NaN),
-      seed: options.seed,
+      seed,
     }),
   );
-  return { name: suite.name, cases, metrics, disagreements: disagreements(suite, scored), generationsFile };
 }
 
 function disagreements(suite: Suite, scored: readonly ScoredCase[]): Disagreement[] {

@@ -6,7 +6,7 @@ import { UsageError } from "../../errors/index.js";
 import { defaultSuite } from "../suite/default.js";
 import type { CaseRow, Suite } from "../suite/index.js";
 import { writeCasesFile } from "./cases-file.js";
-import { scoreCases } from "./score.js";
+import { againstChampion, scoreCases } from "./score.js";
 
 const dir = () => mkdtempSync(join(tmpdir(), "runner-"));
 const read = (file: string) =>
@@ -74,5 +74,33 @@ describe("scoreCases", () => {
     );
     expect(scored!.base.scores).toEqual({ exact_match: 0, rouge_l: 0.5, loss: null, perplexity: null });
     expect(scored!.adapter.scores).toEqual({ exact_match: 1, rouge_l: 1, loss: 0, perplexity: 1 });
+  });
+});
+
+describe("againstChampion", () => {
+  const generation = (index: number, output: string) => ({
+    index,
+    prompt: "p",
+    reference: "red fox",
+    output,
+    latency_s: 0.5,
+    new_tokens: 3,
+  });
+  it("puts the champion's scored outputs in the base's place, keeping the adapter's scores", async () => {
+    const { scorers } = defaultSuite();
+    const scored = await scoreCases(
+      scorers,
+      [generation(0, "x"), generation(1, "y")],
+      [generation(0, "red fox"), generation(1, "blue fox")],
+    );
+    // Given out of order: paired by case index, not position.
+    const against = await againstChampion(scorers, scored, [generation(1, "red fox"), generation(0, "red")]);
+    expect(
+      against.map((c) => [c.base.output, c.base.scores.exact_match, c.adapter.scores.exact_match]),
+    ).toEqual([
+      ["red", 0, 1],
+      ["red fox", 1, 0],
+    ]);
+    await expect(againstChampion(scorers, scored, [generation(0, "red")])).rejects.toThrow(/lack case 1/);
   });
 });

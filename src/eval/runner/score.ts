@@ -40,6 +40,25 @@ export async function scoreCases(
   return cases;
 }
 
+/**
+ * A third model's outputs of the same cases (eval.compare_to's champion) put in the base's place of cases
+ * already scored: the new adapter's scores are reused, not asked for again (a judge is paid once).
+ */
+export async function againstChampion(
+  scorers: readonly SuiteScorer[],
+  scored: readonly ScoredCase[],
+  champion: readonly Generation[],
+): Promise<ScoredCase[]> {
+  const byIndex = new Map(champion.map((g) => [g.index, g]));
+  const cases: ScoredCase[] = [];
+  for (const c of scored) {
+    const generation = byIndex.get(c.index);
+    if (!generation) throw new Error(`champion generations lack case ${c.index}`);
+    cases.push({ ...c, base: await scoreOutput(scorers, generation) });
+  }
+  return cases;
+}
+
 async function scoreOutput(scorers: readonly SuiteScorer[], generation: Generation): Promise<ScoredOutput> {
   const scores: Record<string, number | null> = {};
   for (const scorer of scorers) {

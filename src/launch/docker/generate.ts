@@ -30,7 +30,7 @@ export async function generateInDocker(
 ): Promise<void> {
   const name = `pipeline-gen-${job.runId}-${Date.now().toString(36)}`.replace(/[^a-zA-Z0-9_.-]/g, "-");
   const folder = dirname(job.prompts);
-  for (const file of [job.out, job.baseOut]) {
+  for (const file of [job.out, job.baseOut, ...(job.champion ? [job.champion.out] : [])]) {
     if (dirname(file) !== folder) throw new Error(`generate: ${file} is not beside ${job.prompts}`);
   }
   if (info.remote) return generateRemote(runtime, info, job, name);
@@ -39,6 +39,7 @@ export async function generateInDocker(
 
 const EVAL_DIR = "/eval";
 const ADAPTER_DIR = "/adapter";
+const CHAMPION_DIR = "/champion";
 
 async function generateMounted(
   runtime: DockerRuntime,
@@ -55,6 +56,7 @@ async function generateMounted(
     { source: folder, target: EVAL_DIR, readonly: false },
     { source: job.adapter, target: ADAPTER_DIR, readonly: true },
   ];
+  if (job.champion) mounts.push({ source: job.champion.adapter, target: CHAMPION_DIR, readonly: true });
   const { path: model, mount: modelFolder } = modelMount(job.model);
   if (modelFolder) mounts.push(modelFolder);
   await assertReadable(
@@ -69,6 +71,7 @@ async function generateMounted(
     prompts: inEval(job.prompts),
     out: inEval(job.out),
     baseOut: inEval(job.baseOut),
+    champion: job.champion && { adapter: CHAMPION_DIR, out: inEval(job.champion.out) },
   });
   const secrets = await writeSecretsFile(process.env, asRoot ? owner : undefined);
   const args = ["run", ...containerFlags(jobOf(job), runtime, name, user)];
@@ -95,6 +98,11 @@ async function generateRemote(runtime: DockerRuntime, info: EngineInfo, job: Gen
     { source: job.adapter, target: inputs.adapter },
     { source: job.prompts, target: inputs.prompts },
   ];
+  const champion = job.champion && {
+    adapter: `${REMOTE.root}/in/champion`,
+    out: `${REMOTE.run}/champion.jsonl`,
+  };
+  if (job.champion && champion) copies.push({ source: job.champion.adapter, target: champion.adapter });
   if (isAbsolute(job.model)) copies.push({ source: job.model, target: inputs.model });
   await assertReadable(
     copies.map((c) => c.source),
@@ -108,6 +116,7 @@ async function generateRemote(runtime: DockerRuntime, info: EngineInfo, job: Gen
     adapter: inputs.adapter,
     prompts: inputs.prompts,
     ...outputs,
+    champion,
   });
   const secrets = secretsJson(process.env);
   const args = ["create", ...containerFlags(jobOf(job), runtime, name, runtime.user)];
@@ -119,10 +128,12 @@ async function generateRemote(runtime: DockerRuntime, info: EngineInfo, job: Gen
     await copyIn(name, info.engine, {}, copies);
     const start = ["start", "--attach", ...(secrets ? ["--interactive"] : []), name];
     await runToEnd(start, info, runtime, job, name, secrets);
-    for (const [local, remote] of [
+    const back: [string, string][] = [
       [job.out, outputs.out],
       [job.baseOut, outputs.baseOut],
-    ] as const) {
+    ];
+    if (job.champion && champion) back.push([job.champion.out, champion.out]);
+    for (const [local, remote] of back) {
       await mkdir(dirname(local), { recursive: true });
       const copied = await docker(["cp", `${name}:${remote}`, local], info.engine);
       if (copied.failed) throw copyFailed(`could not copy ${remote} back: ${String(copied.stderr).trim()}`);

@@ -1,4 +1,4 @@
-import { appendFile, mkdtemp, rename, rm } from "node:fs/promises";
+import { appendFile, mkdtemp, readdir, rename, rm } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join } from "node:path";
 import type { RunConfig } from "../../config/index.js";
 import { InterruptedError } from "../../errors/index.js";
@@ -12,7 +12,8 @@ import { submissionId, submitJob } from "./submit.js";
 /**
  * job.json of an evaluation, what docker/ray_job.py reads: generate.py's flags (generateFlags, as every runtime
  * passes them) with paths relative to the node's work folder, where the node pulls `model/` (a base model on
- * this disk), `adapter/` and `prompts/` from the run's folder in the store, and from where it pushes `out/`.
+ * this disk), `adapter/` and `prompts/` (and `champion/`, eval.compare_to's adapter) from the run's folder in
+ * the store, and from where it pushes `out/`.
  * Pure.
  */
 export function clusterGenerateJob(
@@ -31,6 +32,7 @@ export function clusterGenerateJob(
     generate: {
       prompts_key: `eval/${suite}/prompts`,
       out_key: `eval/${suite}/out`,
+      champion_key: job.champion ? `eval/${suite}/champion` : null,
       args: generateFlags({
         ...job,
         model: modelInStore ? "model" : job.model,
@@ -38,6 +40,7 @@ export function clusterGenerateJob(
         prompts: `prompts/${basename(job.prompts)}`,
         out: `out/${basename(job.out)}`,
         baseOut: `out/${basename(job.baseOut)}`,
+        champion: job.champion && { adapter: "champion", out: `out/${basename(job.champion.out)}` },
       }),
     },
   };
@@ -64,6 +67,12 @@ export async function generateOnCluster(
     [basename(job.prompts)],
     `eval/${suite}/prompts`,
   );
+  if (job.champion) {
+    // The store writes its own manifest of what was sent; the adapter's own one stays behind.
+    const entries = await readdir(job.champion.adapter, { withFileTypes: true });
+    const names = entries.filter((f) => f.isFile() && f.name !== "manifest.json").map((f) => f.name);
+    await pushFiles(checkpoints, job.runId, job.champion.adapter, names, `eval/${suite}/champion`);
+  }
   const description = clusterGenerateJob(job, ray, storeBlock(checkpoints, job.runId, env), suite);
   const { id, attach } = await submissionId(api, `${job.runId}-${suite.replace(/[^A-Za-z0-9._-]/g, "_")}`);
   if (!attach) await submitJob(api, id, description, env);
@@ -98,6 +107,7 @@ export async function generateOnCluster(
     await pullFolder(checkpoints, job.runId, `eval/${suite}/out`, tmp);
     await rename(join(tmp, basename(job.out)), job.out);
     await rename(join(tmp, basename(job.baseOut)), job.baseOut);
+    if (job.champion) await rename(join(tmp, basename(job.champion.out)), job.champion.out);
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }

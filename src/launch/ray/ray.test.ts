@@ -94,6 +94,7 @@ describe("clusterGenerateJob", () => {
     expect(made.generate).toEqual({
       prompts_key: "eval/heldout/prompts",
       out_key: "eval/heldout/out",
+      champion_key: null,
       args: generateFlags({
         ...job,
         model: "model",
@@ -107,6 +108,14 @@ describe("clusterGenerateJob", () => {
     const hub = clusterGenerateJob({ ...job, model: "org/name" }, { gpus_per_worker: 0 }, store, "heldout");
     expect(hub.model_in_store).toBe(false);
     expect(hub.generate.args.slice(0, 2)).toEqual(["--model", "org/name"]);
+  });
+
+  it("pulls eval.compare_to's adapter into champion/ and writes its results beside the others", () => {
+    const champion = { adapter: "/runs/old/adapter", out: "/runs/run-1/eval/heldout/.champion.jsonl" };
+    const made = clusterGenerateJob({ ...job, champion }, { gpus_per_worker: 1 }, store, "heldout");
+    expect(made.generate.champion_key).toBe("eval/heldout/champion");
+    const args = made.generate.args.join(" ");
+    expect(args).toContain("--champion champion --champion-out out/.champion.jsonl");
   });
 });
 

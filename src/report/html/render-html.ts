@@ -2,7 +2,7 @@ import type { Report } from "../schema.js";
 import { escapeHtml as e } from "./escape.js";
 import { overview, training } from "./sections.js";
 import { STYLE } from "./style.js";
-import { examplesSection, gatesSection, suiteSection } from "./suite-sections.js";
+import { championSection, examplesSection, gatesSection, suiteSection } from "./suite-sections.js";
 
 /**
  * report.html: one self-contained file (inline CSS and SVG, no script, nothing fetched), so it can be
@@ -18,6 +18,7 @@ export function renderHtml(report: Report): string {
 ${overview(report)}
 ${training(report.training)}
 ${report.suites.map(suiteSection).join("\n")}
+${report.suites.map((s) => championSection(s, report.champion?.source)).join("\n")}
 ${gatesSection(report.gates)}
 ${report.suites.map(examplesSection).join("\n")}
 <p class="note">Rendered from report.json (version ${report.version}); <code>pipeline report ${e(report.run_id)}</code> renders it again.</p>

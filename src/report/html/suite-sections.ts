@@ -20,6 +20,14 @@ export function suiteSection(s: Suite): string {
 <div class="scroll"><table class="scores"><thead><tr><th>Metric</th><th>Base</th><th>Adapter</th><th>Δ</th><th>95 % CI</th><th>p</th><th>Verdict</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
 }
 
+/** The adapter against eval.compare_to's: the same paired statistics, the champion where the base was. */
+export function championSection(s: Suite, source: string | undefined): string {
+  if (!s.champion || source === undefined) return "";
+  const rows = s.champion.map(metricRow).join("");
+  return `<section class="suite"><h2>Suite ${e(s.name)} against the champion <code>${e(source)}</code></h2>
+<div class="scroll"><table class="scores"><thead><tr><th>Metric</th><th>Champion</th><th>Adapter</th><th>Δ</th><th>95 % CI</th><th>p</th><th>Verdict</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
+}
+
 function metricRow(m: MetricResult): string {
   const p = m.test === "none" ? "—" : `${formatP(m.pValue)} (${m.test})`;
   const numbers = [

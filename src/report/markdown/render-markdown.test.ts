@@ -55,3 +55,21 @@ describe("renderMarkdown", () => {
     expect(text).toContain("````text\n```\nbreak out\n````");
   });
 });
+
+describe("renderMarkdown with a champion", () => {
+  it("adds a table per suite of the adapter against eval.compare_to's, in the same statistics", () => {
+    const report = fixture();
+    const [first] = report.suites;
+    const exact = first!.metrics.find((m) => m.metric === "exact_match")!;
+    const champion = { ...exact, base: 0.6, difference: exact.adapter - 0.6, verdict: "worse" as const };
+    const md = renderMarkdown({
+      ...report,
+      champion: { source: "quickstart-20251201-000000-cd34", run_id: "quickstart-20251201-000000-cd34" },
+      suites: [{ ...first!, champion: [champion] }, ...report.suites.slice(1)],
+    });
+    expect(md).toContain(`## Suite ${first!.name} against the champion \`quickstart-20251201-000000-cd34\``);
+    expect(md).toContain("| Metric | Champion | Adapter | Δ | 95 % CI | p | Verdict |");
+    expect(md).toMatch(/\| exact_match \| 60\.0 % \| 54\.5 % \| −5\.5 pp \|.*\*\*worse\*\* ⚠ \|/);
+    expect(renderMarkdown(report)).not.toContain("against the champion");
+  });
+});

@@ -23,6 +23,7 @@ export function renderMarkdown(report: Report): string {
     "",
     ...training(report.training),
     ...report.suites.flatMap(suite),
+    ...report.suites.flatMap((s) => championTable(report, s)),
     ...gates(report),
     ...report.suites.flatMap(examples),
   ].join("\n");
@@ -65,7 +66,12 @@ function training(t: Training | null): string[] {
 }
 
 function suite(s: Suite): string[] {
-  const rows = s.metrics.map((m) => [
+  const header = ["Metric", "Base", "Adapter", "Δ", "95 % CI", "p", "Verdict"];
+  return [`## Suite ${cell(s.name)} (${s.cases} cases)`, "", ...table(header, metricRows(s.metrics)), ""];
+}
+
+function metricRows(metrics: readonly MetricResult[]): string[][] {
+  return metrics.map((m) => [
     m.metric,
     formatScore(m, m.base),
     formatScore(m, m.adapter),
@@ -74,8 +80,15 @@ function suite(s: Suite): string[] {
     m.test === "none" ? "—" : `${formatP(m.pValue)} (${m.test})`,
     verdict(m),
   ]);
-  const header = ["Metric", "Base", "Adapter", "Δ", "95 % CI", "p", "Verdict"];
-  return [`## Suite ${cell(s.name)} (${s.cases} cases)`, "", ...table(header, rows), ""];
+}
+
+// The same paired statistics, with eval.compare_to's adapter where the base was.
+function championTable(report: Report, s: Suite): string[] {
+  if (!s.champion || !report.champion) return [];
+  const rows = metricRows(s.champion);
+  const header = ["Metric", "Champion", "Adapter", "Δ", "95 % CI", "p", "Verdict"];
+  const title = `## Suite ${cell(s.name)} against the champion \`${cell(report.champion.source)}\``;
+  return [title, "", ...table(header, rows), ""];
 }
 
 function verdict(m: MetricResult): string {

@@ -16,13 +16,15 @@ export const evaluateStage: Stage<"evaluate"> = {
     const evalFile = state.need("format").eval;
     const suites = [];
     for (const suite of runnableSuites(state)) {
-      progress.output(`suite ${suite.name}: generating with the base model and the adapter`);
+      const champion = state.setup.champion ? ` and the champion (${state.setup.champion.source})` : "";
+      progress.output(`suite ${suite.name}: generating with the base model, the adapter${champion}`);
       suites.push(
         await runSuite(suite, {
           generator: (job) => runtime.generate(job),
           runId: paths.id,
           baseModel,
           adapterDir: paths.adapter,
+          championDir: state.setup.champion?.adapter,
           heldoutFile: evalFile ?? undefined,
           templateName: config.datasets[0]!.template,
           modelDir,
@@ -38,6 +40,7 @@ export const evaluateStage: Stage<"evaluate"> = {
     const gates = evaluateGates(
       config.eval.gates,
       suites.flatMap((r) => r.metrics),
+      suites.flatMap((r) => r.champion ?? []),
     );
     return { suites, gates, exactMatch: exactMatchSummary(suites) };
   },

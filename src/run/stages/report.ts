@@ -34,7 +34,11 @@ export async function writeRunReport(state: RunState): Promise<string | undefine
         base,
         adapter,
       })),
+      ...(suite.champion ? { champion: suite.champion } : {}),
     })),
+    champion: state.setup.champion
+      ? { source: state.setup.champion.source, run_id: state.setup.champion.runId ?? null }
+      : null,
     gates: evaluated?.gates ?? [],
     pricePerGpuHour: config.cost.price_per_gpu_hour ?? null,
     currency: config.cost.currency,
