@@ -17,6 +17,11 @@ adapter disabled (peft's `disable_adapter()`) and written to --base-out, the ada
 --champion DIR --champion-out FILE a second adapter (eval.compare_to: the one this run must beat) is loaded
 beside the first on the same base and its results written to FILE, from the same batches and seed.
 Greedy decoding, stable batching and fixed seeds make the output the same on every run on one machine.
+
+A prompts file of preference pairs (the formatted held-out split of a DPO run, {"prompt", "chosen",
+"rejected"}) is scored, not generated: each case gets the summed log-probability of the chosen and of the
+rejected answer given the prompt ("logp_chosen", "logp_rejected": what DPO's implicit reward is made of),
+"output" is the answer the model prefers and "exact_match" whether that is the chosen one.
 """
 
 import argparse
@@ -47,6 +52,32 @@ def read_cases(path: Path) -> list[dict]:
         except ValueError:
             raise InputError(f"{path}:{line_no} › segments: no trained segment to use as the reference")
         cases.append({"index": len(cases), "prompt_segments": segments[:last], "reference": segments[last]["text"]})
+    return cases
+
+
+def is_pairs_file(path: Path) -> bool:
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            try:
+                return "chosen" in json.loads(line)
+            except json.JSONDecodeError:
+                return False
+    return False
+
+
+def read_pairs(path: Path) -> list[dict]:
+    cases = []
+    for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            case = {key: row[key] for key in ("prompt", "chosen", "rejected")}
+        except (json.JSONDecodeError, KeyError, TypeError) as err:
+            raise InputError(f"{path}:{line_no} › expected {{\"prompt\", \"chosen\", \"rejected\"}} ({err})")
+        if not all(isinstance(v, str) for v in case.values()):
+            raise InputError(f"{path}:{line_no} › prompt, chosen and rejected must be strings")
+        cases.append({"index": len(cases), **case})
     return cases
 
 
@@ -172,6 +203,54 @@ def generate(args, tokenizer, model, device, cases: list[dict]) -> list[dict]:
     return sorted(results, key=lambda r: r["index"])
 
 
+@torch.no_grad()
+def continuation_logps(model, device, rows: list[tuple[list[int], list[int]]], pad_id: int) -> list[float]:
+    """The summed log-probability of each continuation's tokens given its prompt (one forward pass)."""
+    inputs = {k: v.to(device) for k, v in right_pad([p + c for p, c in rows], pad_id).items()}
+    logprobs = torch.log_softmax(model(**inputs).logits.float(), dim=-1)
+    sums = []
+    for i, (prompt, continuation) in enumerate(rows):
+        start, end = max(len(prompt), 1), len(prompt) + len(continuation)
+        targets = inputs["input_ids"][i, start:end]
+        sums.append(logprobs[i, start - 1 : end - 1].gather(1, targets.unsqueeze(1)).sum().item())
+    return sums
+
+
+def score_pairs(args, tokenizer, model, device, cases: list[dict]) -> list[dict]:
+    """Which answer of each pair the model prefers, and by how much (summed log-probabilities)."""
+    stops = stop_token_ids(tokenizer, model)
+    stop_texts = [tokenizer.convert_ids_to_tokens(i) for i in stops]
+    pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else stops[0]
+    encode = lambda text: tokenizer(text, add_special_tokens=False)["input_ids"]  # noqa: E731
+    results = []
+    for start in range(0, len(cases), args.batch_size):
+        batch = cases[start : start + args.batch_size]
+        began = time.perf_counter()
+        rows = [(encode(c["prompt"]), encode(c[side])) for c in batch for side in ("chosen", "rejected")]
+        logps = continuation_logps(model, device, rows, pad_id)
+        latency = time.perf_counter() - began
+        for i, case in enumerate(batch):
+            chosen, rejected = logps[2 * i], logps[2 * i + 1]
+            preferred = case["chosen"] if chosen > rejected else case["rejected"]
+            tokens = max(len(rows[2 * i][1]), 1)
+            results.append(
+                {
+                    "index": case["index"],
+                    "prompt": case["prompt"],
+                    "reference": strip_end_of_turn(case["chosen"], stop_texts),
+                    "output": strip_end_of_turn(preferred, stop_texts),
+                    "exact_match": chosen > rejected,
+                    "latency_s": round(latency, 4),
+                    "new_tokens": 0,
+                    "loss": round(-chosen / tokens, 6),
+                    "logp_chosen": round(chosen, 6),
+                    "logp_rejected": round(rejected, 6),
+                }
+            )
+        print(f"[generate] {len(results)}/{len(cases)} pairs", file=sys.stderr, flush=True)
+    return results
+
+
 def summarize(results: list[dict], seconds: float) -> dict:
     n = len(results)
     tokens = sum(r["new_tokens"] for r in results)
@@ -209,28 +288,30 @@ def main() -> int:
     load_secrets_file()  # a container's HF token for a hub base model (pipeline_trainer/secrets.py)
     load_secrets_stdin()
     try:
-        cases = read_cases(args.prompts)
+        pairs = is_pairs_file(args.prompts)
+        cases = read_pairs(args.prompts) if pairs else read_cases(args.prompts)
     except (InputError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     tokenizer, model, device = load_model(args)
+    work = score_pairs if pairs else generate
     if args.base_out:
         with model.disable_adapter():
-            run_and_write(args, tokenizer, model, device, cases, args.base_out)
-    run_and_write(args, tokenizer, model, device, cases, args.out)
+            run_and_write(work, args, tokenizer, model, device, cases, args.base_out)
+    run_and_write(work, args, tokenizer, model, device, cases, args.out)
     if args.champion:
         model.load_adapter(args.champion, adapter_name="champion")
         model.set_adapter("champion")
         model.eval()
-        run_and_write(args, tokenizer, model, device, cases, args.champion_out)
+        run_and_write(work, args, tokenizer, model, device, cases, args.champion_out)
     return 0
 
 
-def run_and_write(args, tokenizer, model, device, cases: list[dict], out: Path) -> None:
+def run_and_write(work, args, tokenizer, model, device, cases: list[dict], out: Path) -> None:
     # The same seed before each pass: base and adapter see identical conditions.
     torch.manual_seed(args.seed)
     began = time.perf_counter()
-    results = generate(args, tokenizer, model, device, cases)
+    results = work(args, tokenizer, model, device, cases)
     summary = summarize(results, time.perf_counter() - began)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in results), encoding="utf-8")

@@ -155,3 +155,37 @@ def test_a_champion_adapter_in_the_same_load_matches_it_run_alone(model_dir, pro
 def test_champion_needs_its_out_file(model_dir, prompts, adapter_dir, tmp_path):
     done = run(model_dir, prompts, tmp_path / "a.jsonl", "--adapter", str(adapter_dir), "--champion", str(adapter_dir))
     assert done.returncode == 2 and "--champion-out" in done.stderr
+
+
+def test_a_pairs_file_is_scored_not_generated(model_dir, adapter_dir, tmp_path):
+    """Held-out preference pairs: summed log-probabilities of chosen and rejected, recomputed here by hand."""
+    from transformers import AutoTokenizer
+
+    prompt = "<|im_start|>user\nRepeat:\nred fox<|im_end|>\n<|im_start|>assistant\n"
+    rows = [{"prompt": prompt, "chosen": "red fox<|im_end|>\n", "rejected": "RED FOX<|im_end|>\n"}]
+    rows.append({"prompt": prompt, "chosen": "RED FOX<|im_end|>\n", "rejected": "red fox<|im_end|>\n"})
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    flags = ["--adapter", str(adapter_dir), "--base-out", str(tmp_path / "base.jsonl")]
+    done = run(model_dir, pairs, tmp_path / "adapted.jsonl", *flags)
+    assert done.returncode == 0, done.stderr
+    base = read_jsonl(tmp_path / "base.jsonl")
+    tokenizer = AutoTokenizer.from_pretrained(model_dir)
+    model = AutoModelForCausalLM.from_pretrained(model_dir).eval()
+    encode = lambda text: tokenizer(text, add_special_tokens=False)["input_ids"]  # noqa: E731
+
+    def logp(continuation: str) -> float:
+        ids, tail = encode(prompt), encode(continuation)
+        with torch.no_grad():
+            logprobs = torch.log_softmax(model(torch.tensor([ids + tail])).logits[0], dim=-1)
+        return sum(logprobs[len(ids) + i - 1, t].item() for i, t in enumerate(tail))
+
+    first, swapped = base
+    assert first["logp_chosen"] == pytest.approx(logp("red fox<|im_end|>\n"), abs=1e-3)
+    assert first["logp_rejected"] == pytest.approx(logp("RED FOX<|im_end|>\n"), abs=1e-3)
+    # The same pair the other way round: the preference flips, the numbers swap.
+    assert (swapped["logp_chosen"], swapped["logp_rejected"]) == (first["logp_rejected"], first["logp_chosen"])
+    assert first["exact_match"] != swapped["exact_match"]
+    assert first["output"] == ("red fox" if first["exact_match"] else "RED FOX") and first["new_tokens"] == 0
+    adapted = read_jsonl(tmp_path / "adapted.jsonl")
+    assert adapted[0]["logp_chosen"] != pytest.approx(first["logp_chosen"], abs=1e-3)

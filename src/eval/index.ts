@@ -25,6 +25,7 @@ export {
 export {
   loadSuite,
   loadSuites,
+  defaultPreferenceSuite,
   defaultSuite,
   DEFAULT_SUITE_NAME,
   HELDOUT,

@@ -13,6 +13,9 @@ export interface ScorerInput {
   new_tokens: number;
   /** Mean NLL of the reference tokens given the prompt (generate.py); absent when it was not computed. */
   loss?: number | null;
+  /** Preference pairs only: summed log-probabilities of the chosen and the rejected answer (generate.py). */
+  logp_chosen?: number | null;
+  logp_rejected?: number | null;
 }
 
 /** A scorer turns one case into a number: 0/1 for pass/fail metrics, a real value otherwise. */

@@ -4,6 +4,7 @@ import { jsonSchemaScorer } from "./json-schema.js";
 import { jsonValidScorer } from "./json-valid.js";
 import { llmJudge } from "./judge.js";
 import { lossScorer, perplexityScorer } from "./loss.js";
+import { preferenceAccuracyScorer, preferenceMarginScorer } from "./preference.js";
 import { regexScorer } from "./regex.js";
 import { rougeLScorer } from "./rouge-l.js";
 import { latencyScorer, tokensPerSecondScorer } from "./speed.js";
@@ -24,6 +25,8 @@ const SCORERS: readonly ScorerDefinition[] = [
   latencyScorer,
   tokensPerSecondScorer,
   llmJudge,
+  preferenceAccuracyScorer,
+  preferenceMarginScorer,
 ];
 
 const BY_NAME = new Map(SCORERS.map((scorer) => [scorer.name, scorer]));

@@ -107,3 +107,26 @@ describe("registry", () => {
     expect(getScorer("bleu")).toBeUndefined();
   });
 });
+
+describe("preference scorers", () => {
+  const pair = (logp_chosen: number | null, logp_rejected: number | null) => ({
+    index: 0,
+    prompt: "p",
+    reference: "a",
+    output: "a",
+    latency_s: 0,
+    new_tokens: 0,
+    logp_chosen,
+    logp_rejected,
+  });
+  const accuracy = getScorer("preference_accuracy")!.create({}, { suiteFile: "", env: {} });
+  const margin = getScorer("preference_margin")!.create({}, { suiteFile: "", env: {} });
+  it("score which answer is more likely, and by how much", () => {
+    expect([accuracy(pair(-3, -5)), accuracy(pair(-5, -3)), accuracy(pair(-4, -4))]).toEqual([1, 0, 0]);
+    expect(margin(pair(-3, -5.5))).toBe(2.5);
+  });
+  it("leave a case that is not a pair unscored", () => {
+    expect(accuracy(pair(null, -1))).toBeNaN();
+    expect(margin({ ...pair(null, null), logp_chosen: undefined })).toBeNaN();
+  });
+});

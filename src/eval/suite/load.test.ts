@@ -136,3 +136,19 @@ describe("loadSuite", () => {
     ]);
   });
 });
+
+describe("preference scorers in a suite", () => {
+  it("are refused on a cases file, at the cases line", async () => {
+    const dir = workspace({
+      "suite.yaml": "name: p\ncases: cases.jsonl\nscorers:\n  - preference_accuracy\n",
+      "cases.jsonl": CASES,
+    });
+    expect(await problemsOf(dir)).toEqual([
+      "suite.yaml:2 › cases: scorer preference_accuracy scores preference pairs: use cases: heldout in a training.method: dpo run",
+    ]);
+    const heldout = workspace({ "suite.yaml": "name: p\ncases: heldout\nscorers:\n  - preference_margin\n" });
+    expect((await loadSuite("suite.yaml", { cwd: heldout })).scorers.map((s) => s.name)).toEqual([
+      "preference_margin",
+    ]);
+  });
+});

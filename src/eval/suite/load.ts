@@ -72,6 +72,13 @@ async function loadOne(
     const at = layer.origins.locate(["cases"], shown);
     const rows = await readCaseRows(casesFile, showPath(casesFile, cwd), at, problems);
     cases = { source: "file", file: casesFile, rows: rows ?? [] };
+    // Pairs are scored from a DPO run's held-out split; a cases file holds prompts to generate from.
+    for (const scorer of scorers.filter((s) => s.name.startsWith("preference_"))) {
+      problems.add(
+        layer.origins.locate(["cases"], shown),
+        `scorer ${scorer.name} scores preference pairs: use cases: heldout in a training.method: dpo run`,
+      );
+    }
   }
   if (problems.size > before) return undefined;
   return { name: value.name, file, cases, limit: value.limit, generate: value.generate, scorers };

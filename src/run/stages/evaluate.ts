@@ -1,4 +1,10 @@
-import { defaultSuite, evaluateGates, runSuite, type Suite } from "../../eval/index.js";
+import {
+  defaultPreferenceSuite,
+  defaultSuite,
+  evaluateGates,
+  runSuite,
+  type Suite,
+} from "../../eval/index.js";
 import { readRecordFile, writeRecord } from "../../run-dir/index.js";
 import type { RunState, Stage, StageResults } from "../state.js";
 
@@ -47,15 +53,17 @@ export const evaluateStage: Stage<"evaluate"> = {
 };
 
 /**
- * The suites to run: the config's, or the default held-out one when there is a held-out split. A dpo/kto
- * held-out split holds pairs or labelled answers, not cases to generate: the trainer's eval events measure it.
+ * The suites to run: the config's, or the default held-out one when there is a held-out split — generated
+ * and scored for sft, its pairs scored by log-probability for dpo. A kto held-out split holds labelled single
+ * answers, not cases or pairs: the trainer's eval events measure it.
  */
 export function runnableSuites(state: RunState): Suite[] {
-  const sft = state.setup.config.training.method === "sft";
-  const evalFile = sft ? state.get("format")?.eval : undefined;
+  const { method } = state.setup.config.training;
+  const evalFile = method === "kto" ? undefined : state.get("format")?.eval;
   const { suites } = state.setup;
   if (suites.length > 0) return suites.filter((suite) => suite.cases.source === "file" || Boolean(evalFile));
-  return evalFile ? [defaultSuite()] : [];
+  if (!evalFile) return [];
+  return [method === "dpo" ? defaultPreferenceSuite() : defaultSuite()];
 }
 
 /** run.json says where generation ran, beside where training ran. */
