@@ -39,20 +39,42 @@ class InputError(Exception):
     """A problem with the prompts file; reported as `file:line › message`, exit code 2."""
 
 
-def read_cases(path: Path) -> list[dict]:
+def read_rows(path: Path, parse) -> list[dict]:
+    """Each non-empty line through `parse(row, where)`; a line that is not JSON is an InputError at its line."""
     cases = []
     for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
+        where = f"{path}:{line_no}"
         try:
-            segments = json.loads(line)["segments"]
-            last = max(i for i, s in enumerate(segments) if s["train"])
-        except (json.JSONDecodeError, KeyError, TypeError) as err:
-            raise InputError(f"{path}:{line_no} › expected {{\"segments\": [{{text, train}}, ...]}} ({err})")
-        except ValueError:
-            raise InputError(f"{path}:{line_no} › segments: no trained segment to use as the reference")
-        cases.append({"index": len(cases), "prompt_segments": segments[:last], "reference": segments[last]["text"]})
+            row = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise InputError(f"{where} › not JSON ({err})")
+        cases.append({"index": len(cases), **parse(row, where)})
     return cases
+
+
+def case_of(row, where: str) -> dict:
+    """A formatted example: the prompt is every segment before the last trained one, the reference that one."""
+    try:
+        segments = row["segments"]
+        last = max(i for i, s in enumerate(segments) if s["train"])
+    except (KeyError, TypeError) as err:
+        raise InputError(f"{where} › expected {{\"segments\": [{{text, train}}, ...]}} ({err})")
+    except ValueError:
+        raise InputError(f"{where} › segments: no trained segment to use as the reference")
+    return {"prompt_segments": segments[:last], "reference": segments[last]["text"]}
+
+
+def pair_of(row, where: str) -> dict:
+    """A formatted preference pair: the prompt's text and the two answers' texts."""
+    try:
+        pair = {key: row[key] for key in ("prompt", "chosen", "rejected")}
+    except (KeyError, TypeError) as err:
+        raise InputError(f"{where} › expected {{\"prompt\", \"chosen\", \"rejected\"}} ({err})")
+    if not all(isinstance(v, str) for v in pair.values()):
+        raise InputError(f"{where} › prompt, chosen and rejected must be strings")
+    return pair
 
 
 def is_pairs_file(path: Path) -> bool:
@@ -63,22 +85,6 @@ def is_pairs_file(path: Path) -> bool:
             except json.JSONDecodeError:
                 return False
     return False
-
-
-def read_pairs(path: Path) -> list[dict]:
-    cases = []
-    for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            case = {key: row[key] for key in ("prompt", "chosen", "rejected")}
-        except (json.JSONDecodeError, KeyError, TypeError) as err:
-            raise InputError(f"{path}:{line_no} › expected {{\"prompt\", \"chosen\", \"rejected\"}} ({err})")
-        if not all(isinstance(v, str) for v in case.values()):
-            raise InputError(f"{path}:{line_no} › prompt, chosen and rejected must be strings")
-        cases.append({"index": len(cases), **case})
-    return cases
 
 
 def stop_token_ids(tokenizer, model) -> list[int]:
@@ -289,7 +295,7 @@ def main() -> int:
     load_secrets_stdin()
     try:
         pairs = is_pairs_file(args.prompts)
-        cases = read_pairs(args.prompts) if pairs else read_cases(args.prompts)
+        cases = read_rows(args.prompts, pair_of if pairs else case_of)
     except (InputError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
