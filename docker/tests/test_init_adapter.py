@@ -69,3 +69,16 @@ def test_dpo_on_an_init_adapter_starts_at_ln2_trains_and_saves_only_the_policy(m
     adapter = Path(spec["output"]["adapter_dir"])
     assert (adapter / "adapter_model.safetensors").is_file() and not (adapter / REFERENCE).exists()
     assert model.peft_config["default"].r == 4  # the adapter's rank, not the spec's 8
+
+
+def test_a_resumed_dpo_run_on_an_init_adapter_reloads_the_reference_and_continues_the_curve(make_spec, pref_data, sft_adapter):  # noqa: F811
+    training = {"max_steps": 4, "save_steps": 2}
+    full = on_top(dpo_spec(make_spec, pref_data, name="full", **training)[0], sft_adapter)
+    rec_full = Recorder()
+    train.train(full, rec_full, NoStop())
+    resumed = on_top(dpo_spec(make_spec, pref_data, name="resumed", **training)[0], sft_adapter)
+    resumed["resume_from"] = str(Path(full["output"]["checkpoint_dir"]) / "step-000002")
+    rec = Recorder()
+    train.train(resumed, rec, NoStop())
+    got, want = {e["step"]: e["loss"] for e in rec.of("step")}, {e["step"]: e["loss"] for e in rec_full.of("step")}
+    assert sorted(got) == [3, 4] and all(got[s] == pytest.approx(want[s], rel=1e-5) for s in got)
