@@ -82,3 +82,17 @@ def test_a_resumed_dpo_run_on_an_init_adapter_reloads_the_reference_and_continue
     train.train(resumed, rec, NoStop())
     got, want = {e["step"]: e["loss"] for e in rec.of("step")}, {e["step"]: e["loss"] for e in rec_full.of("step")}
     assert sorted(got) == [3, 4] and all(got[s] == pytest.approx(want[s], rel=1e-5) for s in got)
+
+
+def test_kto_on_an_init_adapter_starts_at_its_anchor(make_spec, pref_data, sft_adapter):  # noqa: F811
+    spec, _ = make_spec(
+        "kto",
+        training={"max_steps": 2, "packing": False, "learning_rate": 0.01, "micro_batch_size": 8},
+        task="kto",
+        kto={"beta": 0.5, "desirable_weight": 1.0, "undesirable_weight": 1.0},
+        data={"train": pref_data["kto"], "eval": None},
+    )
+    rec = Recorder()
+    train.train(on_top(spec, sft_adapter), rec, NoStop())
+    first = rec.of("step")[0]
+    assert first["loss"] == pytest.approx(0.5, abs=1e-4) and first["kl"] == pytest.approx(0, abs=1e-4)
