@@ -9,7 +9,7 @@ import train
 from conftest import NoStop, Recorder
 from pipeline_trainer.model import REFERENCE, load_model
 from pipeline_trainer.objectives import make_objective
-from test_preference import dpo_spec, pref_data  # noqa: F401 — the fixture, shared
+from test_preference import dpo_spec, kto_spec, pref_data  # noqa: F401 — the fixture, shared
 
 
 @pytest.fixture(scope="module")
@@ -85,14 +85,7 @@ def test_a_resumed_dpo_run_on_an_init_adapter_reloads_the_reference_and_continue
 
 
 def test_kto_on_an_init_adapter_starts_at_its_anchor(make_spec, pref_data, sft_adapter):  # noqa: F811
-    spec, _ = make_spec(
-        "kto",
-        training={"max_steps": 2, "packing": False, "learning_rate": 0.01, "micro_batch_size": 8},
-        task="kto",
-        kto={"beta": 0.5, "desirable_weight": 1.0, "undesirable_weight": 1.0},
-        data={"train": pref_data["kto"], "eval": None},
-    )
     rec = Recorder()
-    train.train(on_top(spec, sft_adapter), rec, NoStop())
+    train.train(on_top(kto_spec(make_spec, pref_data, max_steps=2), sft_adapter), rec, NoStop())
     first = rec.of("step")[0]
     assert first["loss"] == pytest.approx(0.5, abs=1e-4) and first["kl"] == pytest.approx(0, abs=1e-4)
