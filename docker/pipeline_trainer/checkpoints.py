@@ -66,7 +66,7 @@ def save_checkpoint(spec: dict, model, optimizer, scheduler, scaler, state: Trai
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
-    model.save_pretrained(tmp / "adapter")
+    model.save_pretrained(tmp / "adapter", selected_adapters=["default"])  # not the frozen reference
     torch.save(optimizer.state_dict(), tmp / "optimizer.pt")
     torch.save(scheduler.state_dict(), tmp / "scheduler.pt")
     if scaler is not None:
@@ -102,7 +102,7 @@ def save_adapter(model, adapter_dir: Path, step: int) -> None:
     tmp = adapter_dir.with_name(f".tmp-{adapter_dir.name}")
     if tmp.exists():
         shutil.rmtree(tmp)
-    model.save_pretrained(tmp)
+    model.save_pretrained(tmp, selected_adapters=["default"])
     write_manifest(tmp, step)
     adapter_dir.parent.mkdir(parents=True, exist_ok=True)
     publish(tmp, adapter_dir)

@@ -8,6 +8,8 @@ from .data import collate, trained_tokens
 from .events import TrainerError
 from .kernels import apply_liger, compile_layers
 
+REFERENCE = "reference"  # the frozen copy of init_adapter that DPO/KTO measure the policy against
+
 
 def load_model(spec: dict, device: str, precision: str):
     """Base model (bf16/fp16 weights on those precisions) with a LoRA adapter; trainable weights in fp32."""
@@ -27,17 +29,20 @@ def load_model(spec: dict, device: str, precision: str):
     model.to(device)
     if t["liger_kernels"]:
         apply_liger(model)
-    lora = spec["lora"]
-    config = LoraConfig(
-        task_type="CAUSAL_LM",
-        r=lora["r"],
-        lora_alpha=lora["alpha"],
-        lora_dropout=lora["dropout"],
-        target_modules=lora["target_modules"],
-        bias=lora["bias"],
-        modules_to_save=lora["modules_to_save"] or None,
-    )
-    model = get_peft_model(model, config)
+    if spec["init_adapter"] is not None:
+        model = load_init_adapter(model, spec["init_adapter"], spec["lora"]["dropout"], reference=spec["task"] != "sft")
+    else:
+        lora = spec["lora"]
+        config = LoraConfig(
+            task_type="CAUSAL_LM",
+            r=lora["r"],
+            lora_alpha=lora["alpha"],
+            lora_dropout=lora["dropout"],
+            target_modules=lora["target_modules"],
+            bias=lora["bias"],
+            modules_to_save=lora["modules_to_save"] or None,
+        )
+        model = get_peft_model(model, config)
     for p in model.parameters():
         if p.requires_grad:
             p.data = p.data.float()  # optimizer states and GradScaler need fp32 master weights
@@ -48,6 +53,33 @@ def load_model(spec: dict, device: str, precision: str):
     if t["compile"]:
         compile_layers(model)
     return model, tokenizer
+
+
+def load_init_adapter(model, folder: str, dropout: float, reference: bool):
+    """The trained adapter starts as the adapter in `folder` (an SFT run's, copied into this run), with the
+    spec's dropout (the orchestrator took rank, alpha and modules from the adapter). DPO and KTO load it a
+    second time, frozen and without dropout, as the "reference" adapter their reference pass runs
+    (preference.py)."""
+    import torch
+    from peft import PeftConfig, PeftModel
+
+    try:
+        config = PeftConfig.from_pretrained(folder)
+        config.lora_dropout = dropout
+        model = PeftModel.from_pretrained(model, folder, is_trainable=True, config=config)
+        if reference:
+            model.load_adapter(folder, adapter_name=REFERENCE, is_trainable=False)
+            for module in model.modules():
+                drop = getattr(module, "lora_dropout", None)
+                if isinstance(drop, torch.nn.ModuleDict) and REFERENCE in drop:
+                    drop[REFERENCE] = torch.nn.Identity()  # a deterministic reference, like the base
+    except Exception as e:  # noqa: BLE001 — the config checked the files; what is left is the adapter's content
+        first = (str(e).splitlines() or [type(e).__name__])[0]
+        raise TrainerError("model-load", f"init_adapter {folder}: {first}") from e
+    for name, p in model.named_parameters():
+        if f".{REFERENCE}." in name:
+            p.data = p.data.float()  # the same precision as the policy's fp32 weights: equal at step 0
+    return model
 
 
 def autocast(device: str, precision: str):

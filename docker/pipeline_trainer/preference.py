@@ -1,16 +1,20 @@
 """DPO and KTO objectives for the training loop (objectives.py says what an objective is).
 
 The reference model is the base with the adapter disabled (peft's disable_adapter()): no second copy of
-the model, and at step 0 — LoRA's B is zero — the policy is exactly the reference, which the first step
-checks (DPO's loss must be ln 2 then; a run that starts elsewhere would train against the wrong anchor).
+the model, and at step 0 — LoRA's B is zero — the policy is exactly the reference. With an init_adapter (DPO on
+top of an SFT run) the reference is that adapter, loaded a second time and frozen; the policy starts as a copy
+of it. Either way the first step checks it (DPO's loss must be ln 2 then; a run that starts elsewhere would
+train against the wrong anchor).
 """
 
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 
 from .data import MicroBatches, trained_tokens
 from .events import EXIT_FAILED, TrainerError
+from .model import REFERENCE
 from .losses import dpo_initial_loss, dpo_loss, kto_loss, sequence_logps
 from .preference_data import collate_labelled, collate_pairs, read_rows
 
@@ -52,9 +56,24 @@ class Preference:
         policy, counts = sequence_logps(model, batch, device, precision)
         # The reference pass goes to the PEFT model itself: under DDP `model` is the wrapper, which has no
         # disable_adapter(), and a no-grad pass needs none of its gradient hooks.
-        with torch.no_grad(), self.peft.disable_adapter():
+        with torch.no_grad(), self.reference():
             reference, _ = sequence_logps(self.peft, batch, device, precision)
         return policy, reference, counts
+
+    @contextmanager
+    def reference(self):
+        """The reference policy: the frozen init_adapter when the run has one, else the base (adapter off).
+        set_adapter sets requires_grad on every adapter (peft 0.21): the reference is switched to in inference
+        mode (all frozen) and the policy back as trainable, before the backward pass reads either."""
+        if REFERENCE not in self.peft.peft_config:
+            with self.peft.disable_adapter():
+                yield
+            return
+        self.peft.set_adapter(REFERENCE, inference_mode=True)
+        try:
+            yield
+        finally:
+            self.peft.set_adapter("default")
 
     def loss(self, model, batch, num_items: int, device: str, precision: str):
         losses, stats = self.forward(model, batch, device, precision)

@@ -139,7 +139,8 @@ def localized(spec: dict, work: Path, model_in_store: bool) -> dict:
     out = {k: str(work / v) for k, v in spec["output"].items()}
     resume = str(work / spec["resume_from"]) if spec["resume_from"] is not None else None
     model = str(work / "model") if model_in_store else spec["base_model"]
-    return {**spec, "data": data, "output": out, "resume_from": resume, "base_model": model}
+    init = str(work / spec["init_adapter"]) if spec["init_adapter"] is not None else None  # under inputs/
+    return {**spec, "data": data, "output": out, "resume_from": resume, "base_model": model, "init_adapter": init}
 
 
 def is_interrupted(line: str) -> bool:

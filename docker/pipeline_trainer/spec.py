@@ -28,6 +28,9 @@ def load_spec(path: str, schema_path: Path) -> dict:
         file = spec["data"][key]
         if file is not None and not Path(file).is_file():
             raise TrainerError("data", f"{path} › data.{key}: file not found: {file}", EXIT_INPUT)
+    init = spec["init_adapter"]
+    if init is not None and not (Path(init) / "adapter_config.json").is_file():
+        raise TrainerError("bad-spec", f"{path} › init_adapter: no PEFT adapter (adapter_config.json) in {init}", EXIT_INPUT)
     if spec["resume_from"] is not None:
         verify_manifest(Path(spec["resume_from"]))  # fail fast, before the model is loaded
         check_resume(spec, Path(spec["resume_from"]))

@@ -111,6 +111,7 @@ BASE_SPEC = {
     "data": {"train": "", "eval": None},
     "output": {"checkpoint_dir": "", "adapter_dir": ""},
     "resume_from": None,
+    "init_adapter": None,
     "lora": {
         "r": 8,
         "alpha": 16,

@@ -56,6 +56,12 @@ def dpo_spec(make_spec, pref_data, name="dpo", loss="sigmoid", eval_=False, beta
     return make_spec(name, training=settings, task="dpo", dpo={"beta": beta, "loss": loss}, data=data)
 
 
+def kto_spec(make_spec, pref_data, max_steps: int) -> dict:
+    training = {"max_steps": max_steps, "packing": False, "learning_rate": 0.01, "micro_batch_size": 8}
+    kto = {"beta": 0.5, "desirable_weight": 1.0, "undesirable_weight": 1.0}
+    return make_spec("kto", training=training, task="kto", kto=kto, data={"train": pref_data["kto"], "eval": None})[0]
+
+
 def test_prompt_tokens_are_masked_and_answers_trained():
     tok = make_tokenizer()
     ids = lambda text: tok(text, add_special_tokens=False)["input_ids"]  # noqa: E731
@@ -113,13 +119,7 @@ def test_a_policy_that_does_not_start_as_the_reference_stops_the_run(make_spec, 
 
 
 def test_kto_starts_at_one_half_and_separates_the_labels(make_spec, pref_data):
-    spec, _ = make_spec(
-        "kto",
-        training={"max_steps": 25, "packing": False, "learning_rate": 0.01, "micro_batch_size": 8},
-        task="kto",
-        kto={"beta": 0.5, "desirable_weight": 1.0, "undesirable_weight": 1.0},
-        data={"train": pref_data["kto"], "eval": None},
-    )
+    spec = kto_spec(make_spec, pref_data, max_steps=25)
     rec = Recorder()
     train.train(spec, rec, NoStop())
     steps = rec.of("step")

@@ -57,11 +57,18 @@ describe("renderTrainSpec", () => {
       data: { train: "/runs/r1/data/train.jsonl", eval: null },
       output: { checkpoint_dir: "/runs/r1/checkpoints", adapter_dir: "/runs/r1/adapter" },
       resume_from: "/runs/r1/checkpoints/step-000017",
+      init_adapter: null,
       lora: config.lora,
       training: { ...training, num_epochs: epochs },
       distributed: { world_size: 3, strategy },
       store: null,
     });
+  });
+
+  it("points an init adapter at the run's copy and trains with the LoRA settings it brings", () => {
+    const lora = { ...config.lora, r: 4, alpha: 8, target_modules: ["q_proj"] };
+    const spec = renderTrainSpec(config, { ...run, initAdapter: { dir: "/runs/r1/init-adapter", lora } });
+    expect(spec).toMatchObject({ init_adapter: "/runs/r1/init-adapter", lora });
   });
 
   it("counts a ray run's processes: one per GPU of each worker, one per CPU-only worker", () => {

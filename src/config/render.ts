@@ -12,6 +12,8 @@ export interface RenderOptions {
   /** The model directory to train; required for builtin:tiny, which the launch stage makes. */
   baseModelPath?: string;
   resumeFrom?: string | null;
+  /** training.init_adapter: the run's copy, and the LoRA settings it brings (stages/init-adapter.ts). */
+  initAdapter?: { dir: string; lora: TrainSpec["lora"] };
 }
 
 /**
@@ -34,7 +36,8 @@ export function renderTrainSpec(config: RunConfig, options: RenderOptions): Trai
       adapter_dir: join(options.runDir, "adapter"),
     },
     resume_from: options.resumeFrom ?? null,
-    lora: {
+    init_adapter: options.initAdapter?.dir ?? null,
+    lora: options.initAdapter?.lora ?? {
       r: lora.r,
       alpha: lora.alpha,
       dropout: lora.dropout,

@@ -23,8 +23,15 @@ function absolute(value: string, dir: string): string {
  * schema to report.
  */
 export function resolveInputPaths(config: Record<string, unknown>, dir: string): void {
-  const { base_model: model, datasets, eval: evals, runtime } = config;
+  const { base_model: model, datasets, eval: evals, runtime, training } = config;
   if (typeof model === "string" && looksLikePath(model)) config.base_model = absolute(model, dir);
+  // training.init_adapter is a run id unless written as a path, like base_model.
+  if (
+    isPlainObject(training) &&
+    typeof training.init_adapter === "string" &&
+    looksLikePath(training.init_adapter)
+  )
+    training.init_adapter = absolute(training.init_adapter, dir);
   if (Array.isArray(datasets)) {
     for (const dataset of datasets) {
       if (!isPlainObject(dataset)) continue;

@@ -93,10 +93,19 @@ const Training = z
       .describe(
         "sft: supervised fine-tuning on chats/text; dpo: preference pairs (chosen vs rejected); kto: " +
           "completions labelled desirable or not. The reference model of dpo/kto is the base with the " +
-          "adapter disabled",
+          "adapter disabled, or training.init_adapter when set",
       ),
     dpo: DpoSettings.optional().describe("DPO settings (training.method: dpo); defaults beta 0.1, sigmoid"),
     kto: KtoSettings.optional().describe("KTO settings (training.method: kto); defaults beta 0.1, weights 1"),
+    init_adapter: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "an adapter to start from: a run id in the runs directory (a finished run) or a PEFT adapter directory " +
+          "(written ./x, ../x, /x or ~/x). Training continues from it; dpo/kto also use it, frozen, as the " +
+          "reference (DPO on top of an SFT run). Its rank, alpha and target modules replace lora's",
+      ),
     epochs: z
       .number()
       .positive()

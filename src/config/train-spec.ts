@@ -83,6 +83,14 @@ export const TrainSpec = z.strictObject({
     adapter_dir: z.string().min(1).describe("the final adapter, standard PEFT layout"),
   }),
   resume_from: z.string().min(1).nullable().describe("a complete checkpoint folder to resume from"),
+  init_adapter: z
+    .string()
+    .min(1)
+    .nullable()
+    .describe(
+      "a PEFT adapter folder (the run's own copy, init-adapter/) the trained adapter starts from; dpo/kto also " +
+        "load it frozen as the reference. lora's r, alpha and modules are the adapter's",
+    ),
   lora: LoraSpec,
   training: TrainingSpec,
   distributed: DistributedSpec,

@@ -3,7 +3,7 @@ import { listCheckpoints } from "../checkpoints/index.js";
 import { computeCost } from "./cost.js";
 import { readDatasets } from "./datasets.js";
 import { Report, REPORT_VERSION, type Gate, type Outcome, type StoreOutcome, type Suite } from "./schema.js";
-import { readEvents, readRecordFile, runDirPaths } from "../run-dir/index.js";
+import { readEvents, readRecordFile, type RunRecord, runDirPaths } from "../run-dir/index.js";
 import { summarizeTraining } from "./training-summary.js";
 
 /** Examples per suite where base and adapter disagree: enough to judge, short enough to read. */
@@ -39,13 +39,14 @@ export interface ReportInputs {
 /** Gathers a run's report from its directory (events.jsonl, data manifests, checkpoints) and the eval results. */
 export async function buildReport(inputs: ReportInputs): Promise<Report> {
   const events = await readEvents(runDirPaths(inputs.runDir).events);
-  const training = summarizeTraining(events);
+  const record = await readRecordFile(runDirPaths(inputs.runDir).record).catch(() => undefined);
+  const training = withInitAdapter(summarizeTraining(events), record?.initAdapter);
   const checkpoints = await listCheckpoints(join(inputs.runDir, "checkpoints"), { hash: false });
   const firstEvent = events[0] ? new Date(events[0].time * 1000).toISOString() : undefined;
   return Report.parse({
     version: REPORT_VERSION,
     run_id: inputs.runId,
-    created_at: inputs.createdAt ?? (await recordCreatedAt(inputs.runDir)) ?? firstEvent ?? now(),
+    created_at: inputs.createdAt ?? record?.createdAt ?? firstEvent ?? now(),
     finished_at: inputs.finishedAt ?? now(),
     config: { file: inputs.configFile, hash: inputs.configHash },
     base_model: inputs.baseModel,
@@ -84,7 +85,7 @@ function notStoredMessage(store: StoreOutcome | null | undefined): string | null
 
 const now = () => new Date().toISOString();
 
-/** run.json's createdAt: when the user started the run, before any data was formatted. */
-async function recordCreatedAt(runDir: string): Promise<string | undefined> {
-  return (await readRecordFile(runDirPaths(runDir).record).catch(() => undefined))?.createdAt;
+/** The adapter the run was trained on top of (run.json: training.init_adapter and the copy's sha256). */
+function withInitAdapter<T extends object>(training: T | null, init: RunRecord["initAdapter"]): T | null {
+  return training && init ? { ...training, init_adapter: init } : training;
 }

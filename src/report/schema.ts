@@ -63,6 +63,10 @@ export const Training = z.strictObject({
     .optional()
     .describe("the training method (absent in reports of runs before methods existed: sft)"),
   preference: Preference.optional().describe("dpo/kto runs: implicit rewards and preference accuracy"),
+  init_adapter: z
+    .strictObject({ source: z.string(), sha256: z.record(z.string(), z.string()) })
+    .optional()
+    .describe("training.init_adapter: the run or directory the adapter started from, and its files' sha256"),
   steps: z.int().min(0),
   total_steps: z.int().min(0),
   epochs: z.number().min(0),

@@ -6,6 +6,7 @@ export function trainingFacts(t: Training): [string, string][] {
   const loss = (v: number | null) => (v === null ? "—" : formatNumber(v));
   return [
     ...(t.method && t.method !== "sft" ? preferenceFacts(t) : []),
+    ...(t.init_adapter ? [["Trained on top of", initAdapterText(t.init_adapter)] as [string, string]] : []),
     [
       "Steps",
       `${formatCount(t.steps)} of ${formatCount(t.total_steps)} (${t.epochs.toFixed(2)} epochs${t.resumes ? `, resumed ${t.resumes}×` : ""})`,
@@ -25,6 +26,9 @@ export function trainingFacts(t: Training): [string, string][] {
       : []),
   ];
 }
+
+const initAdapterText = ({ source, sha256 }: NonNullable<Training["init_adapter"]>) =>
+  `${source} (adapter_model.safetensors sha256 ${sha256["adapter_model.safetensors"]?.slice(0, 12) ?? "—"})`;
 
 const processesText = (world: number | undefined) => (world && world > 1 ? `, ${world} processes (DDP)` : "");
 

@@ -1,5 +1,13 @@
 // The run directory: its paths, run.json (zod-checked), and readers for its events, progress and outcome.
-export { runPaths, runDirPaths, newRunId, createRunDir, REPORT_FILES, type RunPaths } from "./paths.js";
+export {
+  runPaths,
+  runDirPaths,
+  newRunId,
+  createRunDir,
+  REPORT_FILES,
+  ADAPTER_FILES,
+  type RunPaths,
+} from "./paths.js";
 export { RunRecord, RunStatus, writeRecord, readRecord, readRecordFile, listRecords } from "./record.js";
 export {
   TrainerEvent,

@@ -17,6 +17,8 @@ export interface RunPaths {
   data: string;
   checkpoints: string;
   adapter: string;
+  /** The adapter the run started from (training.init_adapter), copied in. */
+  initAdapter: string;
   eval: string;
   report: { json: string; markdown: string; html: string };
   lock: string;
@@ -36,6 +38,7 @@ export function runDirPaths(dir: string): RunPaths {
     data: at("data"),
     checkpoints: at("checkpoints"),
     adapter: at("adapter"),
+    initAdapter: at("init-adapter"),
     eval: at("eval"),
     report: { json: at("report.json"), markdown: at("report.md"), html: at("report.html") },
     lock: at("run.lock"),
@@ -43,6 +46,9 @@ export function runDirPaths(dir: string): RunPaths {
 }
 
 export const runPaths = (runsDir: string, id: string): RunPaths => runDirPaths(resolve(runsDir, id));
+
+/** The files of a PEFT adapter that make it one: what an init adapter is checked for, copied and hashed. */
+export const ADAPTER_FILES = ["adapter_config.json", "adapter_model.safetensors"] as const;
 
 /** The files of a run's report, as `report/` writes them and the store uploads them. */
 export const REPORT_FILES = ["report.json", "report.md", "report.html"] as const;

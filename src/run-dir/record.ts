@@ -33,6 +33,8 @@ export const RunRecord = z.object({
   trainLoss: z.number().optional(),
   evalLoss: z.number().nullable().optional(),
   message: z.string().optional(),
+  /** training.init_adapter: what it named, and the sha256 of the copy in init-adapter/. */
+  initAdapter: z.object({ source: z.string(), sha256: z.record(z.string(), z.string()) }).optional(),
 });
 export type RunRecord = z.infer<typeof RunRecord>;
 

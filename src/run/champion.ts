@@ -3,7 +3,7 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import { verifyCheckpoint } from "../checkpoints/index.js";
 import type { RunConfig } from "../config/index.js";
 import { UsageError } from "../errors/index.js";
-import { readRecord, runPaths } from "../run-dir/index.js";
+import { ADAPTER_FILES, readRecord, runPaths } from "../run-dir/index.js";
 
 /** eval.compare_to, resolved: the adapter the new one is evaluated against, and what the user wrote. */
 export interface Champion {
@@ -14,8 +14,6 @@ export interface Champion {
   /** The adapter directory generation loads. */
   adapter: string;
 }
-
-const ADAPTER_FILES = ["adapter_config.json", "adapter_model.safetensors"];
 
 /**
  * Finds eval.compare_to before any work: a run in the runs directory whose adapter is complete (its manifest

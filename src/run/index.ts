@@ -17,3 +17,4 @@ export { assertStored } from "./store/stored.js";
 export type { StoreOptions } from "./store/restore.js";
 export { splitRunLocation } from "./store/restore.js";
 export { checkMethodData } from "./stages/method-data.js";
+export { initAdapterLines } from "./init-adapter/index.js";

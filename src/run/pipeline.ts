@@ -1,5 +1,6 @@
 import { evaluateStage } from "./stages/evaluate.js";
 import { formatStage } from "./stages/format.js";
+import { initAdapterStage } from "./stages/init-adapter.js";
 import { modelStage } from "./stages/model.js";
 import { placementStage } from "./stages/placement.js";
 import { renderStage } from "./stages/render.js";
@@ -10,12 +11,13 @@ import { validateStage } from "./stages/validate.js";
 import type { Progress, RunState, Stage } from "./state.js";
 
 /**
- * `pipeline run`, in order: validate → store → base model → runtime preflight → format → render → track →
+ * `pipeline run`, in order: validate → init adapter → store → base model → runtime preflight → format → render → track →
  * train → evaluate. Resumed runs skip the data stages (the formatted splits are already in the run
  * directory). The report is written after the stages, whatever their outcome (stages/report.ts).
  */
 export const RUN_STAGES: readonly Stage[] = [
   validateStage,
+  initAdapterStage,
   storeStage,
   modelStage,
   placementStage,

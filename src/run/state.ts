@@ -7,6 +7,7 @@ import type { Placement, Runtime, TrainerEvent, TrainOutcome } from "../launch/i
 import type { RunPaths } from "../run-dir/index.js";
 import type { Tracker } from "../tracking/index.js";
 import type { Champion } from "./champion.js";
+import type { InitAdapterRecord } from "./init-adapter/index.js";
 
 /** What a run is before any stage runs: its config, directory and runtime. Fixed for the whole run. */
 export interface RunSetup {
@@ -30,6 +31,12 @@ export interface Splits {
   eval: string | null;
 }
 
+/** The adapter a run starts from (training.init_adapter): its record, the run's copy and its LoRA settings. */
+export interface InitAdapter extends InitAdapterRecord {
+  dir: string;
+  lora: TrainSpec["lora"];
+}
+
 /** Each stage's typed result, by stage. */
 export interface StageResults {
   validate: { rows: number };
@@ -45,6 +52,7 @@ export interface StageResults {
   };
   placement: Placement;
   format: Splits;
+  initAdapter: InitAdapter;
   render: { spec: TrainSpec; resumedFrom: number | null };
   track: { tracker: Tracker | undefined };
   train: { outcome: TrainOutcome; baseEvalLoss: number | undefined; uploads: UploadResult[] | undefined };

@@ -13,7 +13,7 @@ import {
 import { ExitCode } from "../../errors/index.js";
 import { chooseTemplate } from "../../dataset/index.js";
 import { runtimeFor, tinyModelDir } from "../../launch/index.js";
-import { checkMethodData } from "../../run/index.js";
+import { checkMethodData, initAdapterLines } from "../../run/index.js";
 import { withWorkspaceTracking } from "../../tracking/index.js";
 
 interface LoadFlags {
@@ -26,13 +26,15 @@ interface LoadFlags {
 export async function configValidate(file: string, options: LoadFlags): Promise<number> {
   const loaded = await loadConfig(file, { set: options.set });
   await checkMethodData(loaded.config); // DPO on chats, SFT on pairs: refused here as `pipeline run` would
+  const init = await initAdapterLines(loaded.config); // a missing or mismatched init adapter, too
   runtimeFor(loaded.config.runtime, file);
   previewTrainSpec(loaded.config);
   await withWorkspaceTracking(loaded.config, file);
   const { hubPreflightLines } = await import("./config-preflight.js");
   const preflight = options.preflight ? await hubPreflightLines(loaded.config) : [];
   if (options.json) print(JSON.stringify({ ok: true, file: loaded.file, hash: loaded.hash, preflight }));
-  else print([summary(file, loaded, await autoTemplateLine(loaded.config)), ...preflight].join("\n"));
+  else
+    print([summary(file, loaded, await autoTemplateLine(loaded.config)), ...init, ...preflight].join("\n"));
   return ExitCode.ok;
 }
 

@@ -49,6 +49,10 @@ function metadata({ repo, report, baseModel, license, datasets }: CardInputs): R
   };
 }
 
+/** DPO on top of an SFT run: the card says which adapter this one started from (and was measured against). */
+const onTopOf = ({ source, sha256 }: { source: string; sha256: Record<string, string> }) =>
+  `| trained on top of | adapter \`${source}\` (adapter_model.safetensors sha256 \`${sha256["adapter_model.safetensors"]?.slice(0, 12) ?? "—"}\`) |`;
+
 function body(inputs: CardInputs): string {
   const { repo, report, config, dataHashes } = inputs;
   const base = inputs.baseModel ?? report.base_model;
@@ -64,6 +68,7 @@ function body(inputs: CardInputs): string {
     "| setting | value |",
     "|---|---|",
     `| LoRA | r ${config.lora.r}, alpha ${config.lora.alpha}, dropout ${config.lora.dropout}, targets ${JSON.stringify(config.lora.target_modules)} |`,
+    ...(t?.init_adapter ? [onTopOf(t.init_adapter)] : []),
     `| steps | ${t ? `${t.steps} (${round(t.epochs)} epochs)` : "unknown"} |`,
     ...["learning_rate", "micro_batch_size", "gradient_accumulation_steps", "max_seq_len", "precision"].map(
       (key) => `| ${key} | ${String(config.training[key] ?? "")} |`,

@@ -62,10 +62,17 @@ export async function readPublishableRun(runDir: string): Promise<PublishableRun
         eval: await hash(join(runDir, "data/eval.jsonl")),
       },
       config: {
-        lora: config.lora,
+        lora: (await trainedLora(runDir)) ?? config.lora,
         training: config.training,
         templates: [...new Set(config.datasets.map((d) => d.template))],
       },
     },
   };
+}
+
+/** The LoRA settings the trainer used (spec.json): an init adapter's own rank and modules, not lora:'s. */
+async function trainedLora(runDir: string): Promise<CardInputs["config"]["lora"] | undefined> {
+  const spec = join(runDir, "spec.json");
+  if (!existsSync(spec)) return undefined;
+  return (JSON.parse(await readFile(spec, "utf8")) as { lora?: CardInputs["config"]["lora"] }).lora;
 }

@@ -13,6 +13,7 @@ const spec = {
   data: { train: `${runDir}/data/train.jsonl`, eval: `${runDir}/data/eval.jsonl` },
   output: { checkpoint_dir: `${runDir}/checkpoints`, adapter_dir: `${runDir}/adapter` },
   resume_from: null,
+  init_adapter: null,
 } as TrainSpec;
 const runtime = (extra: Record<string, unknown> = {}) =>
   RunConfig.shape.runtime.parse({ type: "docker", ...extra }) as DockerRuntime;
@@ -41,6 +42,14 @@ describe("dockerRunArgs", () => {
       "--spec",
       "/run-dir/spec.docker.json",
     ]);
+  });
+
+  it("gives the trainer the run's copy of its init adapter through the run-dir mount, no mount of its own", () => {
+    const onTop = { ...spec, init_adapter: `${runDir}/init-adapter` };
+    const { mounts, spec: mapped } = planMounts(onTop, runDir);
+    expect(mapped.init_adapter).toBe("/run-dir/init-adapter");
+    expect(mounts.map((m) => m.target)).toEqual(["/run-dir", "/model"]);
+    expect(() => planMounts({ ...spec, init_adapter: "/elsewhere/adapter" }, runDir)).toThrow(/init_adapter/);
   });
 
   it("lets the container download a hub model (the image is offline by default), and only then", () => {

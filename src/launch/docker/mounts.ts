@@ -68,6 +68,8 @@ export function planMounts(spec: TrainSpec, runDir: string): { mounts: Mount[]; 
         adapter_dir: outputPath(spec.output.adapter_dir, "adapter_dir"),
       },
       resume_from: spec.resume_from === null ? null : outputPath(spec.resume_from, "resume_from"),
+      // The run's own copy (init-adapter/): inside the run directory, so the run-dir mount carries it.
+      init_adapter: spec.init_adapter === null ? null : outputPath(spec.init_adapter, "init_adapter"),
     },
   };
 }

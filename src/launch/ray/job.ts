@@ -25,6 +25,7 @@ export function clusterJob(spec: TrainSpec, ray: RayShape, store: StoreBlock, mo
       data: { train: split(spec.data.train), eval: spec.data.eval === null ? null : split(spec.data.eval) },
       output: { checkpoint_dir: "out/checkpoints", adapter_dir: "out/adapter" },
       resume_from: spec.resume_from === null ? null : `checkpoints/${basename(spec.resume_from)}`,
+      init_adapter: spec.init_adapter === null ? null : `inputs/${basename(spec.init_adapter)}`,
       store,
     } satisfies TrainSpec,
   };

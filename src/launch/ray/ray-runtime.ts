@@ -1,4 +1,6 @@
-import { isAbsolute } from "node:path";
+import { isAbsolute, join } from "node:path";
+import type { TrainSpec } from "../../config/train-spec.js";
+import { ADAPTER_FILES } from "../../run-dir/index.js";
 import type { RunConfig, Runtime as RuntimeConfig } from "../../config/index.js";
 import type { Placement, PrepareInput, Runtime, TrainRequest } from "../runtime.js";
 import { clusterCapacity } from "./capacity.js";
@@ -9,6 +11,10 @@ import { generateOnCluster } from "./generate.js";
 import { requireS3, storeBlock, uploadInputs } from "./store.js";
 import { submissionId, submitJob } from "./submit.js";
 import { rayToken } from "./token.js";
+
+/** The run's copy of its init adapter travels with the inputs (inputs/init-adapter/…), like the splits. */
+export const initAdapterFiles = (spec: TrainSpec) =>
+  spec.init_adapter === null ? [] : ADAPTER_FILES.map((file) => join(spec.init_adapter!, file));
 
 type RayConfig = Extract<RuntimeConfig, { type: "ray" }>;
 
@@ -43,10 +49,14 @@ export function rayRuntime(config: RayConfig, env = process.env): Runtime {
       const { spec } = request;
       const runId = spec.run_id;
       const modelDir = isAbsolute(spec.base_model) ? spec.base_model : undefined;
-      const data = [spec.data.train, ...(spec.data.eval === null ? [] : [spec.data.eval])];
+      const inputs = [
+        spec.data.train,
+        ...(spec.data.eval === null ? [] : [spec.data.eval]),
+        ...initAdapterFiles(spec),
+      ];
       const { id, attach } = await submissionId(api, runId);
       if (!attach) {
-        await uploadInputs(checkpoints, runId, request.runDir, data, modelDir);
+        await uploadInputs(checkpoints, runId, request.runDir, inputs, modelDir);
         const job = clusterJob(spec, config, storeBlock(checkpoints, runId, env), modelDir !== undefined);
         await submitJob(api, id, job, env);
       }

@@ -8,6 +8,7 @@ import { clusterCapacity } from "./capacity.js";
 import { jobExit } from "./exit.js";
 import { clusterGenerateJob } from "./generate.js";
 import { clusterJob } from "./job.js";
+import { initAdapterFiles } from "./ray-runtime.js";
 import { filesUnder } from "./store.js";
 import type { NodeSummary, RayJob } from "./jobs-api.js";
 
@@ -45,6 +46,7 @@ describe("clusterJob", () => {
     data: { train: "/runs/run-1/data/train.jsonl", eval: null },
     output: { checkpoint_dir: "/runs/run-1/checkpoints", adapter_dir: "/runs/run-1/adapter" },
     resume_from: "/runs/run-1/checkpoints/step-000040",
+    init_adapter: null,
     store: null,
   } as unknown as TrainSpec;
   const store = { uri: "s3://b/runs/run-1", endpoint: null, region: null, path_style: false };
@@ -59,10 +61,38 @@ describe("clusterJob", () => {
       resume_from: "checkpoints/step-000040",
       store,
     });
+    expect(made.spec.init_adapter).toBeNull();
     expect(
       clusterJob({ ...spec, base_model: "org/name" }, { num_workers: 1, gpus_per_worker: 0 }, store, false)
         .spec.base_model,
     ).toBe("org/name");
+  });
+});
+
+describe("an init adapter on a cluster", () => {
+  it("travels with the inputs (inputs/init-adapter/…) and the job's spec points there", () => {
+    const spec = {
+      data: { train: "/runs/r/data/train.jsonl", eval: null },
+      init_adapter: "/runs/r/init-adapter",
+    };
+    const onTop = {
+      ...spec,
+      output: { checkpoint_dir: "/runs/r/c", adapter_dir: "/runs/r/a" },
+      resume_from: null,
+    };
+    expect(initAdapterFiles(onTop as unknown as TrainSpec)).toEqual([
+      "/runs/r/init-adapter/adapter_config.json",
+      "/runs/r/init-adapter/adapter_model.safetensors",
+    ]);
+    const store = { uri: "s3://b/runs/r", endpoint: null, region: null, path_style: false };
+    const made = clusterJob(
+      onTop as unknown as TrainSpec,
+      { num_workers: 1, gpus_per_worker: 0 },
+      store,
+      false,
+    );
+    expect(made.spec.init_adapter).toBe("inputs/init-adapter");
+    expect(initAdapterFiles({ ...onTop, init_adapter: null } as unknown as TrainSpec)).toEqual([]);
   });
 });
 

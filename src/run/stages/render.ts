@@ -21,6 +21,7 @@ export const renderStage: Stage<"render"> = {
       evalPath: splits.eval,
       baseModelPath: state.need("model").baseModel,
       resumeFrom: resumed?.path ?? null,
+      initAdapter: state.get("initAdapter"),
     });
     await writeFile(paths.spec, JSON.stringify(spec, null, 2) + "\n");
     // Secrets the config took from the environment go back in as ${NAME}: none is kept in the run directory.

@@ -85,6 +85,7 @@ function eventFollower(state: RunState, progress: Progress, uploads: ReturnType<
 async function record(state: RunState, status: RunRecord["status"], extra: Partial<RunRecord> = {}) {
   const { paths, configFile, configHash, createdAt, config } = state.setup;
   const placement = state.need("placement");
+  const init = state.get("initAdapter");
   await writeRecord(paths, {
     id: paths.id,
     config: configFile,
@@ -98,6 +99,7 @@ async function record(state: RunState, status: RunRecord["status"], extra: Parti
     trainedOn: placement.where,
     gpus: placement.gpus,
     ...(placement.image && { image: placement.image.name, imageId: placement.image.id }),
+    ...(init && { initAdapter: { source: init.source, sha256: init.sha256 } }),
     ...extra,
   });
 }

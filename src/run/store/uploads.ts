@@ -3,7 +3,7 @@ import { basename, dirname, join, relative } from "node:path";
 import { Uploader, stepFolder, storeFolder, storeFor, type UploadResult } from "../../checkpoints/index.js";
 import type { RunConfig } from "../../config/index.js";
 import type { TrainerEvent } from "../../launch/index.js";
-import { REPORT_FILES, type RunPaths } from "../../run-dir/index.js";
+import { ADAPTER_FILES, REPORT_FILES, type RunPaths } from "../../run-dir/index.js";
 
 export type Uploads = ReturnType<typeof startUploads>;
 
@@ -55,9 +55,11 @@ export function startUploads(
 export const hostCheckpoint = (paths: RunPaths, path: string) => join(paths.checkpoints, basename(path));
 
 /** The run directory's files that `pipeline run --resume <store>/<run-id>` recreates on a fresh machine. */
-function stateFiles(paths: RunPaths): string[] {
+export function stateFiles(paths: RunPaths): string[] {
   const files = [paths.resolvedConfig, paths.spec, paths.record];
   for (const split of ["train.jsonl", "eval.jsonl"]) files.push(join(paths.data, split));
+  // The adapter the run started from: a resume elsewhere loads it (and its frozen reference) from here.
+  for (const file of ADAPTER_FILES) files.push(join(paths.initAdapter, file));
   return files.filter((file) => existsSync(file)).map((file) => relative(paths.dir, file));
 }
 
