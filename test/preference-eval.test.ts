@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { pipeline, root } from "./helpers/cli.js";
+import { pipeline } from "./helpers/cli.js";
+import { type PairRule, pairs } from "./helpers/preference-workspace.js";
 import { onlyRun, trainingWorkspace } from "./helpers/run-workspace.js";
 
 /**
@@ -10,22 +11,10 @@ import { onlyRun, trainingWorkspace } from "./helpers/run-workspace.js";
  * rejected, with the same words, when it is `words` (what the base was pre-trained on). The rule holds for
  * every prompt, so what DPO teaches on the training pairs must carry over to held-out ones.
  */
-function keyPairs(from: number, n: number): string {
-  const rows = readFileSync(join(root, "datasets/quickstart/train.jsonl"), "utf8")
-    .split("\n")
-    .filter(Boolean);
-  return (
-    rows
-      .slice(from, from + n)
-      .map((line) => {
-        const [user] = (JSON.parse(line) as { messages: { content: string }[] }).messages;
-        const words = user!.content.split("\n")[1]!;
-        const answer = (key: string) => JSON.stringify({ [key]: words });
-        return JSON.stringify({ prompt: user!.content, chosen: answer("list"), rejected: answer("words") });
-      })
-      .join("\n") + "\n"
-  );
-}
+const listKey: PairRule = (prompt) => {
+  const answer = (key: string) => JSON.stringify({ [key]: prompt.split("\n")[1] });
+  return { chosen: answer("list"), rejected: answer("words") };
+};
 
 type Metric = { metric: string; base: number; adapter: number; pValue: number; verdict: string };
 
@@ -36,8 +25,8 @@ describe("held-out preference pairs, base vs adapter (tiny model, real DPO)", ()
       { ...training, logging_steps: 4, save_steps: 100 },
       { train: 1, eval: 1 },
     );
-    await writeFile(join(cwd, "data/train.jsonl"), keyPairs(0, 96));
-    await writeFile(join(cwd, "data/eval.jsonl"), keyPairs(500, 32));
+    await writeFile(join(cwd, "data/train.jsonl"), pairs(0, 96, listKey));
+    await writeFile(join(cwd, "data/eval.jsonl"), pairs(500, 32, listKey));
     const config = join(cwd, "configs/run.yaml");
     const gates = '  gates:\n    preference_accuracy: ">= base + 0.25"\n    preference_margin: "> base"\n';
     await writeFile(config, readFileSync(config, "utf8") + gates);

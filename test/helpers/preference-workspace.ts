@@ -4,11 +4,18 @@ import { join } from "node:path";
 import { root } from "./cli.js";
 import { trainingWorkspace } from "./run-workspace.js";
 
+/** How a pair is made from a quickstart row: its prompt and answer → the chosen and the rejected answer. */
+export type PairRule = (prompt: string, answer: string) => { chosen: string; rejected: string };
+
+/** The chosen answer is the JSON the task asks for, the rejected one the same JSON shouted in capitals. */
+export const shouted: PairRule = (_, answer) => ({ chosen: answer, rejected: answer.toUpperCase() });
+
 /**
- * A preference task on the quickstart rows: the chosen answer is the JSON the task asks for, the rejected
- * one the same JSON shouted in capitals (the rule broken). The tiny base prefers neither at step 0.
+ * A preference task on the quickstart rows (`Format as JSON:` prompts): rows `from`…`from + n` made into
+ * {prompt, chosen, rejected} by `rule` (default: the rule broken by shouting). The tiny base prefers neither
+ * at step 0.
  */
-export function pairs(from: number, n: number): string {
+export function pairs(from: number, n: number, rule: PairRule = shouted): string {
   const rows = readFileSync(join(root, "datasets/quickstart/train.jsonl"), "utf8")
     .split("\n")
     .filter(Boolean);
@@ -17,11 +24,7 @@ export function pairs(from: number, n: number): string {
       .slice(from, from + n)
       .map((line) => {
         const [user, answer] = (JSON.parse(line) as { messages: { content: string }[] }).messages;
-        return JSON.stringify({
-          prompt: user!.content,
-          chosen: answer!.content,
-          rejected: answer!.content.toUpperCase(),
-        });
+        return JSON.stringify({ prompt: user!.content, ...rule(user!.content, answer!.content) });
       })
       .join("\n") + "\n"
   );
