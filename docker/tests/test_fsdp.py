@@ -28,8 +28,9 @@ def grad_norms(events: list[dict]) -> dict[int, float]:
 
 
 def test_each_rank_holds_half_the_base_and_the_steps_are_those_of_one_process(make_spec, tmp_path):
-    # accumulation 2 on each of 2 ranks (the first micro-batch skips the reduce-scatter) = 4 in one process
-    steps = {"max_steps": 4, "logging_steps": 1}
+    # accumulation 2 on each of 2 ranks (the first micro-batch skips the reduce-scatter) = 4 in one process;
+    # as on a GPU: a bf16 base beside fp32 LoRA weights in each sharded layer, and gradient checkpointing
+    steps = {"max_steps": 4, "logging_steps": 1, "gradient_checkpointing": True, "precision": "bf16"}
     _, one_path = make_spec("one", training={**TRAINING, **steps, "gradient_accumulation_steps": 4}, lora=LORA)
     _, two_path = fsdp_spec(make_spec, "two", accumulation=2, training=steps)
     result, single = run([sys.executable, PROBE, str(one_path), str(tmp_path)])
