@@ -1,5 +1,5 @@
 """Several training processes: torchrun starts them (one per GPU, on one machine or on each node of a
-cluster), this file joins them into one DDP run.
+cluster), this file joins them into one run (DDP, or FSDP with strategy fsdp: fsdp.py).
 
     python -m torch.distributed.run --standalone --nproc-per-node 2 docker/train.py --spec spec.json
 
@@ -8,7 +8,8 @@ expects (distributed.world_size), so a launch that does not match is refused bef
 rank holds the whole model (DDP: LoRA's weights are small); the gradients of the trainable weights are
 averaged across ranks after each step. The data stream is one global order of micro-batches that the ranks
 take turns in (data.py), so a step sees the same micro-batches whatever the number of processes. Rank 0 alone
-writes events, checkpoints and the adapter. FSDP (a base too big for one GPU) is refused at `config validate`.
+writes events, checkpoints and the adapter. Under fsdp each rank holds a shard of every weight instead, and every
+rank joins every forward (evals included); the loop, the data order and the checkpoint format are the same.
 """
 
 from __future__ import annotations
