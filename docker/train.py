@@ -38,6 +38,7 @@ from pipeline_trainer.checkpoints import (  # noqa: E402
     TrainState,
     global_batch_size,
     load_checkpoint,
+    load_weights,
     rng_state,
     save_adapter,
     save_checkpoint,
@@ -79,7 +80,11 @@ def train(spec: dict, events: Events, stop: StopFlag):
     objective = make_objective(spec, model, tokenizer, pad_id)
     stream, has_eval = objective.stream, objective.eval_rows is not None
 
-    # optimizer, schedule, and the state of a run being resumed; a step takes accum × world_size micro-batches
+    # a resumed adapter's weights, DDP or FSDP (which swaps the weights for their shards), then the optimizer
+    # over those and the rest of the resumed state; a step takes accum × world_size micro-batches
+    if spec["resume_from"] is not None:
+        load_weights(Path(spec["resume_from"]), model)
+    peft_model, model = model, dist.wrap(model, ranks, device)
     accum = t["gradient_accumulation_steps"]
     per_step = accum * ranks.world_size
     total_steps = t["max_steps"] or math.ceil(t["num_epochs"] * stream.per_epoch / per_step)
@@ -91,9 +96,8 @@ def train(spec: dict, events: Events, stop: StopFlag):
 
     state = TrainState(losses=[], window=[], metric_window=[])
     if spec["resume_from"] is not None:
-        state = load_checkpoint(Path(spec["resume_from"]), model, optimizer, scheduler, scaler, ranks.rank)
+        state = load_checkpoint(Path(spec["resume_from"]), model, optimizer, scheduler, scaler, ranks)
     state.world_size, state.global_batch_size = ranks.world_size, global_batch_size(spec)
-    peft_model, model = model, dist.wrap(model, ranks, device)
 
     device_name = torch.cuda.get_device_name() if device == "cuda" else device
     events.emit(
@@ -110,6 +114,7 @@ def train(spec: dict, events: Events, stop: StopFlag):
         train_examples=objective.examples,
         train_sequences=len(stream.rows),
         world_size=ranks.world_size,
+        strategy=spec["distributed"]["strategy"] if ranks.several else None,
         global_batch_size=state.global_batch_size,
     )
     if ranks.main:
@@ -120,8 +125,9 @@ def train(spec: dict, events: Events, stop: StopFlag):
         )
 
     def run_eval() -> float | None:
-        """Rank 0 evaluates the plain model (no DDP collectives) while the others wait at the next step."""
-        if not ranks.main:
+        """Rank 0 evaluates the plain model (no DDP collectives) while the others wait at the next step; under
+        fsdp every rank joins each forward, and rank 0 alone reports."""
+        if not ranks.main and not ranks.sharded:
             return None
         result = objective.evaluate(peft_model, device, precision)
         events.emit("eval", step=state.step, **result)
@@ -177,9 +183,9 @@ def train(spec: dict, events: Events, stop: StopFlag):
             eval_loss = run_eval()
             evaluated_at = state.step
         if state.step % t["save_steps"] == 0 or stopping:
-            rngs = dist.gather(rng_state(), ranks)
+            rngs, trained = dist.gather(rng_state(), ranks), dist.trained_state(model, optimizer, ranks)
             if ranks.main:
-                path = save_checkpoint(spec, peft_model, optimizer, scheduler, scaler, state, rngs)
+                path = save_checkpoint(spec, peft_model, trained, scheduler, scaler, state, rngs)
                 where = store.push(path, f"checkpoints/{path.name}") if store else str(path)
                 events.emit("checkpoint", step=state.step, path=where)
             dist.barrier(ranks)  # no rank leaves before the checkpoint is whole
@@ -191,8 +197,9 @@ def train(spec: dict, events: Events, stop: StopFlag):
         eval_loss = run_eval()
     adapter_dir = Path(spec["output"]["adapter_dir"])
     adapter_path = str(adapter_dir)
+    weights, _ = dist.trained_state(model, None, ranks)
     if ranks.main:
-        save_adapter(peft_model, adapter_dir, state.step)
+        save_adapter(peft_model, adapter_dir, state.step, weights)
         if store:
             adapter_path = store.push(adapter_dir, "adapter")
     losses = [loss for _, loss in state.losses]
@@ -230,7 +237,7 @@ def optimizer_step(objective, model, batches, params, optimizer, scheduler, scal
         add_stats(stats, batch_stats)
     if scaler:
         scaler.unscale_(optimizer)
-    grad_norm = float(torch.nn.utils.clip_grad_norm_(params, t["max_grad_norm"]))
+    grad_norm = dist.grad_norm(torch.nn.utils.clip_grad_norm_(params, t["max_grad_norm"]), ranks)
     lr = scheduler.get_last_lr()[0]
     if scaler:
         scaler.step(optimizer)

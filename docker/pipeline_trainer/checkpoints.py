@@ -56,18 +56,21 @@ def check_resume(spec: dict, folder: Path) -> None:
         )
 
 
-def save_checkpoint(spec: dict, model, optimizer, scheduler, scaler, state: TrainState, rngs: list[dict]) -> Path:
-    """Rank 0 writes the checkpoint; `rngs` holds every rank's RNG state (dropout differs per rank)."""
+def save_checkpoint(spec: dict, model, trained: tuple, scheduler, scaler, state: TrainState, rngs: list[dict]) -> Path:
+    """Rank 0 writes the checkpoint; `trained` is (the adapter's weights or None: the model's own, the optimizer's
+    state dict) as distributed.trained_state gathers them; `rngs` holds every rank's RNG state."""
     import torch
 
+    weights, optimizer_state = trained
     root = Path(spec["output"]["checkpoint_dir"])
     final = root / f"step-{state.step:06d}"
     tmp = root / f".tmp-step-{state.step:06d}"
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
-    model.save_pretrained(tmp / "adapter", selected_adapters=["default"])  # not the frozen reference
-    torch.save(optimizer.state_dict(), tmp / "optimizer.pt")
+    # Not the frozen reference of an init adapter: the policy alone.
+    model.save_pretrained(tmp / "adapter", state_dict=weights, selected_adapters=["default"])
+    torch.save(optimizer_state, tmp / "optimizer.pt")
     torch.save(scheduler.state_dict(), tmp / "scheduler.pt")
     if scaler is not None:
         torch.save(scaler.state_dict(), tmp / "scaler.pt")
@@ -81,28 +84,37 @@ def save_checkpoint(spec: dict, model, optimizer, scheduler, scaler, state: Trai
     return final
 
 
-def load_checkpoint(folder: Path, model, optimizer, scheduler, scaler, rank: int = 0) -> TrainState:
-    import torch
+def load_weights(folder: Path, model) -> None:
+    """The adapter's weights, into the PEFT model before DDP or FSDP wraps it (every rank reads them)."""
     from peft import set_peft_model_state_dict
     from peft.utils import load_peft_weights
 
     device = next(model.parameters()).device
     set_peft_model_state_dict(model, load_peft_weights(str(folder / "adapter"), device=str(device)))
-    optimizer.load_state_dict(torch.load(folder / "optimizer.pt", map_location=device, weights_only=True))
+
+
+def load_checkpoint(folder: Path, model, optimizer, scheduler, scaler, ranks) -> TrainState:
+    """The rest of the training state, once the optimizer exists over the (wrapped) model's parameters."""
+    import torch
+
+    from .distributed import load_optimizer
+
+    device = next(model.parameters()).device
+    load_optimizer(model, optimizer, torch.load(folder / "optimizer.pt", map_location=device, weights_only=True), ranks)
     scheduler.load_state_dict(torch.load(folder / "scheduler.pt", weights_only=True))
     if scaler is not None:
         scaler.load_state_dict(torch.load(folder / "scaler.pt", weights_only=True))
     saved = torch.load(folder / "rng.pt", weights_only=False)  # python's RNG state is a tuple
-    ranks = saved["ranks"] if "ranks" in saved else [saved]
-    set_rng_state(ranks[rank % len(ranks)])  # another number of processes: a rank borrows a saved stream
+    saved_ranks = saved["ranks"] if "ranks" in saved else [saved]
+    set_rng_state(saved_ranks[ranks.rank % len(saved_ranks)])  # another number of processes: a rank borrows a saved stream
     return TrainState(**json.loads((folder / "trainer_state.json").read_text()))
 
 
-def save_adapter(model, adapter_dir: Path, step: int) -> None:
+def save_adapter(model, adapter_dir: Path, step: int, weights: dict | None = None) -> None:
     tmp = adapter_dir.with_name(f".tmp-{adapter_dir.name}")
     if tmp.exists():
         shutil.rmtree(tmp)
-    model.save_pretrained(tmp, selected_adapters=["default"])
+    model.save_pretrained(tmp, state_dict=weights, selected_adapters=["default"])
     write_manifest(tmp, step)
     adapter_dir.parent.mkdir(parents=True, exist_ok=True)
     publish(tmp, adapter_dir)

@@ -1,5 +1,5 @@
 """Several training processes: torchrun starts them (one per GPU, on one machine or on each node of a
-cluster), this file joins them into one DDP run.
+cluster), this file joins them into one run (DDP, or FSDP with strategy fsdp: fsdp.py).
 
     python -m torch.distributed.run --standalone --nproc-per-node 2 docker/train.py --spec spec.json
 
@@ -8,7 +8,8 @@ expects (distributed.world_size), so a launch that does not match is refused bef
 rank holds the whole model (DDP: LoRA's weights are small); the gradients of the trainable weights are
 averaged across ranks after each step. The data stream is one global order of micro-batches that the ranks
 take turns in (data.py), so a step sees the same micro-batches whatever the number of processes. Rank 0 alone
-writes events, checkpoints and the adapter. FSDP (a base too big for one GPU) is refused at `config validate`.
+writes events, checkpoints and the adapter. Under fsdp each rank holds a shard of every weight instead, and every
+rank joins every forward (evals included); the loop, the data order and the checkpoint format are the same.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class Ranks:
     rank: int = 0
     world_size: int = 1
     local_rank: int = 0
+    sharded: bool = False  # fsdp: each rank holds a shard of every weight, and every rank joins every forward
 
     @property
     def main(self) -> bool:
@@ -51,14 +53,13 @@ def join(spec: dict, device: str) -> Ranks:
             f"`python -m torch.distributed.run --nproc-per-node {expected} train.py --spec …`",
             EXIT_INPUT,
         )
-    if spec["distributed"]["strategy"] != "ddp":
-        raise TrainerError("bad-spec", "distributed.strategy: only ddp is available", EXIT_INPUT)
     if world == 1:
         return Ranks()
     import torch
     import torch.distributed as dist
 
-    ranks = Ranks(int(os.environ["RANK"]), world, int(os.environ["LOCAL_RANK"]))
+    sharded = spec["distributed"]["strategy"] == "fsdp"
+    ranks = Ranks(int(os.environ["RANK"]), world, int(os.environ["LOCAL_RANK"]), sharded)
     if device == "cuda":
         torch.cuda.set_device(ranks.local_rank)  # "cuda" now means this rank's own GPU
     dist.init_process_group("nccl" if device == "cuda" else "gloo")
@@ -66,9 +67,14 @@ def join(spec: dict, device: str) -> Ranks:
 
 
 def wrap(model, ranks: Ranks, device: str):
-    """DDP around the PEFT model (only its trainable weights are synchronised); the model itself otherwise."""
+    """DDP around the PEFT model (only its trainable weights are synchronised), or the PEFT model sharded in
+    place (fsdp); the model itself with one process."""
     if not ranks.several:
         return model
+    if ranks.sharded:
+        from . import fsdp
+
+        return fsdp.shard(model, ranks.world_size, device)
     from torch.nn.parallel import DistributedDataParallel
 
     return DistributedDataParallel(model, device_ids=[ranks.local_rank] if device == "cuda" else None)
@@ -79,8 +85,40 @@ def unwrap(model):
 
 
 def no_sync(model, ranks: Ranks, last: bool):
-    """Accumulated micro-batches skip DDP's gradient all-reduce; the last one of the step does it."""
+    """Accumulated micro-batches skip the gradient all-reduce (reduce-scatter under fsdp); the last one does it."""
+    if ranks.sharded:
+        from . import fsdp
+
+        return fsdp.no_sync(model, last)
     return model.no_sync() if ranks.several and not last else nullcontext()
+
+
+def trained_state(model, optimizer, ranks: Ranks) -> tuple[dict | None, dict]:
+    """What a checkpoint saves: (the adapter's weights, None meaning the model's own; optimizer.state_dict(),
+    {} without an optimizer).
+    Under fsdp every rank joins the gather and rank 0 gets the whole state; otherwise rank 0 reads its own."""
+    if ranks.sharded:
+        from . import fsdp
+
+        return fsdp.full_state(model, optimizer)
+    return None, optimizer.state_dict() if ranks.main and optimizer is not None else {}
+
+
+def load_optimizer(model, optimizer, saved: dict, ranks: Ranks) -> None:
+    if ranks.sharded:
+        from . import fsdp
+
+        fsdp.load_optimizer(model, optimizer, saved)
+    else:
+        optimizer.load_state_dict(saved)
+
+
+def grad_norm(norm, ranks: Ranks) -> float:
+    if ranks.sharded:
+        from . import fsdp
+
+        return fsdp.total_norm(norm)
+    return float(norm)
 
 
 def all_sum(values: list[float], ranks: Ranks) -> list[float]:

@@ -11,6 +11,7 @@ export {
   TEMPLATES,
 } from "./schema.js";
 export type { Runtime, DockerRuntime } from "./runtime-schema.js";
+export { worldSize } from "./runtime-schema.js";
 export { Tracking, MlflowTracking, WandbTracking } from "./tracking-schema.js";
 export { TrainSpec, trainSpecJsonSchema } from "./train-spec.js";
 // For other stages that read their own YAML files (eval suites) with the same file:line problems.

@@ -81,11 +81,10 @@ describe("renderTrainSpec", () => {
     expect(renderTrainSpec(ray(0), run).distributed.world_size).toBe(2);
   });
 
-  it("refuses fsdp, which is declared but not built, with what to use instead", () => {
-    const parsed = RunConfig.safeParse({ ...config, training: { ...config.training, strategy: "fsdp" } });
-    expect(parsed.success).toBe(false);
-    expect(parsed.error?.issues[0]).toMatchObject({ path: ["training", "strategy"] });
-    expect(parsed.error?.issues[0]?.message).toMatch(/fsdp is not available yet.*use ddp/);
+  it("carries strategy fsdp into the spec", () => {
+    const training = { ...config.training, precision: "bf16" as const, strategy: "fsdp" as const };
+    const fsdp = RunConfig.parse({ ...config, training });
+    expect(renderTrainSpec(fsdp, run).distributed).toEqual({ world_size: 3, strategy: "fsdp" });
   });
 
   it("carries training.method and its settings, defaults filled, into the spec", () => {

@@ -8,7 +8,7 @@ const Processes = z
   .min(1)
   .default(1)
   .describe(
-    "training processes on this machine, one per GPU (torchrun --nproc-per-node; DDP); 1: one plain process",
+    "training processes on this machine, one per GPU (torchrun --nproc-per-node; training.strategy: ddp or fsdp); 1: one plain process",
   );
 
 const LocalRuntime = z.strictObject({

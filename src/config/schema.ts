@@ -2,6 +2,7 @@ import { z } from "zod";
 import { GateExpressionText } from "./gate-expression.js";
 import { Tracking } from "./tracking-schema.js";
 import { Runtime } from "./runtime-schema.js";
+import { strategyIssues } from "./strategy-rules.js";
 
 /**
  * RunConfig: the one schema of a run config (`configs/*.yaml`). Strict everywhere, so a misspelt key is
@@ -163,7 +164,8 @@ const Training = z
       .default("ddp")
       .describe(
         "with several processes (runtime.processes, or a ray runtime's workers): ddp, every process holds the " +
-          "whole model; fsdp (a base too big for one GPU) is declared but not available yet",
+          "whole model; fsdp, each holds 1/processes of every weight (a base too big for one GPU; local and docker " +
+          "runtimes)",
       ),
   })
   .check((ctx) => {
@@ -328,15 +330,8 @@ export const RunConfig = z
       .describe("publish the adapter and its model card to the Hugging Face Hub when every gate passed"),
   })
   .check((ctx) => {
-    if (ctx.value.training.strategy === "fsdp") {
-      ctx.issues.push({
-        code: "custom",
-        input: "fsdp",
-        path: ["training", "strategy"],
-        message:
-          "fsdp is not available yet (sharding a base across GPUs has not been built and tested on GPUs); use " +
-          "ddp, where each process holds the whole base — a LoRA base that fits one GPU",
-      });
+    for (const issue of strategyIssues({ ...ctx.value.training, runtime: ctx.value.runtime })) {
+      ctx.issues.push({ code: "custom", ...issue });
     }
     if (ctx.value.device === "cpu" && ctx.value.training.attention === "flex_attention") {
       ctx.issues.push({

@@ -48,7 +48,9 @@ const DistributedSpec = z.strictObject({
     .int()
     .min(1)
     .describe("training processes (torchrun's WORLD_SIZE); the trainer refuses a launch with another number"),
-  strategy: z.enum(["ddp", "fsdp"]).describe("ddp: every process holds the whole model"),
+  strategy: z
+    .enum(["ddp", "fsdp"])
+    .describe("ddp: every process holds the whole model; fsdp: each holds a shard of every weight"),
 });
 
 const DpoSpec = z.strictObject({

@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { RunConfig } from "../config/index.js";
 import { estimateMemory, judgeFit, loraParameters, shapeOf } from "./memory.js";
+import { memoryPlan } from "./run-model.js";
 
 // Llama-3.1-8B's config.json (the shape fields); 8.03 B parameters from its safetensors headers.
 const llama8b = shapeOf(
@@ -40,5 +42,36 @@ describe("estimateMemory", () => {
       (8 * 4096 * 128256 * 8 * 1.1) / GiB,
       3,
     );
+  });
+});
+
+describe("estimateMemory with fsdp", () => {
+  it("gives each of n GPUs 1/n of the weights and LoRA state, plus two decoder layers gathered whole", () => {
+    const plan = { ...bf16, microBatch: 4, seqLen: 2048 };
+    const whole = estimateMemory(llama8b, plan);
+    const sharded = estimateMemory(llama8b, { ...plan, shards: 4 });
+    const twoLayers = (2 * whole.weights) / llama8b.layers;
+    expect(sharded.weights).toBeCloseTo(whole.weights / 4 + twoLayers, 0);
+    expect(sharded.lora).toBeCloseTo(whole.lora / 4, 0);
+    expect(sharded.activations).toEqual(whole.activations); // each GPU runs its own micro-batches whole
+    expect(estimateMemory(llama8b, { ...plan, shards: 1 })).toEqual(whole);
+    // 70B-class weights (≈ 131 GiB in bf16) fit no 80 GiB GPU alone, but do as a quarter each over 4
+    const big = { ...llama8b, parameters: 70.6e9, layers: 80 };
+    expect(judgeFit(estimateMemory(big, plan).weights, 80 * GiB)).toBe("too-big");
+    expect(judgeFit(estimateMemory(big, { ...plan, shards: 4 }).total.checkpointed, 80 * GiB)).toBe("fits");
+  });
+});
+
+describe("memoryPlan", () => {
+  it("shards the weights over the processes with fsdp, and not with ddp", () => {
+    const config = (strategy: string, processes: number) =>
+      RunConfig.parse({
+        base_model: "org/model",
+        datasets: [{ path: "/data/train.jsonl" }],
+        training: { strategy },
+        runtime: { type: "local", processes },
+      });
+    expect(memoryPlan(config("fsdp", 4)).shards).toBe(4);
+    expect(memoryPlan(config("ddp", 4)).shards).toBe(1);
   });
 });

@@ -20,6 +20,8 @@ export interface MemoryPlan {
   targets: "all-linear" | string[];
   /** Liger's fused loss never makes the tokens × vocab logits. */
   fusedLoss: boolean;
+  /** training.strategy fsdp: the processes the weights are sharded over (absent or 1: each GPU holds all). */
+  shards?: number;
 }
 
 export interface MemoryEstimate {
@@ -39,12 +41,16 @@ const GiB = 1024 ** 3;
  * AdamW's two moments in fp32 (16 bytes each); activations per layer ≈ 34·b·s·h bytes with an attention
  * kernel that keeps no s² matrix (Korthikanti et al. 2022), or only each layer's 2-byte input with
  * checkpointing plus one layer recomputed; the fp32 logits and their gradient unless the loss is fused;
- * 1 GiB of CUDA context and 10 % allocator slack.
+ * 1 GiB of CUDA context and 10 % allocator slack. Sharded (fsdp over n GPUs), a GPU holds 1/n of the weights
+ * and of LoRA's state, plus two decoder layers gathered whole (the one running and the one prefetched).
  */
 export function estimateMemory(shape: ModelShape, plan: MemoryPlan): MemoryEstimate {
   const tokens = plan.microBatch * plan.seqLen;
-  const weights = shape.parameters * plan.weightBytes;
-  const lora = loraParameters(shape, plan) * 16;
+  const shards = plan.shards ?? 1;
+  const full = shape.parameters * plan.weightBytes;
+  const gathered = shards > 1 ? (2 * full) / Math.max(1, shape.layers) : 0;
+  const weights = full / shards + gathered;
+  const lora = (loraParameters(shape, plan) * 16) / shards;
   const logits = plan.fusedLoss ? 0 : tokens * shape.vocab * 8;
   const perLayer = 34 * tokens * shape.hidden;
   const plainActs = shape.layers * perLayer + logits;

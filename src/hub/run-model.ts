@@ -1,5 +1,5 @@
 import { discoverGpus } from "../queue/gpus.js";
-import type { RunConfig } from "../config/index.js";
+import { worldSize, type RunConfig } from "../config/index.js";
 import { hubAccess } from "./access.js";
 import type { MemoryPlan } from "./memory.js";
 import { parseModelRef, type HubRef } from "./model-ref.js";
@@ -122,6 +122,7 @@ export function memoryPlan(config: RunConfig): MemoryPlan {
     loraRank: config.lora.r,
     targets: config.lora.target_modules,
     fusedLoss: t.liger_kernels,
+    shards: t.strategy === "fsdp" ? worldSize(config.runtime) : 1,
   };
 }
 

@@ -46,7 +46,8 @@ export function localRuntime(config: LocalConfig, env = process.env): Runtime {
       if (gpus.length > 0 && gpus.length < config.processes) throw tooFewGpus(config.processes, gpus.length);
       const stack = `torch ${versions.torch}, transformers ${versions.transformers}, peft ${versions.peft}`;
       const device = gpus.length > 0 ? `GPU ${gpus.join(",")}` : "CPU";
-      const ranks = config.processes > 1 ? `, ${config.processes} processes (torchrun, DDP)` : "";
+      const strategy = (input.strategy ?? "ddp").toUpperCase();
+      const ranks = config.processes > 1 ? `, ${config.processes} processes (torchrun, ${strategy})` : "";
       return { runtime: "local", where: `local (${python}, ${stack}, ${device}${ranks})`, gpus, python };
     },
     train: (request) => Promise.resolve(startLocal(interpreter(), request, config.processes)),

@@ -39,6 +39,8 @@ export interface PrepareInput {
   inputs: string[];
   /** The run's checkpoint store: a cluster runtime moves inputs and outputs through it. */
   checkpoints?: RunConfig["checkpoints"];
+  /** How several training processes share the model (training.strategy); absent: ddp. */
+  strategy?: RunConfig["training"]["strategy"];
   onProgress: (line: string) => void;
 }
 

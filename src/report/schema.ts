@@ -92,7 +92,11 @@ export const Training = z.strictObject({
   params_total: z.int().min(0),
   device: z.string(),
   precision: z.enum(["bf16", "fp16", "fp32"]),
-  world_size: z.int().min(1).optional().describe("training processes (DDP ranks)"),
+  world_size: z.int().min(1).optional().describe("training processes (DDP or FSDP ranks)"),
+  strategy: z
+    .enum(["ddp", "fsdp"])
+    .optional()
+    .describe("several processes: ddp (each holds the whole model) or fsdp (each a shard of it)"),
   global_batch_size: z
     .int()
     .min(1)

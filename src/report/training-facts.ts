@@ -20,7 +20,7 @@ export function trainingFacts(t: Training): [string, string][] {
     ["Tokens", `${formatCount(t.tokens)} (${formatNumber(t.tokens_per_s)} tokens/s${mfuText(t.mfu)})`],
     ["Wall time", formatSeconds(t.wall_time_s)],
     ["Parameters", `${formatCount(t.params_trainable)} trainable of ${formatCount(t.params_total)}`],
-    ["Device", `${t.device}, ${t.precision}${processesText(t.world_size)}`],
+    ["Device", `${t.device}, ${t.precision}${processesText(t.world_size, t.strategy)}`],
     ...(t.global_batch_size
       ? [["Batch", `${t.global_batch_size} sequences per step`] as [string, string]]
       : []),
@@ -30,7 +30,8 @@ export function trainingFacts(t: Training): [string, string][] {
 const initAdapterText = ({ source, sha256 }: NonNullable<Training["init_adapter"]>) =>
   `${source} (adapter_model.safetensors sha256 ${sha256["adapter_model.safetensors"]?.slice(0, 12) ?? "—"})`;
 
-const processesText = (world: number | undefined) => (world && world > 1 ? `, ${world} processes (DDP)` : "");
+const processesText = (world: number | undefined, strategy = "ddp") =>
+  world && world > 1 ? `, ${world} processes (${strategy.toUpperCase()})` : "";
 
 const mfuText = (mfu: number | null | undefined) =>
   mfu === null || mfu === undefined ? "" : `, MFU ${(100 * mfu).toFixed(1)}% of the GPU's bf16 peak (6N)`;

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readEvents } from "../run-dir/index.js";
+import { trainingFacts } from "./training-facts.js";
 import { summarizeTraining } from "./training-summary.js";
 
 const start = (time: number, startStep: number) => ({
@@ -157,5 +158,17 @@ describe("summarizeTraining", () => {
     await writeFile(file, "warning: something\n" + lines(FRESH) + '{"v":1,"time":1009,"type":"st');
     expect(await readEvents(file)).toHaveLength(FRESH.length);
     expect(await readEvents(join(dir, "missing.jsonl"))).toEqual([]);
+  });
+});
+
+describe("the training table's device row", () => {
+  const device = (fields: object) =>
+    new Map(trainingFacts(summarizeTraining([{ ...start(1000, 0), ...fields }] as never)!)).get("Device");
+
+  it("names the strategy of several processes, DDP when a run predates its record, nothing for one", () => {
+    expect(device({ world_size: 2, strategy: "fsdp" })).toBe("cpu, fp32, 2 processes (FSDP)");
+    expect(device({ world_size: 2, strategy: "ddp" })).toBe("cpu, fp32, 2 processes (DDP)");
+    expect(device({ world_size: 2 })).toBe("cpu, fp32, 2 processes (DDP)");
+    expect(device({ world_size: 1, strategy: null })).toBe("cpu, fp32");
   });
 });

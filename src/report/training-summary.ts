@@ -45,6 +45,7 @@ export function summarizeTraining(events: Event[]): Training | null {
     device: last.device,
     precision: last.precision,
     ...(last.world_size !== undefined && { world_size: last.world_size }),
+    ...(last.strategy && { strategy: last.strategy }),
     ...(last.global_batch_size !== undefined && { global_batch_size: last.global_batch_size }),
     curves: { loss, lr: lastPerStep(steps.map((e) => [e.step, e.lr])), eval_loss: evalLoss },
   };

@@ -31,6 +31,13 @@ export const StartEvent = z.object({
     .int()
     .optional()
     .describe("training processes (absent from runs made before it was recorded)"),
+  strategy: z
+    .enum(["ddp", "fsdp"])
+    .nullable()
+    .optional()
+    .describe(
+      "several processes: ddp (each holds the whole model) or fsdp (each a shard); null: one process",
+    ),
   global_batch_size: z
     .int()
     .optional()

@@ -17,6 +17,7 @@ export const placementStage: Stage<"placement"> = {
       baseModel: state.need("model").baseModel,
       inputs,
       checkpoints: config.checkpoints,
+      strategy: config.training.strategy,
       onProgress: (line) => progress.output(line),
     });
     progress.title(`Runtime (${placement.where})`);
