@@ -1,0 +1,28 @@
+import { Command, Option } from "commander";
+import { lazy } from "./lazy.js";
+
+/** `adapter check` and `export`: whether a trained adapter serves, and the files to serve. */
+export function servingCommands(program: Command): void {
+  const adapter = program
+    .command("adapter")
+    .description("Check a trained adapter against the engines that serve it.");
+  adapter
+    .command("check")
+    .description(
+      "Would vLLM, TGI or plain peft load this adapter as trained? Exit 1 when the target would not.",
+    )
+    .argument(
+      "<run>",
+      "a run id, a run directory, or an adapter folder (adapter_config.json + adapter_model.safetensors)",
+    )
+    .addOption(
+      new Option("--target <engine>", "the serving engine").choices(["vllm", "tgi", "peft"]).default("vllm"),
+    )
+    .option(
+      "--base <dir>",
+      "the base model folder (default: the run's recorded base, or the adapter's base_model_name_or_path)",
+    )
+    .option("--runs-dir <dir>", "where run directories live", "runs")
+    .option("--json", "machine-readable output")
+    .action(lazy(() => import("../commands/adapter-check.js"), "adapterCheck"));
+}
