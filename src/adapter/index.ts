@@ -13,3 +13,4 @@ export {
 export type { BaseModel } from "./module-checks.js";
 export { readModelShapes } from "./safetensors-header.js";
 export { locateAdapter, loadBase, type Located } from "./locate.js";
+export { exportAdapter, type ExportOptions } from "./export.js";

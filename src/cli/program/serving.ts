@@ -25,4 +25,25 @@ export function servingCommands(program: Command): void {
     .option("--runs-dir <dir>", "where run directories live", "runs")
     .option("--json", "machine-readable output")
     .action(lazy(() => import("../commands/adapter-check.js"), "adapterCheck"));
+
+  program
+    .command("export")
+    .description(
+      "Export a run's adapter (verified against its manifest), or with --merge the base with the adapter folded in.",
+    )
+    .argument("<run>", "a run id, a run directory, or an adapter folder")
+    .requiredOption(
+      "-o, --output <dir>",
+      "the folder to write; an existing non-empty one is refused unless --force",
+    )
+    .option(
+      "--merge",
+      "merged safetensors + tokenizer that load in plain transformers (peft merge_and_unload)",
+    )
+    .option("--force", "replace a non-empty output folder (only once the new export is complete)")
+    .option("--base <model>", "the base to merge into (default: the run's recorded base)")
+    .option("--python <path>", "the Python with transformers and peft (default: the managed venv)")
+    .option("--runs-dir <dir>", "where run directories live", "runs")
+    .option("--json", "machine-readable output")
+    .action(lazy(() => import("../commands/export.js"), "exportCommand"));
 }
