@@ -4,7 +4,9 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ensurePython } from "../src/launch/index.js";
 import { hasStackTrace, pipeline, root } from "./helpers/cli.js";
+import { freePort } from "./helpers/net.js";
 import { onlyRun, trainingWorkspace } from "./helpers/run-workspace.js";
+import { transformersServe } from "./helpers/transformers-serve.js";
 
 // A real short run on the built-in tiny model: its adapter is what the serving commands check and export.
 let cwd: string;
@@ -142,6 +144,87 @@ describe("pipeline export (a real trained adapter)", () => {
       /error\[adapter-mismatch\]: .* does not match its manifest: adapter_model.safetensors does not match its sha256/,
     );
     expect(existsSync(join(cwd, "corrupt"))).toBe(false);
+    expect(hasStackTrace(result.stderr)).toBe(false);
+  });
+});
+
+const SUITE =
+  "name: parity\ncases: cases.jsonl\ngenerate: { max_new_tokens: 24, batch_size: 4 }\nscorers:\n  - exact_match\n";
+
+/** `pipeline eval` of the run's adapter, with every prompt also sent to `endpoint`, as JSON. */
+function evalAgainst(endpoint: string, servedModel: string, out: string) {
+  const cases = readFileSync(join(cwd, "data/eval.jsonl"), "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => {
+      const { messages } = JSON.parse(line) as { messages: { content: string }[] };
+      return JSON.stringify({ prompt: messages[0]!.content, reference: messages[1]!.content }) + "\n";
+    });
+  writeFileSync(join(cwd, "cases.jsonl"), cases.join(""));
+  writeFileSync(join(cwd, "parity.yaml"), SUITE);
+  const args = [
+    "eval",
+    "--base",
+    "builtin:tiny",
+    "--adapter",
+    join(run.dir, "adapter"),
+    "--suite",
+    "parity.yaml",
+  ];
+  const served = ["--endpoint", endpoint, "--served-model", servedModel, "--out", out, "--json"];
+  const result = pipeline([...args, "--template", "chatml", "--device", "cpu", ...served], { cwd, env });
+  const parsed = result.stdout
+    ? (JSON.parse(result.stdout) as {
+        serving: {
+          agreement: number;
+          cases: number;
+          disagreements: { served: string; pipeline: string }[];
+        }[];
+      })
+    : undefined;
+  return { ...result, serving: parsed?.serving?.[0] };
+}
+
+describe("pipeline eval --endpoint (a real OpenAI-compatible server: transformers serve)", () => {
+  it("the merged export, served, answers every eval prompt as the pipeline's own generation with the adapter", async () => {
+    const exported = pipeline(["export", run.id, "--runs-dir", "runs", "--merge", "-o", "served"], {
+      cwd,
+      env,
+    });
+    expect(exported.code, exported.stderr).toBe(0);
+    const server = await transformersServe(env.PIPELINE_PYTHON!, join(cwd, "served"));
+    try {
+      const result = evalAgainst(server.url, join(cwd, "served"), "parity-merged");
+      expect(result.code, result.stderr + server.log()).toBe(0);
+      expect(result.serving).toMatchObject({ agreement: 1, cases: 8, disagreements: [] });
+    } finally {
+      server.stop();
+    }
+  });
+
+  it("a server that serves the base instead (the adapter silently lost) fails parity: exit 1, the differences listed", async () => {
+    const server = await transformersServe(env.PIPELINE_PYTHON!, join(root, "models/tiny"));
+    try {
+      const result = evalAgainst(server.url, join(root, "models/tiny"), "parity-base");
+      expect(result.code).toBe(1);
+      expect(result.serving!.agreement).toBeLessThan(1);
+      const first = result.serving!.disagreements[0]!;
+      expect(first.served.trim()).not.toBe(first.pipeline.trim());
+    } finally {
+      server.stop();
+    }
+  });
+
+  it("an endpoint that does not answer is exit 1 naming the URL, no stack trace", async () => {
+    const url = `http://127.0.0.1:${await freePort()}`;
+    const result = evalAgainst(url, "none", "parity-none");
+    expect(result.code, result.stderr).toBe(1);
+    // --json: the error too is one JSON object on stdout.
+    const { error } = JSON.parse(result.stdout) as { error: { code: string; message: string } };
+    expect(error.code).toBe("endpoint-unreachable");
+    expect(error.message).toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+\/v1\/completions cannot be reached \(connect ECONNREFUSED/,
+    );
     expect(hasStackTrace(result.stderr)).toBe(false);
   });
 });
