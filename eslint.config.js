@@ -16,6 +16,7 @@ const STAGES = [
   "queue",
   "tracking",
   "hub",
+  "adapter",
 ];
 const dir = (name) => [`../${name}/*`, `../../${name}/*`, `../../../${name}/*`];
 const layers = [

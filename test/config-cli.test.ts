@@ -19,6 +19,18 @@ async function pipeline(args: string[], cwd: string) {
 }
 
 describe("pipeline config (built binary)", () => {
+  it("validate: an adapter vLLM and TGI would refuse is a warning naming the setting, exit 0", async () => {
+    const cwd = await workspace({
+      ...MINIMAL,
+      "configs/run.yaml": `${MINIMAL["configs/run.yaml"]}lora:\n  bias: all\n`,
+    });
+    const { code, stdout, stderr } = await pipeline(["config", "validate", "configs/run.yaml"], cwd);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toMatch(/^ok configs\/run.yaml/);
+    expect(stderr).toContain('warning: lora.bias: all — vLLM refuses adapters with bias other than "none"');
+    expect(stderr).toMatch(/warning: lora.bias: all — TGI loads only lora_A\/lora_B weights/);
+  });
+
   it("validate: a bad config exits 2 with file:line › path and no stack trace", async () => {
     const bad = `${MINIMAL["configs/run.yaml"]}training:\n  learning_rate: fast\n  lerning_rate: 1\n`;
     const cwd = await workspace({ ...MINIMAL, "configs/run.yaml": bad });

@@ -4,6 +4,7 @@ import { hubCommands } from "./program/hub.js";
 import { queueCommands } from "./program/queue.js";
 import { runCommands } from "./program/run.js";
 import { runsCommands } from "./program/runs.js";
+import { servingCommands } from "./program/serving.js";
 import { storeCommands } from "./program/store.js";
 import { toolCommands } from "./program/tools.js";
 
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
     runCommands,
     queueCommands,
     runsCommands,
+    servingCommands,
     storeCommands,
     toolCommands,
   ])

@@ -46,3 +46,4 @@ export {
   type GateResult,
   type GateExpression,
 } from "./gates/index.js";
+export { servingParity, type ServingParity, type ServedDisagreement } from "./served.js";

@@ -24,3 +24,4 @@ export { discoverGpus, parseNvidiaSmi, type Gpu } from "./gpus.js";
 export { tinyModelDir } from "./paths.js";
 export { assertFreeDisk, freeBytes, totalBytes } from "./disk.js";
 export { formatBytes, parseSize } from "./sizes.js";
+export { mergeAdapter, type MergeJob } from "./merge.js";

@@ -7,6 +7,7 @@ export const packageRoot = fileURLToPath(new URL("../../", import.meta.url));
 
 export const trainerScript = join(packageRoot, "docker", "train.py");
 export const generateScript = join(packageRoot, "docker", "generate.py");
+export const mergeScript = join(packageRoot, "docker", "merge.py");
 export const requirementsFile = join(packageRoot, "docker", "requirements.txt");
 export const tinyModelDir = join(packageRoot, "models", "tiny");
 export const makeVenvScript = join(packageRoot, "scripts", "make_venv.py");

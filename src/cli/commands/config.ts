@@ -10,6 +10,7 @@ import {
   loadConfig,
   previewTrainSpec,
 } from "../../config/index.js";
+import { servingWarnings, warningLine } from "../../adapter/index.js";
 import { ExitCode } from "../../errors/index.js";
 import { chooseTemplate } from "../../dataset/index.js";
 import { runtimeFor, tinyModelDir } from "../../launch/index.js";
@@ -32,7 +33,11 @@ export async function configValidate(file: string, options: LoadFlags): Promise<
   await withWorkspaceTracking(loaded.config, file);
   const { hubPreflightLines } = await import("./config-preflight.js");
   const preflight = options.preflight ? await hubPreflightLines(loaded.config) : [];
-  if (options.json) print(JSON.stringify({ ok: true, file: loaded.file, hash: loaded.hash, preflight }));
+  // The adapter this config trains, as vLLM and TGI would take it: warned, not refused (a merged export serves).
+  const serving = servingWarnings(loaded.config);
+  for (const warning of serving) process.stderr.write(warningLine(warning) + "\n");
+  if (options.json)
+    print(JSON.stringify({ ok: true, file: loaded.file, hash: loaded.hash, preflight, serving }));
   else
     print([summary(file, loaded, await autoTemplateLine(loaded.config)), ...init, ...preflight].join("\n"));
   return ExitCode.ok;

@@ -12,6 +12,7 @@ import {
 } from "../../eval/index.js";
 import { localRuntime, resolveBaseModel } from "../../launch/index.js";
 import { renderResults } from "../eval/render.js";
+import { checkServing, servedOptions, servingLines, type ServedSuite } from "../eval/served.js";
 
 export interface EvalOptions {
   base: string;
@@ -26,6 +27,10 @@ export interface EvalOptions {
   compareTo?: string;
   python?: string;
   json?: boolean;
+  /** Serving parity: an OpenAI-compatible server's answers against the pipeline's own (served-parity.ts). */
+  endpoint?: string;
+  servedModel?: string;
+  minAgreement?: string;
 }
 
 /**
@@ -45,6 +50,7 @@ export async function evalCommand(options: EvalOptions): Promise<number> {
     );
   }
   const seed = parseSeed(options.seed);
+  const served = servedOptions(options);
   const suites = await loadSuites(options.suite);
   checkAdapter(options.adapter, "--adapter");
   if (options.compareTo !== undefined) checkAdapter(options.compareTo, "--compare-to");
@@ -87,20 +93,30 @@ export async function evalCommand(options: EvalOptions): Promise<number> {
     results.flatMap((r) => r.metrics),
     results.flatMap((r) => r.champion ?? []),
   );
-  await writeResults(outDir, results, gateResults);
+  const serving = served ? await checkServing(results, suites, served) : undefined;
+  await writeResults(outDir, results, gateResults, serving);
   process.stdout.write(
-    options.json ? JSON.stringify(summary(results, gateResults)) + "\n" : renderResults(results, gateResults),
+    options.json
+      ? JSON.stringify({ ...summary(results, gateResults), ...(serving && { serving }) }) + "\n"
+      : renderResults(results, gateResults) + (serving ? servingLines(serving) : ""),
   );
-  return gateResults.every((g) => g.passed) ? 0 : 1;
+  const servingPassed = serving?.every((s) => s.passed) ?? true;
+  return gateResults.every((g) => g.passed) && servingPassed ? 0 : 1;
 }
 
 function summary(suites: SuiteResult[], gates: GateResult[]) {
   return { suites, gates, passed: gates.every((g) => g.passed) };
 }
 
-async function writeResults(outDir: string, suites: SuiteResult[], gates: GateResult[]): Promise<void> {
+async function writeResults(
+  outDir: string,
+  suites: SuiteResult[],
+  gates: GateResult[],
+  serving?: ServedSuite[],
+): Promise<void> {
   await mkdir(outDir, { recursive: true });
-  await writeFile(join(outDir, "results.json"), JSON.stringify(summary(suites, gates), null, 2) + "\n");
+  const results = { ...summary(suites, gates), ...(serving && { serving }) };
+  await writeFile(join(outDir, "results.json"), JSON.stringify(results, null, 2) + "\n");
 }
 
 function checkAdapter(dir: string, flag: string): void {

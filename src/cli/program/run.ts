@@ -48,5 +48,11 @@ export function runCommands(program: Command): void {
       "Python interpreter with torch, transformers and peft (default: the managed venv)",
     )
     .option("--json", "print the results as one JSON object")
+    .option(
+      "--endpoint <url>",
+      "also send each prompt to this OpenAI-compatible server (/v1/completions) and compare",
+    )
+    .option("--served-model <name>", "with --endpoint: the model name the server knows")
+    .option("--min-agreement <share>", "with --endpoint: exit 1 below this share of identical answers", "1")
     .action(lazy(() => import("../commands/eval.js"), "evalCommand"));
 }
