@@ -66,11 +66,12 @@ describe("eval.compare_to: champion/challenger (tiny model, real trainer)", () =
     const missing = await variant(cwd, "missing", 5, ["compare_to: no-such-run"]);
     const run = pipeline(["run", missing, "--runs-dir", "runs"], { cwd, env });
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(
-      /eval\.compare_to: "no-such-run" is neither a run in runs nor an adapter directory/,
-    );
+    expect(run.stderr).toMatch(/eval\.compare_to: no run "no-such-run" in /);
     expect(hasStackTrace(run.stderr)).toBe(false);
     expect(readdirSync(cwd)).not.toContain("runs");
+    const validated = pipeline(["config", "validate", missing], { cwd, env });
+    expect(validated.code).toBe(2);
+    expect(validated.stderr).toMatch(/eval\.compare_to: no run "no-such-run" in /);
 
     const noChampion = await variant(cwd, "no-champion", 5, ["gates:", '  exact_match: ">= champion"']);
     const validate = pipeline(["config", "validate", noChampion], { cwd, env });

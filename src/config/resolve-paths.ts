@@ -32,6 +32,9 @@ export function resolveInputPaths(config: Record<string, unknown>, dir: string):
     looksLikePath(training.init_adapter)
   )
     training.init_adapter = absolute(training.init_adapter, dir);
+  // eval.compare_to too (the champion).
+  if (isPlainObject(evals) && typeof evals.compare_to === "string" && looksLikePath(evals.compare_to))
+    evals.compare_to = absolute(evals.compare_to, dir);
   if (Array.isArray(datasets)) {
     for (const dataset of datasets) {
       if (!isPlainObject(dataset)) continue;

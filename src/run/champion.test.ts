@@ -14,9 +14,12 @@ const config = (compare_to?: string) =>
     eval: compare_to === undefined ? {} : { compare_to },
   });
 
+const LORA = { peft_type: "LORA", r: 4, lora_alpha: 8, target_modules: ["q_proj"] };
+
 function adapterIn(dir: string, files = ["adapter_config.json", "adapter_model.safetensors"]) {
   mkdirSync(dir, { recursive: true });
-  for (const name of files) writeFileSync(join(dir, name), "{}");
+  for (const name of files)
+    writeFileSync(join(dir, name), name.endsWith(".json") ? JSON.stringify(LORA) : "");
   return dir;
 }
 
@@ -37,44 +40,42 @@ async function runOn(runsDir: string, id: string, baseModel: string) {
   return paths;
 }
 
+// The lookup is training.init_adapter's (src/run/init-adapter/find.test.ts has the rest); these check that
+// eval.compare_to goes through it and that its messages name eval.compare_to.
 describe("resolveChampion", () => {
   const work = () => mkdtempSync(join(tmpdir(), "champion-"));
 
   it("is nothing without eval.compare_to", async () => {
-    expect(await resolveChampion(config(), "c.yaml", "runs")).toBeUndefined();
+    expect(await resolveChampion(config(), "runs")).toBeUndefined();
   });
 
-  it("finds an adapter directory relative to the config file", async () => {
-    const dir = work();
-    adapterIn(join(dir, "adapters/v1"));
-    const found = await resolveChampion(
-      config("../adapters/v1"),
-      join(dir, "configs/run.yaml"),
-      join(dir, "runs"),
-    );
-    expect(found).toEqual({ source: "../adapters/v1", adapter: join(dir, "adapters/v1") });
+  it("finds an adapter directory (a path; config loading made it absolute)", async () => {
+    const dir = adapterIn(join(work(), "adapters/v1"));
+    expect(await resolveChampion(config(dir), "runs")).toEqual({ source: dir, adapter: dir });
   });
 
-  it("refuses a directory that is not an adapter, naming what it lacks", async () => {
-    const dir = work();
-    adapterIn(join(dir, "half"), ["adapter_config.json"]);
-    const found = resolveChampion(config("half"), join(dir, "run.yaml"), join(dir, "runs"));
+  it("refuses a directory that is not an adapter, naming the setting and what it lacks", async () => {
+    const dir = adapterIn(join(work(), "half"), ["adapter_config.json"]);
+    const found = resolveChampion(config(dir), "runs");
     await expect(found).rejects.toBeInstanceOf(UsageError);
+    await expect(found).rejects.toMatchObject({ code: "champion-not-adapter" });
     await expect(found).rejects.toThrow(
-      /eval\.compare_to: .*half is not a PEFT adapter \(no adapter_model\.safetensors\)/,
+      /eval\.compare_to: .*half is not a LoRA adapter: it has no adapter_model/,
     );
   });
 
-  it("refuses a run on another base model, and a run without a complete adapter", async () => {
+  it("refuses a missing run, a run on another base and a run whose adapter does not verify", async () => {
     const runs = join(work(), "runs");
-    await runOn(runs, "other-base", "org/another-model");
-    await expect(resolveChampion(config("other-base"), "c.yaml", runs)).rejects.toThrow(
-      /run other-base trained on org\/another-model, this config on builtin:tiny/,
+    await expect(resolveChampion(config("nowhere"), runs)).rejects.toThrow(
+      /eval\.compare_to: no run "nowhere"/,
     );
-    const paths = await runOn(runs, "no-manifest", "builtin:tiny");
-    adapterIn(paths.adapter); // the files, but no manifest: an upload or a save that never finished
-    await expect(resolveChampion(config("no-manifest"), "c.yaml", runs)).rejects.toThrow(
-      /run no-manifest has no complete adapter/,
+    adapterIn((await runOn(runs, "other-base", "org/another-model")).adapter);
+    adapterIn((await runOn(runs, "no-manifest", "builtin:tiny")).adapter); // files, but no manifest
+    await expect(resolveChampion(config("no-manifest"), runs)).rejects.toThrow(
+      /eval\.compare_to: run no-manifest is not a LoRA adapter: .*does not verify/,
     );
+    await expect(resolveChampion(config("other-base"), runs)).rejects.toMatchObject({
+      code: "champion-not-adapter",
+    });
   });
 });

@@ -18,3 +18,4 @@ export type { StoreOptions } from "./store/restore.js";
 export { splitRunLocation } from "./store/restore.js";
 export { checkMethodData } from "./stages/method-data.js";
 export { initAdapterLines } from "./init-adapter/index.js";
+export { resolveChampion, type Champion } from "./champion.js";

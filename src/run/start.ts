@@ -29,7 +29,7 @@ export async function startFresh(input: FreshRun): Promise<RunState> {
   const suites = await loadSuites(config.eval.suites);
   const runtime = runtimeFor(config.runtime, input.configFile);
   const runsDir = input.runsDir === "runs" ? config.output.runs_dir : input.runsDir;
-  const champion = await resolveChampion(config, input.configFile, runsDir);
+  const champion = await resolveChampion(config, runsDir);
   const paths = runPaths(runsDir, input.runId ?? newRunId(config.output.name ?? input.configFile));
   if (input.runId !== undefined) checkNewRunId(paths.record, input.runId);
   await createRunDir(paths);
@@ -70,7 +70,7 @@ export async function startResume(target: string, options: StoreOptions): Promis
     startedAt: Date.now(),
     suites: await loadSuites(config.eval.suites),
     runtime: runtimeFor(config.runtime),
-    champion: await resolveChampion(config, record.config, options.runsDir),
+    champion: await resolveChampion(config, options.runsDir),
   });
   // The splits in this run directory: it may have been recreated elsewhere from the store (a new path).
   state.set("format", {

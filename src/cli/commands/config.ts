@@ -14,7 +14,7 @@ import { servingWarnings, warningLine } from "../../adapter/index.js";
 import { ExitCode } from "../../errors/index.js";
 import { chooseTemplate } from "../../dataset/index.js";
 import { runtimeFor, tinyModelDir } from "../../launch/index.js";
-import { checkMethodData, initAdapterLines } from "../../run/index.js";
+import { checkMethodData, initAdapterLines, resolveChampion } from "../../run/index.js";
 import { withWorkspaceTracking } from "../../tracking/index.js";
 
 interface LoadFlags {
@@ -28,6 +28,7 @@ export async function configValidate(file: string, options: LoadFlags): Promise<
   const loaded = await loadConfig(file, { set: options.set });
   await checkMethodData(loaded.config); // DPO on chats, SFT on pairs: refused here as `pipeline run` would
   const init = await initAdapterLines(loaded.config); // a missing or mismatched init adapter, too
+  await resolveChampion(loaded.config, loaded.config.output.runs_dir); // and eval.compare_to's champion
   runtimeFor(loaded.config.runtime, file);
   previewTrainSpec(loaded.config);
   await withWorkspaceTracking(loaded.config, file);

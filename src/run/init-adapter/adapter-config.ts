@@ -5,7 +5,14 @@ import type { RunConfig } from "../../config/index.js";
 import type { TrainSpec } from "../../config/train-spec.js";
 import { UsageError } from "../../errors/index.js";
 
-export const SETTING = "training.init_adapter";
+/** A config setting that names an adapter (a run id or a directory): its key, and its errors' code prefix. */
+export interface AdapterSetting {
+  key: string;
+  code: string;
+}
+export const INIT_ADAPTER: AdapterSetting = { key: "training.init_adapter", code: "init-adapter" };
+export const COMPARE_TO: AdapterSetting = { key: "eval.compare_to", code: "champion" };
+export const SETTING = INIT_ADAPTER.key;
 
 export { ADAPTER_FILES } from "../../run-dir/index.js";
 import { ADAPTER_FILES } from "../../run-dir/index.js";
@@ -23,23 +30,27 @@ const AdapterConfig = z.looseObject({
 export type AdapterConfig = z.infer<typeof AdapterConfig>;
 
 /** adapter_config.json of the adapter folder `dir`; `source` is what the config named (for the message). */
-export async function readAdapterConfig(dir: string, source: string): Promise<AdapterConfig> {
+export async function readAdapterConfig(
+  dir: string,
+  source: string,
+  setting: AdapterSetting = INIT_ADAPTER,
+): Promise<AdapterConfig> {
   const file = join(dir, "adapter_config.json");
   let value: unknown;
   try {
     value = JSON.parse(await readFile(file, "utf8"));
   } catch (error) {
-    throw notAnAdapter(source, `${file} is not readable JSON (${(error as Error).message})`);
+    throw notAnAdapter(source, `${file} is not readable JSON (${(error as Error).message})`, setting);
   }
   const parsed = AdapterConfig.safeParse(value);
   if (parsed.success) return parsed.data;
   const first = parsed.error.issues[0]!;
-  throw notAnAdapter(source, `${file} › ${first.path.join(".") || "(root)"}: ${first.message}`);
+  throw notAnAdapter(source, `${file} › ${first.path.join(".") || "(root)"}: ${first.message}`, setting);
 }
 
-export const notAnAdapter = (source: string, why: string) =>
-  new UsageError("init-adapter-not-adapter", `${SETTING}: ${source} is not a LoRA adapter: ${why}`, {
-    hint: `point ${SETTING} at a folder PEFT's save_pretrained wrote (${ADAPTER_FILES.join(" + ")}), or at a finished run's id`,
+export const notAnAdapter = (source: string, why: string, setting: AdapterSetting = INIT_ADAPTER) =>
+  new UsageError(`${setting.code}-not-adapter`, `${setting.key}: ${source} is not a LoRA adapter: ${why}`, {
+    hint: `point ${setting.key} at a folder PEFT's save_pretrained wrote (${ADAPTER_FILES.join(" + ")}), or at a finished run's id`,
   });
 
 /**

@@ -8,11 +8,12 @@ import { tinyModelDir } from "../../launch/index.js";
 import { readRecordFile, runPaths } from "../../run-dir/index.js";
 import {
   ADAPTER_FILES,
-  SETTING,
+  INIT_ADAPTER,
   adapterLora,
   notAnAdapter,
   readAdapterConfig,
   type AdapterConfig,
+  type AdapterSetting,
 } from "./adapter-config.js";
 
 export interface FoundAdapter {
@@ -21,6 +22,8 @@ export interface FoundAdapter {
   /** The adapter folder it names. */
   dir: string;
   config: AdapterConfig;
+  /** The run it belongs to, when `source` named one. */
+  runId?: string;
 }
 
 /**
@@ -30,24 +33,42 @@ export interface FoundAdapter {
  */
 export async function findInitAdapter(config: RunConfig, runsDir: string): Promise<FoundAdapter | undefined> {
   const source = config.training.init_adapter;
-  if (source === undefined) return undefined;
-  const found = looksLikePath(source) ? await fromDirectory(source) : await fromRun(source, runsDir);
-  checkBase(config.base_model, found.base, source);
-  return { source, dir: found.dir, config: found.config };
+  return source === undefined ? undefined : findAdapter(INIT_ADAPTER, source, config.base_model, runsDir);
 }
 
-async function fromRun(id: string, runsDir: string) {
+/**
+ * The adapter a setting names (training.init_adapter, eval.compare_to): a run id (a finished run of `runsDir`
+ * whose adapter verifies) unless written as a path (a folder with a PEFT LoRA adapter; config loading made it
+ * absolute); either trained on `baseModel`. Exit 2 for each problem, naming the setting.
+ */
+export async function findAdapter(
+  setting: AdapterSetting,
+  source: string,
+  baseModel: string,
+  runsDir: string,
+): Promise<FoundAdapter> {
+  const isPath = looksLikePath(source);
+  const found = isPath ? await fromDirectory(source, setting) : await fromRun(source, runsDir, setting);
+  checkBase(baseModel, found.base, source, setting);
+  return { source, dir: found.dir, config: found.config, ...(isPath ? {} : { runId: source }) };
+}
+
+async function fromRun(id: string, runsDir: string, setting: AdapterSetting) {
   const paths = runPaths(runsDir, id);
   if (!existsSync(paths.record)) {
-    throw new UsageError("init-adapter-not-found", `${SETTING}: no run "${id}" in ${resolve(runsDir)}`, {
-      hint: "give the id of a finished run (`pipeline runs list`; --runs-dir or output.runs_dir say where runs are), or an adapter directory written as a path (./dir, /dir)",
-    });
+    throw new UsageError(
+      `${setting.code}-not-found`,
+      `${setting.key}: no run "${id}" in ${resolve(runsDir)}`,
+      {
+        hint: "give the id of a finished run (`pipeline runs list`; --runs-dir or output.runs_dir say where runs are), or an adapter directory written as a path (./dir, /dir)",
+      },
+    );
   }
   const record = await readRecordFile(paths.record);
   if (record.status !== "done") {
     throw new UsageError(
-      "init-adapter-unfinished",
-      `${SETTING}: run ${id} is ${record.status}: it has no final adapter`,
+      `${setting.code}-unfinished`,
+      `${setting.key}: run ${id} is ${record.status}: it has no final adapter`,
       {
         hint: `finish it first (pipeline run --resume ${id}) or name a run that is done`,
       },
@@ -55,23 +76,27 @@ async function fromRun(id: string, runsDir: string) {
   }
   const verdict = await verifyCheckpoint(paths.adapter, { hash: true });
   if (!verdict.ok)
-    throw notAnAdapter(`run ${id}`, `its adapter ${paths.adapter} does not verify (${verdict.reason})`);
+    throw notAnAdapter(
+      `run ${id}`,
+      `its adapter ${paths.adapter} does not verify (${verdict.reason})`,
+      setting,
+    );
   return {
     dir: paths.adapter,
     base: record.baseModel,
-    config: await readAdapterConfig(paths.adapter, `run ${id}`),
+    config: await readAdapterConfig(paths.adapter, `run ${id}`, setting),
   };
 }
 
-async function fromDirectory(dir: string) {
+async function fromDirectory(dir: string, setting: AdapterSetting) {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new UsageError("init-adapter-not-found", `${SETTING}: no directory ${dir}`, {
+    throw new UsageError(`${setting.code}-not-found`, `${setting.key}: no directory ${dir}`, {
       hint: "give an existing adapter directory (relative paths are read from the config file's folder), or a run id",
     });
   }
   const missing = ADAPTER_FILES.filter((file) => !existsSync(join(dir, file)));
-  if (missing.length > 0) throw notAnAdapter(dir, `it has no ${missing.join(", ")}`);
-  const config = await readAdapterConfig(dir, dir);
+  if (missing.length > 0) throw notAnAdapter(dir, `it has no ${missing.join(", ")}`, setting);
+  const config = await readAdapterConfig(dir, dir, setting);
   // A run's adapter/ folder: its run.json names the base as configured (the saved path may be a container's).
   const record = join(dir, "..", "run.json");
   const run = existsSync(record) ? await readRecordFile(record).catch(() => undefined) : undefined;
@@ -79,11 +104,16 @@ async function fromDirectory(dir: string) {
 }
 
 /** An adapter only fits the base it was trained on: the run's base_model, or adapter_config's base path. */
-function checkBase(configured: string, trainedOn: string | undefined, source: string): void {
+function checkBase(
+  configured: string,
+  trainedOn: string | undefined,
+  source: string,
+  setting: AdapterSetting,
+): void {
   if (trainedOn === undefined || sameBase(configured, trainedOn)) return;
   throw new UsageError(
-    "init-adapter-base-mismatch",
-    `${SETTING}: ${source} was trained on ${trainedOn}, but base_model is ${configured}`,
+    `${setting.code}-base-mismatch`,
+    `${setting.key}: ${source} was trained on ${trainedOn}, but base_model is ${configured}`,
     {
       hint: `set base_model to the adapter's base (${trainedOn}), or use an adapter trained on ${configured}`,
     },
