@@ -33,8 +33,11 @@ function servingPython(trainerPython: string): string {
   return python;
 }
 
-/** `transformers serve <model dir>` on 127.0.0.1 (CPU), until `stop()`. */
-export async function transformersServe(trainerPython: string, modelDir: string) {
+/**
+ * `transformers serve <model dir>` on 127.0.0.1 (CPU), until `stop()`. A relative `modelDir` is served from `cwd`
+ * under that name (the server names a model by the path it was given).
+ */
+export async function transformersServe(trainerPython: string, modelDir: string, cwd?: string) {
   const python = servingPython(trainerPython);
   const port = await freePort();
   const cli =
@@ -53,7 +56,7 @@ export async function transformersServe(trainerPython: string, modelDir: string)
   ];
   // A Hugging Face cache of its own: the server writes there, and never reaches the network for a local dir.
   const env = { ...process.env, HF_HOME: mkdtempSync(join(tmpdir(), "serve-hf-")), HF_HUB_OFFLINE: "1" };
-  const child = spawn(python, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(python, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
   child.stdout.on("data", (d: Buffer) => (log += d.toString()));
   child.stderr.on("data", (d: Buffer) => (log += d.toString()));

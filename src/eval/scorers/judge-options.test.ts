@@ -33,6 +33,16 @@ describe("judgeOptions", () => {
       "model: a judge `model` is required when no `endpoint` is given",
     ]);
   });
+  it("refuses a model named like a path or URL, which the inference client takes for a model URL", () => {
+    // Seen against a real `transformers serve /dir`: the client threw "Model URLs are no longer supported".
+    const endpoint = "http://127.0.0.1:8000";
+    for (const model of ["/models/judge", "https://host/judge"]) {
+      expect(messages({ rubric: "ok?", endpoint, model })).toEqual([
+        expect.stringMatching(/^model: model ".*" starts like a path or URL.*--served-model-name/),
+      ]);
+    }
+    expect(messages({ rubric: "ok?", endpoint, model: "models/judge" })).toEqual([]);
+  });
   it("keeps endpoint and provider apart, and knows the providers", () => {
     expect(messages({ rubric: "r", endpoint: "http://h:1", provider: "groq" })).toEqual([
       expect.stringMatching(/^provider: `provider` applies to Hugging Face Inference Providers only/),

@@ -49,6 +49,19 @@ export const judgeOptions = z
           "`provider` applies to Hugging Face Inference Providers only; remove it or remove `endpoint`",
       });
     }
+    // @huggingface/inference reads a model named like a path or URL as a model URL and refuses it ("Model URLs
+    // are no longer supported"), so a server that names its model by its path (vllm serve /models/x,
+    // transformers serve /dir) cannot be asked through it: say so here, not on the first case.
+    if (options.model && /^(\/|https?:)/.test(options.model)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["model"],
+        message:
+          `model "${options.model}" starts like a path or URL, which the inference client refuses; serve the ` +
+          "judge under a plain name (vllm serve … --served-model-name judge; transformers serve with a relative " +
+          "directory) and give that name",
+      });
+    }
     if (!options.endpoint && !options.model) {
       ctx.addIssue({
         code: "custom",
