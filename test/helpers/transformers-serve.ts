@@ -55,7 +55,12 @@ export async function transformersServe(trainerPython: string, modelDir: string,
     modelDir,
   ];
   // A Hugging Face cache of its own: the server writes there, and never reaches the network for a local dir.
-  const env = { ...process.env, HF_HOME: mkdtempSync(join(tmpdir(), "serve-hf-")), HF_HUB_OFFLINE: "1" };
+  const env = {
+    ...process.env,
+    HF_HOME: mkdtempSync(join(tmpdir(), "serve-hf-")),
+    HF_HUB_OFFLINE: "1",
+    PYTHONUNBUFFERED: "1", // its access log lines as they happen
+  };
   const child = spawn(python, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
   child.stdout.on("data", (d: Buffer) => (log += d.toString()));
