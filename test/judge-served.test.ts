@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { judgeMessages } from "../src/eval/scorers/judge-prompt.js";
 import { ensurePython } from "../src/launch/index.js";
-import { pipeline, root } from "./helpers/cli.js";
+import { pipeline, root, tinyEvalArgs } from "./helpers/cli.js";
 import { onlyRun, trainingWorkspace } from "./helpers/run-workspace.js";
 import { transformersServe } from "./helpers/transformers-serve.js";
 
@@ -71,16 +71,8 @@ describe("llm_judge against a real OpenAI-compatible server (transformers serve 
         `  - llm_judge: { endpoint: "${server.url}", model: judge, rubric: "${RUBRIC}", max_tokens: 16 }`,
       ];
       writeFileSync(join(cwd, "judged.yaml"), suite.join("\n") + "\n");
-      const args = [
-        "eval",
-        "--base",
-        "builtin:tiny",
-        "--adapter",
-        join(run.dir, "adapter"),
-        "--suite",
-        "judged.yaml",
-      ];
-      const result = pipeline([...args, "--device", "cpu", "--out", "judged", "--json"], { cwd, env });
+      const args = tinyEvalArgs(join(run.dir, "adapter"), "judged.yaml");
+      const result = pipeline([...args, "--out", "judged", "--json"], { cwd, env });
       expect(result.code, result.stderr + server.log()).toBe(0);
       const [suiteResult] = (
         JSON.parse(result.stdout) as { suites: { metrics: Record<string, unknown>[] }[] }

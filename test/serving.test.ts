@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ensurePython } from "../src/launch/index.js";
-import { hasStackTrace, pipeline, root } from "./helpers/cli.js";
+import { hasStackTrace, pipeline, root, tinyEvalArgs } from "./helpers/cli.js";
 import { freePort } from "./helpers/net.js";
 import { onlyRun, trainingWorkspace } from "./helpers/run-workspace.js";
 import { transformersServe } from "./helpers/transformers-serve.js";
@@ -162,17 +162,9 @@ function evalAgainst(endpoint: string, servedModel: string, out: string) {
     });
   writeFileSync(join(cwd, "cases.jsonl"), cases.join(""));
   writeFileSync(join(cwd, "parity.yaml"), SUITE);
-  const args = [
-    "eval",
-    "--base",
-    "builtin:tiny",
-    "--adapter",
-    join(run.dir, "adapter"),
-    "--suite",
-    "parity.yaml",
-  ];
+  const args = tinyEvalArgs(join(run.dir, "adapter"), "parity.yaml");
   const served = ["--endpoint", endpoint, "--served-model", servedModel, "--out", out, "--json"];
-  const result = pipeline([...args, "--template", "chatml", "--device", "cpu", ...served], { cwd, env });
+  const result = pipeline([...args, "--template", "chatml", ...served], { cwd, env });
   const parsed = result.stdout
     ? (JSON.parse(result.stdout) as {
         serving: {

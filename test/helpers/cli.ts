@@ -24,3 +24,16 @@ export function pipeline(args: string[], options: SpawnSyncOptions = {}): CliRes
 export function hasStackTrace(text: string): boolean {
   return /^\s+at .+\(.+:\d+:\d+\)$/m.test(text) || /^\s+at .+:\d+:\d+$/m.test(text);
 }
+
+/** `pipeline eval` of an adapter on the built-in tiny base, on the CPU, against one suite file. */
+export const tinyEvalArgs = (adapter: string, suite: string) => [
+  "eval",
+  "--base",
+  "builtin:tiny",
+  "--adapter",
+  adapter,
+  "--suite",
+  suite,
+  "--device",
+  "cpu",
+];
