@@ -105,11 +105,14 @@ def make_spec(work: Path, args, packing: bool) -> Path:
         "version": 1,
         "run_id": f"bench-{name}",
         "task": "sft",
+        "dpo": None,
+        "kto": None,
         "base_model": str(work / "model"),
         "device": args.device,
         "data": {"train": str(work / "train.jsonl"), "eval": None},
         "output": {"checkpoint_dir": str(work / name / "checkpoints"), "adapter_dir": str(work / name / "adapter")},
         "resume_from": None,
+        "init_adapter": None,
         "lora": {"r": 16, "alpha": 32, "dropout": 0.05, "target_modules": "all-linear", "bias": "none", "modules_to_save": []},
         "training": {
             "num_epochs": 1,
@@ -135,6 +138,8 @@ def make_spec(work: Path, args, packing: bool) -> Path:
             "eval_steps": None,
             "seed": 0,
         },
+        "distributed": {"world_size": 1, "strategy": "ddp"},
+        "store": None,
     }
     path = work / f"{name}.spec.json"
     path.write_text(json.dumps(spec, indent=2))

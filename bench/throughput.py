@@ -38,6 +38,13 @@ VARIANTS = {
     },
     "sdpa+fused+liger": {"fused_optimizer": True, "liger_kernels": True},
     "sdpa+fused+liger+compile": {"fused_optimizer": True, "liger_kernels": True, "compile": True},
+    # keys starting with "_" change the LoRA or the batch, not a training.* switch; "_peft_cast" puts back
+    # peft's fp32 cast of each adapter's input (the trainer drops it under autocast: kernels.py)
+    "sdpa+fused+liger+nodrop+peftcast": {"fused_optimizer": True, "liger_kernels": True, "_dropout": 0.0, "_peft_cast": True},
+    "flex+fused+liger+nodrop": {"attention": "flex_attention", "fused_optimizer": True, "liger_kernels": True, "_dropout": 0.0},
+    "sdpa+fused+liger+nodrop": {"fused_optimizer": True, "liger_kernels": True, "_dropout": 0.0},
+    "sdpa+fused+liger+nodrop+b16": {"fused_optimizer": True, "liger_kernels": True, "_dropout": 0.0, "_batch": 16},
+    "sdpa+fused+liger+b16": {"fused_optimizer": True, "liger_kernels": True, "_batch": 16},
 }
 
 
@@ -56,18 +63,45 @@ def parse_args():
     p.add_argument("--peak-flops", type=float, default=989e12, help="peak FLOP/s (H100/H200 SXM bf16 dense)")
     p.add_argument("--variants", default=",".join(VARIANTS), help=f"comma-separated, from: {', '.join(VARIANTS)}")
     p.add_argument("--timeout", type=int, default=240, help="seconds per variant")
+    p.add_argument("--profile", default="", help="comma-separated variants profiled afterwards (bench/profile_steps.py)")
     return p.parse_args()
 
 
-def run_variant(work: Path, args, name: str, switches: dict) -> dict:
-    spec_path = packing.make_spec(work, args, packing=True)
-    spec = json.loads(spec_path.read_text())
+def variant_spec(work: Path, args, name: str, switches: dict) -> Path:
+    spec = json.loads(packing.make_spec(work, args, packing=True).read_text())
     spec["run_id"] = f"bench-{name}"
     spec["output"] = {k: str(work / name / Path(v).name) for k, v in spec["output"].items()}
-    spec["training"].update(switches)
+    spec["training"].update({k: v for k, v in switches.items() if not k.startswith("_")})
+    spec["lora"]["dropout"] = switches.get("_dropout", spec["lora"]["dropout"])
+    spec["training"]["micro_batch_size"] = switches.get("_batch", spec["training"]["micro_batch_size"])
     path = work / f"{name}.spec.json"
     path.write_text(json.dumps(spec, indent=2))
+    return path
+
+
+def profile_variant(work: Path, args, name: str) -> str:
+    """The profiler's table for a few steps of the variant, or why there is none."""
+    path, out = variant_spec(work, args, name, VARIANTS[name]), work / f"{name}.profile.txt"
+    cmd = [sys.executable, str(Path(__file__).with_name("profile_steps.py")), "--spec", str(path)]
+    cmd += ["--skip", str(args.warmup), "--steps", "3", "--out", str(out)]
+    try:
+        done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=args.timeout)
+    except subprocess.TimeoutExpired:
+        return f"profile of {name} timed out after {args.timeout}s"
+    return out.read_text() if out.exists() else f"profile of {name} failed: {done.stderr.strip()[-2000:]}"
+
+
+PEFT_CAST = (  # docker/train.py with the trainer's keep_adapter_input_dtype undone
+    "import sys; sys.path.insert(0, sys.argv.pop(1)); import pipeline_trainer.model as m; "
+    "m.keep_adapter_input_dtype = lambda model: None; import train; sys.exit(train.main(sys.argv[1:]))"
+)
+
+
+def run_variant(work: Path, args, name: str, switches: dict) -> dict:
+    path = variant_spec(work, args, name, switches)
     cmd = [sys.executable, str(packing.REPO / "docker" / "train.py"), "--spec", str(path)]
+    if switches.get("_peft_cast"):
+        cmd = [sys.executable, "-c", PEFT_CAST, str(packing.REPO / "docker"), "--spec", str(path)]
     began = time.perf_counter()
     try:
         out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=args.timeout)
@@ -121,6 +155,8 @@ def main() -> None:
             f"  warm-up {r['warmup_s']:.0f}s  wall {r['wall_s']:.0f}s  first losses {r['losses']}",
             flush=True,
         )
+    for name in [n.strip() for n in args.profile.split(",") if n.strip()]:
+        print(f"--- profile: {name}\n{profile_variant(work, args, name)}", flush=True)
     done = next((r for r in results.values() if "params" in r), None)
     if done:
         print(

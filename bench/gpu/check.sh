@@ -7,7 +7,8 @@
 #      Triton kernels cannot train on the CI's CPUs).
 # Carried in: .whl (jsonschema and its deps, liger-kernel, for the machine's Python 3.12) and .gpu (the Alpaca
 # demo rows, since ../shared does not travel). Make them here with: bash bench/gpu/carry.sh
-#   run: bash bench/gpu/check.sh   (writes the log to $OUT when set; VARIANTS=a,b,… picks variants)
+#   run: bash bench/gpu/check.sh   (writes the log to $OUT when set; VARIANTS=a,b,… picks variants,
+#        PROFILE=a,… profiles those variants' steps (bench/profile_steps.py), PARITY_S=0 skips the parity tests)
 set -uo pipefail
 out="${OUT:-/tmp}"
 began=$SECONDS
@@ -19,8 +20,8 @@ variants="${VARIANTS:-sdpa,flex+fused+liger+compile,flex+fused+liger,flex,sdpa+f
   python3 -c "import torch, transformers, peft, liger_kernel; print('torch', torch.__version__, 'transformers', transformers.__version__, 'peft', peft.__version__)"
   python3 bench/throughput.py --data .gpu/alpaca_en_demo.json --device cuda --precision bf16 \
     --hidden 2048 --layers 18 --heads 16 --vocab 32000 --seq-len 2048 --batch 8 --steps 20 --warmup 6 \
-    --timeout 100 --workdir /tmp/gpu-bench --variants "$variants"
-  left=$((540 - (SECONDS - began)))
+    --timeout 100 --workdir /tmp/gpu-bench --variants "$variants" --profile "${PROFILE:-}"
+  left=$((${PARITY_S:-540} - (SECONDS - began)))
   echo "bench took $((SECONDS - began)) s; $left s left for the GPU parity tests"
   if [ "$left" -gt 60 ]; then
     timeout "$left" python3 -m pytest -q -p no:cacheprovider -p no:logging docker/tests/test_kernels.py -k on_gpu 2>&1 | tail -n 15

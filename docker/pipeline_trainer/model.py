@@ -6,7 +6,7 @@ from contextlib import nullcontext
 
 from .data import collate, trained_tokens
 from .events import TrainerError
-from .kernels import apply_liger, compile_layers
+from .kernels import apply_liger, compile_layers, keep_adapter_input_dtype
 
 REFERENCE = "reference"  # the frozen copy of init_adapter that DPO/KTO measure the policy against
 
@@ -46,6 +46,8 @@ def load_model(spec: dict, device: str, precision: str):
     for p in model.parameters():
         if p.requires_grad:
             p.data = p.data.float()  # optimizer states and GradScaler need fp32 master weights
+    if precision != "fp32":
+        keep_adapter_input_dtype(model)  # every forward runs under autocast (model.autocast)
     if t["gradient_checkpointing"]:
         # the older name: transformers 5.17 (on the GPU machines) lacks activation_checkpointing_enable
         model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})

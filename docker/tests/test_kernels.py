@@ -41,6 +41,26 @@ def test_compiled_layers_match_eager_ones_and_save_the_same_adapter(make_spec):
     assert names["compiled"] == names["eager"]
 
 
+@pytest.mark.parametrize("dropout", [0.0, 0.1])
+def test_bf16_adapters_take_their_input_uncast_with_the_same_losses(make_spec, monkeypatch, dropout):
+    import pipeline_trainer.model as model_module
+    from peft.tuners.tuners_utils import BaseTunerLayer
+
+    seen = []
+    fast = model_module.keep_adapter_input_dtype
+    monkeypatch.setattr(model_module, "keep_adapter_input_dtype", lambda m: seen.append(m) or fast(m))
+    top = {"training": {"precision": "bf16"}, "lora": {"dropout": dropout}}
+    uncast = losses(make_spec, f"uncast-{dropout}", **top)
+    layers = [m for m in seen[0].modules() if isinstance(m, BaseTunerLayer)]
+    assert layers and not any(m.cast_input_dtype_enabled for m in layers)
+    monkeypatch.setattr(model_module, "keep_adapter_input_dtype", lambda m: None)  # peft's own cast, as before
+    cast = losses(make_spec, f"cast-{dropout}", **top)
+    if dropout == 0:
+        assert uncast == cast  # the same bf16 matmuls on the same bf16 inputs
+    else:
+        assert uncast == pytest.approx(cast, rel=1e-2)  # dropout's scale rounds in bf16
+
+
 def test_flex_attention_forward_matches_sdpa_on_packed_batches(tiny_model, data):
     from transformers import AutoModelForCausalLM
 
