@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasStackTrace, pipeline } from "./helpers/cli.js";
@@ -14,6 +14,8 @@ import {
   removeOwnContainers,
 } from "./helpers/docker.js";
 import { onlyRun, readEvents, waitForStep } from "./helpers/run-workspace.js";
+import { python } from "./helpers/hub-cache.js";
+import { tinyModelDir } from "../src/launch/index.js";
 
 // The docker runtime against the real engine on this machine (scripts/docker-engine.sh), with the trainer
 // image built offline from the local Debian base. Containers on --network none, as the tests must.
@@ -139,6 +141,57 @@ describe("pipeline run with runtime: docker (real engine)", () => {
     const { id, dir } = onlyRun(runsDir);
     expect(run.output()).toContain(`pipeline run --resume ${id}`);
     expect(readdirSync(join(dir, "checkpoints")).filter((d) => d.startsWith("step-"))).toHaveLength(1);
+    expect(ownContainers()).toEqual([]);
+  });
+
+  it("two processes in one container (torchrun, fsdp on gloo) train, and evaluate against a champion adapter", async () => {
+    const cwd = await dockerWorkspace(
+      image,
+      { max_steps: 4, logging_steps: 1, save_steps: 100 },
+      { train: 64, eval: 4 },
+    );
+    // A champion: a random non-zero LoRA on the same tiny base, made with peft in the trainer's venv.
+    const made = python(
+      [
+        "import sys, torch",
+        "from peft import LoraConfig, get_peft_model",
+        "from transformers import AutoModelForCausalLM",
+        "torch.manual_seed(3)",
+        `base = AutoModelForCausalLM.from_pretrained(${JSON.stringify(tinyModelDir)})`,
+        'config = LoraConfig(r=4, lora_alpha=32, target_modules=["q_proj", "v_proj"], init_lora_weights=False)',
+        `get_peft_model(base, config).save_pretrained(${JSON.stringify(join(cwd, "champion"))})`,
+      ],
+      {},
+    );
+    expect(made.code, made.stderr).toBe(0);
+    // safetensors writes 0600; the container's uid 1000 must read it (the runtime refuses it otherwise).
+    chmodSync(join(cwd, "champion", "adapter_model.safetensors"), 0o644);
+    const config = join(cwd, "configs/run.yaml");
+    const text = readFileSync(config, "utf8")
+      .replace("training:\n", "training:\n  strategy: fsdp\n")
+      .replace("eval:\n", "eval:\n  compare_to: ../champion\n")
+      .replace("  type: docker\n", "  type: docker\n  processes: 2\n");
+    writeFileSync(config, text);
+    const runId = testRunId();
+    const result = pipeline(["run", "configs/run.yaml", "--runs-dir", "runs", "--run-id", runId], {
+      cwd,
+      env: { ...process.env, CI: "1" },
+    });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const dir = join(cwd, "runs", runId);
+    expect(readEvents(dir)[0]).toMatchObject({ type: "start", world_size: 2, strategy: "fsdp" });
+    const report = JSON.parse(readFileSync(join(dir, "report.json"), "utf8")) as {
+      champion: { source: string };
+      suites: {
+        metrics: { metric: string; adapter: number }[];
+        champion?: { metric: string; adapter: number }[];
+      }[];
+    };
+    expect(report.champion.source).toBe(join(cwd, "champion"));
+    const [suite] = report.suites;
+    const loss = (list: { metric: string; adapter: number }[] | undefined) =>
+      list?.find((m) => m.metric === "loss");
+    expect(loss(suite!.champion)!.adapter).toBe(loss(suite!.metrics)!.adapter);
     expect(ownContainers()).toEqual([]);
   });
 

@@ -9,6 +9,7 @@ describe("trainerArgs", () => {
       "-m",
       "torch.distributed.run",
       "--standalone",
+      "--local-addr=127.0.0.1",
       "--nnodes=1",
       "--nproc-per-node=4",
       "train.py",

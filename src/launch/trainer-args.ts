@@ -8,11 +8,16 @@ export function trainerArgs(script: string, specPath: string, processes: number)
   return ["-u", ...torchrunFlags(processes), ...train];
 }
 
-/** `python -m torch.distributed.run` on one machine; its rendezvous picks a free port on localhost. */
+/**
+ * `python -m torch.distributed.run` on one machine; its rendezvous picks a free port on localhost, and the ranks
+ * meet on 127.0.0.1 rather than the host's name (in a container on `--network none` the name resolves to an
+ * address nothing listens on, and the rendezvous waits 300 s before it fails).
+ */
 export const torchrunFlags = (processes: number): string[] => [
   "-m",
   "torch.distributed.run",
   "--standalone",
+  "--local-addr=127.0.0.1",
   "--nnodes=1",
   `--nproc-per-node=${processes}`,
 ];

@@ -106,7 +106,7 @@ describe("dockerRunArgs", () => {
   });
 
   it("several processes: torchrun as the entrypoint, the ranks on the container's loopback", () => {
-    expect(dockerRunArgs(spec, runtime({ processes: 2 }), paths).slice(-14)).toEqual([
+    expect(dockerRunArgs(spec, runtime({ processes: 2 }), paths).slice(-15)).toEqual([
       "--env",
       "GLOO_SOCKET_IFNAME=lo",
       "--entrypoint",
@@ -116,6 +116,7 @@ describe("dockerRunArgs", () => {
       "-m",
       "torch.distributed.run",
       "--standalone",
+      "--local-addr=127.0.0.1",
       "--nnodes=1",
       "--nproc-per-node=2",
       "/app/docker/train.py",
