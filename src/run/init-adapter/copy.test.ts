@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -28,5 +28,14 @@ describe("the run's copy of its init adapter", () => {
         /init-adapter no longer matches run\.json \(adapter_model\.safetensors\)/,
       ),
     });
+  });
+
+  it("a copy that fails half way leaves no init-adapter folder behind (nothing a resume could take as the copy)", async () => {
+    const source = mkdtempSync(join(tmpdir(), "adapter-"));
+    writeFileSync(join(source, "adapter_config.json"), "{}"); // the weights are missing: the second file fails
+    const paths = runDirPaths(mkdtempSync(join(tmpdir(), "run-")));
+    await expect(copyInitAdapter("sft-run", source, paths)).rejects.toMatchObject({ code: "ENOENT" });
+    expect(existsSync(paths.initAdapter)).toBe(false);
+    expect(readdirSync(paths.dir)).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { copyFile, mkdir, rm } from "node:fs/promises";
+import { copyFile, mkdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { sha256File } from "../../checkpoints/index.js";
 import { FailedError } from "../../errors/index.js";
@@ -14,17 +14,26 @@ export interface InitAdapterRecord {
 /**
  * The adapter's files copied into the run directory (init-adapter/), so the run carries what it started from:
  * the docker mount, the store's run state and a cluster's inputs take it from there, and a resume elsewhere
- * or after the source changed loads the same weights. Returns the copy's hashes.
+ * or after the source changed loads the same weights. The files go to a partial folder renamed into place
+ * once all are there: a copy stopped half way is never taken for the run's copy. Returns the copy's hashes.
  */
 export async function copyInitAdapter(
   source: string,
   dir: string,
   paths: RunPaths,
 ): Promise<InitAdapterRecord> {
-  await rm(paths.initAdapter, { recursive: true, force: true });
-  await mkdir(paths.initAdapter, { recursive: true });
-  for (const file of ADAPTER_FILES) await copyFile(join(dir, file), join(paths.initAdapter, file));
-  return { source, sha256: await hashes(paths.initAdapter) };
+  const partial = `${paths.initAdapter}.partial`;
+  await rm(partial, { recursive: true, force: true });
+  await mkdir(partial, { recursive: true });
+  try {
+    for (const file of ADAPTER_FILES) await copyFile(join(dir, file), join(partial, file));
+    const sha256 = await hashes(partial);
+    await rm(paths.initAdapter, { recursive: true, force: true });
+    await rename(partial, paths.initAdapter);
+    return { source, sha256 };
+  } finally {
+    await rm(partial, { recursive: true, force: true });
+  }
 }
 
 /** A resumed run's copy, checked against the hashes run.json recorded when the run started. */

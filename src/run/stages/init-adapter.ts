@@ -1,4 +1,5 @@
 import { dirname } from "node:path";
+import { FailedError } from "../../errors/index.js";
 import { readRecordFile } from "../../run-dir/index.js";
 import {
   adapterLora,
@@ -38,7 +39,13 @@ async function copied(state: RunState): Promise<InitAdapterRecord> {
 async function recorded(state: RunState): Promise<InitAdapterRecord> {
   const { paths } = state.setup;
   const record = (await readRecordFile(paths.record)).initAdapter;
-  if (!record) throw new Error(`run ${paths.id}: run.json has no initAdapter though its config sets one`);
+  if (!record) {
+    throw new FailedError(
+      "init-adapter-unrecorded",
+      `run ${paths.id}: run.json records no training.init_adapter though its config sets one`,
+      { hint: "the run cannot show which adapter it started from: start a new run" },
+    );
+  }
   await verifyInitAdapter(paths, record);
   return record;
 }
