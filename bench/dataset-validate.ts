@@ -14,8 +14,9 @@
  * - `pipeline dataset validate FILE --json`.
  *
  * Each round's ratio is validate's throughput over the tight baseline's in that round; the machine is
- * shared, so the median over rounds is the result. Targets: ratio ≥ 0.6, peak RSS < 300 MB, and
- * `pipeline --help` start-up within 3 × `node -e 0`.
+ * shared, so the median over rounds is the result. The same ratio in CPU seconds (user + system, all
+ * threads) is printed beside it: it moves less with the load of others. Targets: ratio ≥ 0.6, peak RSS
+ * < 300 MB, and `pipeline --help` start-up within 3 × `node -e 0`.
  */
 import { spawn } from "node:child_process";
 import { createReadStream, existsSync, statSync } from "node:fs";
@@ -62,26 +63,38 @@ async function shape(file: string): Promise<string> {
 
 interface Run {
   seconds: number;
+  /** User + system CPU seconds of all the process's threads, as last polled (within 20 ms of the end). */
+  cpuSeconds: number;
   peakMb: number;
   stdout: string;
   code: number;
 }
 
-/** Runs node with `args`, polling /proc for its peak resident memory (VmHWM). */
+/**
+ * Runs node with `args`, polling /proc for its peak resident memory (VmHWM) and its CPU time: on a
+ * shared machine, CPU seconds vary less than wall seconds with what the other tenants run.
+ */
 async function measure(args: string[]): Promise<Run> {
   const started = performance.now();
   const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
   let stdout = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   let peakKb = 0;
+  let ticks = 0;
   const poll = setInterval(async () => {
     const status = await readFile(`/proc/${child.pid}/status`, "utf8").catch(() => "");
     const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
     if (kb > peakKb) peakKb = kb;
+    // Fields 14 and 15 of /proc/PID/stat (utime, stime, in 1/100 s), counted after the ")" of the name.
+    const stat = await readFile(`/proc/${child.pid}/stat`, "utf8").catch(() => "");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const used = Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+    if (used > ticks) ticks = used;
   }, 20);
   const [code] = (await once(child, "exit")) as [number];
   clearInterval(poll);
-  return { seconds: (performance.now() - started) / 1000, peakMb: peakKb / 1024, stdout, code };
+  const seconds = (performance.now() - started) / 1000;
+  return { seconds, cpuSeconds: ticks / 100, peakMb: peakKb / 1024, stdout, code };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -101,7 +114,7 @@ for (let round = 1; round <= runs; round++) {
   for (const side of Object.keys(sides) as Side[]) results[side].push(await measure(sides[side]));
   const [tight, validate] = [results.tight.at(-1)!, results.validate.at(-1)!];
   console.log(
-    `round ${round}: tight ${tight.seconds.toFixed(2)} s, loose ${results.loose.at(-1)!.seconds.toFixed(2)} s, validate ${validate.seconds.toFixed(2)} s (peak RSS ${validate.peakMb.toFixed(0)} MB): ratio ${(tight.seconds / validate.seconds).toFixed(2)}`,
+    `round ${round}: tight ${tight.seconds.toFixed(2)} s, loose ${results.loose.at(-1)!.seconds.toFixed(2)} s, validate ${validate.seconds.toFixed(2)} s (peak RSS ${validate.peakMb.toFixed(0)} MB): ratio ${(tight.seconds / validate.seconds).toFixed(2)}; CPU tight ${tight.cpuSeconds.toFixed(2)} s, validate ${validate.cpuSeconds.toFixed(2)} s: ratio ${(tight.cpuSeconds / validate.cpuSeconds).toFixed(2)}`,
   );
 }
 const report = JSON.parse(results.validate[0]!.stdout) as { rows: number; validRows: number };
@@ -114,8 +127,9 @@ for (const side of Object.keys(sides) as Side[]) {
 }
 const ratios = results.validate.map((run, i) => results.tight[i]!.seconds / run.seconds);
 const loose = results.validate.map((run, i) => results.loose[i]!.seconds / run.seconds);
+const cpu = results.validate.map((run, i) => results.tight[i]!.cpuSeconds / run.cpuSeconds);
 console.log(
-  `validate: exit ${results.validate[0]!.code}, ${report.validRows}/${report.rows} rows valid; ratio to the tight baseline: median ${median(ratios).toFixed(2)} of ${runs} rounds (min ${Math.min(...ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)}; target ≥ 0.6); to the loose baseline ${median(loose).toFixed(2)}`,
+  `validate: exit ${results.validate[0]!.code}, ${report.validRows}/${report.rows} rows valid; ratio to the tight baseline: median ${median(ratios).toFixed(2)} of ${runs} rounds (min ${Math.min(...ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)}; target ≥ 0.6); to the loose baseline ${median(loose).toFixed(2)}; in CPU seconds to the tight baseline: median ${median(cpu).toFixed(2)} (min ${Math.min(...cpu).toFixed(2)}, max ${Math.max(...cpu).toFixed(2)})`,
 );
 const help: number[] = [];
 const bare: number[] = [];

@@ -1,4 +1,4 @@
-import { localDatasetFile } from "../../hub/index.js";
+import { localFile } from "../read/local-file.js";
 import { FailedError, UsageError, locate } from "../../errors/index.js";
 import { formatDataset, type SourceRow } from "./format-dataset.js";
 import { sha256File } from "./hash.js";
@@ -88,7 +88,7 @@ function invalidRows(file: string, errors: readonly RowError[]): FailedError {
 
 async function hashSource(file: string): Promise<string> {
   try {
-    return await sha256File(await localDatasetFile(file));
+    return await sha256File(await localFile(file));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === "ENOENT" ? "not found" : code === "EISDIR" ? "is a directory" : "cannot be read";

@@ -5,13 +5,14 @@ import { readContentParts, type MessageContent } from "./content-parts.js";
 import { readOpenAiToolCalls } from "./tool-calls.js";
 
 const KEYS = new Set(["role", "content", "name", "tool_calls", "tool_call_id", "weight", "loss_weight"]);
-const ROLES: Record<string, Role> = {
-  system: "system",
-  developer: "system",
-  user: "user",
-  assistant: "assistant",
-  tool: "tool",
-};
+// A Map, not an object literal: a plain object would also answer "constructor" or "toString".
+const ROLES = new Map<string, Role>([
+  ["system", "system"],
+  ["developer", "system"],
+  ["user", "user"],
+  ["assistant", "assistant"],
+  ["tool", "tool"],
+]);
 
 /**
  * One OpenAI-style message {role, content, tool_calls?, tool_call_id?, weight?}, or LLaMA-Factory v1's
@@ -82,7 +83,7 @@ function readRole(value: unknown, path: string, issues: Issue[]): Role | undefin
     issue(issues, path, "missing-key", `missing "role"; use one of system, user, assistant, tool`);
     return undefined;
   }
-  const role = typeof value === "string" ? ROLES[value] : undefined;
+  const role = typeof value === "string" ? ROLES.get(value) : undefined;
   if (!role) {
     const shown = typeof value === "string" ? `"${value}"` : describe(value);
     issue(issues, path, "unknown-role", `unknown role ${shown}; use one of system, user, assistant, tool`);

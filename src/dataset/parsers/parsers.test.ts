@@ -243,6 +243,29 @@ describe("preference", () => {
 });
 
 describe("any format", () => {
+  it("reports names of Object.prototype as unknown roles, not as roles", () => {
+    for (const name of ["constructor", "toString", "__proto__", "hasOwnProperty"]) {
+      const messages = check("messages", {
+        messages: [
+          { role: "user", content: "hi" },
+          { role: name, content: "hello" },
+        ],
+      });
+      expect(messages.record).toBeUndefined();
+      expect(messages.issues.map((i) => `${i.code} ${i.path}: ${i.message}`)).toEqual([
+        `unknown-role messages[1].role: unknown role "${name}"; use one of system, user, assistant, tool`,
+      ]);
+      const sharegpt = check("sharegpt", {
+        conversations: [
+          { from: "human", value: "hi" },
+          { from: name, value: "hello" },
+        ],
+      });
+      expect(sharegpt.record).toBeUndefined();
+      expect(sharegpt.codes).toEqual(["unknown-role conversations[1].from"]);
+    }
+  });
+
   it("rejects control characters at their path, and only warns about form feeds", () => {
     const bell = check("text", { text: "ding\u0007" });
     expect(bell.codes).toEqual(["control-characters text"]);

@@ -4,14 +4,15 @@ import { checkKeys, describe, isObject, issue } from "./fields.js";
 import { readShareGptCalls } from "./tool-calls.js";
 
 const KEYS = new Set(["from", "value"]);
-const ROLES: Record<string, Role> = {
-  human: "user",
-  gpt: "assistant",
-  system: "system",
-  function_call: "assistant",
-  observation: "tool",
-};
-export const SHAREGPT_ROLES = Object.keys(ROLES).join(", ");
+// A Map, not an object literal: a plain object would also answer "constructor" or "toString".
+const ROLES = new Map<string, Role>([
+  ["human", "user"],
+  ["gpt", "assistant"],
+  ["system", "system"],
+  ["function_call", "assistant"],
+  ["observation", "tool"],
+]);
+export const SHAREGPT_ROLES = [...ROLES.keys()].join(", ");
 
 /** One ShareGPT turn {from, value}; `function_call` becomes an assistant turn with parsed tool_calls. */
 export function readShareGptTurn(value: unknown, path: string, issues: Issue[]): Message | undefined {
@@ -22,7 +23,7 @@ export function readShareGptTurn(value: unknown, path: string, issues: Issue[]):
   const before = issues.length;
   checkKeys(value, KEYS, path, issues, "a turn");
   const from = value.from;
-  const role = typeof from === "string" ? ROLES[from] : undefined;
+  const role = typeof from === "string" ? ROLES.get(from) : undefined;
   if (from === undefined)
     issue(issues, joinPath(path, "from"), "missing-key", `missing "from"; use one of ${SHAREGPT_ROLES}`);
   else if (!role) {

@@ -6,7 +6,7 @@ import { ArrayScanner } from "./array-scanner.js";
 import { CHUNK_BYTES, readJsonLines } from "./json-lines.js";
 import type { RawRow, RowSource } from "./raw-row.js";
 import { readParquet } from "./parquet.js";
-import { localDatasetFile } from "../../hub/index.js";
+import { localFile } from "./local-file.js";
 
 const SNIFF_BYTES = 64 * 1024;
 
@@ -32,7 +32,7 @@ export async function openRows(location: string): Promise<RowSource> {
  * (an `hf://` location is fetched into the Hugging Face cache).
  */
 export async function assertDatasetFile(location: string): Promise<string> {
-  const path = await localDatasetFile(location);
+  const path = await localFile(location);
   const extension = extname(path).toLowerCase();
   if (extension !== ".jsonl" && extension !== ".json" && extension !== ".parquet") {
     throw new UsageError(
