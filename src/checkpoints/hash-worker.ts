@@ -1,25 +1,21 @@
 import { Worker } from "node:worker_threads";
 
-// sha256 off the main thread, so hashing a multi-GB file never competes with sending it. The worker's code
+// sha256 off the main thread, so hashing a multi-GB file never holds up sending it. The worker's code
 // is inline (eval) so it runs the same from src/ (tests, tsx) and from dist/, and takes its modules from
 // process.getBuiltinModule so it runs whether the parent makes eval'd code CommonJS or ESM.
 const SOURCE = `
 const { parentPort } = process.getBuiltinModule("node:worker_threads");
 const { createHash } = process.getBuiltinModule("node:crypto");
-const { crc32 } = process.getBuiltinModule("node:zlib");
 const whole = createHash("sha256");
 parentPort.on("message", ({ id, buffer, length, end }) => {
   if (end) return parentPort.postMessage({ id, value: whole.digest("hex") });
-  const bytes = new Uint8Array(buffer, 0, length);
-  whole.update(bytes);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(bytes));
-  parentPort.postMessage({ id, value: crc.toString("base64") });
+  whole.update(new Uint8Array(buffer, 0, length));
+  parentPort.postMessage({ id });
 });`;
 
 /**
  * One file's hasher: each part (a SharedArrayBuffer, not copied) goes into the whole file's sha256, in the
- * order the parts are given, and gets its own CRC32 — the checksum the store verifies the part against.
+ * order the parts are given.
  */
 export class FileHasher {
   private readonly worker = new Worker(SOURCE, { eval: true });
@@ -42,10 +38,9 @@ export class FileHasher {
     });
   }
 
-  /** The part's CRC32 (base64 of its 4 big-endian bytes, as S3 wants it); the bytes also go into the
-   *  whole file's sha256. */
-  part(buffer: SharedArrayBuffer, length: number): Promise<string> {
-    return this.ask({ buffer, length });
+  /** Resolves once the part's bytes are in the whole file's sha256 (the buffer is free again). */
+  async update(buffer: SharedArrayBuffer, length: number): Promise<void> {
+    await this.ask({ buffer, length });
   }
 
   /** The whole file's sha256 (hex), once every part was given. */
