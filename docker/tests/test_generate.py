@@ -1,10 +1,17 @@
-"""docker/generate.py on a freshly built tiny model: valid JSONL, deterministic, loads a PEFT adapter."""
+"""docker/generate.py on a freshly built tiny model: valid JSONL, deterministic, loads a PEFT adapter.
 
+Its main() runs in this process (one Python start-up and torch import for the file, not one per run); one test
+launches the script itself, for the command line's exit code and message."""
+
+import io
 import json
 import subprocess
 import sys
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
+from unittest import mock
 
+import generate
 import pytest
 import torch
 from peft import LoraConfig, get_peft_model
@@ -38,10 +45,21 @@ def prompts(tmp_path_factory) -> Path:
     return path
 
 
+def arguments(model_dir: Path, prompts: Path, out: Path, *extra: str) -> list[str]:
+    args = ["--model", str(model_dir), "--prompts", str(prompts), "--out", str(out)]
+    return [*args, "--batch-size", "2", "--max-new-tokens", "6", "--device", "cpu", *extra]
+
+
 def run(model_dir: Path, prompts: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, str(GENERATE), "--model", str(model_dir), "--prompts", str(prompts), "--out", str(out)]
-    cmd += ["--batch-size", "2", "--max-new-tokens", "6", "--device", "cpu", *extra]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    """generate.py's main() with these arguments, in this process: its exit code, stdout and stderr."""
+    argv = [str(GENERATE), *arguments(model_dir, prompts, out, *extra)]
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with mock.patch.object(sys, "argv", argv), redirect_stdout(stdout), redirect_stderr(stderr):
+        try:
+            code = generate.main()
+        except SystemExit as stopped:  # argparse's usage errors
+            code = stopped.code
+    return subprocess.CompletedProcess(argv, code, stdout.getvalue(), stderr.getvalue())
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -129,7 +147,8 @@ def test_loads_a_peft_adapter(model_dir, prompts, adapter_dir, tmp_path):
 def test_a_line_without_a_trained_segment_is_an_input_error(model_dir, tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text(json.dumps({"segments": [{"text": "hi", "train": False}]}) + "\n")
-    done = run(model_dir, bad, tmp_path / "out.jsonl")
+    command = [sys.executable, str(GENERATE), *arguments(model_dir, bad, tmp_path / "out.jsonl")]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)  # the script itself, once
     assert done.returncode == 2
     assert f"{bad}:1" in done.stderr and "Traceback" not in done.stderr
 
