@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cacheDir } from "../../src/launch/paths.js";
@@ -25,11 +25,25 @@ function servingPython(trainerPython: string): string {
   const dir = join(cacheDir(), "venvs", `serving-${key.slice(0, 12)}`);
   const python = join(dir, "bin/python");
   if (existsSync(join(dir, ".ready"))) return python;
-  run("python3", ["-m", "venv", dir]);
-  const version = run(python, ["-c", "import sys; print(f'{sys.version_info[0]}.{sys.version_info[1]}')"]);
-  writeFileSync(join(dir, `lib/python${version}/site-packages/trainer-venv.pth`), sitePackages + "\n");
-  run(python, ["-m", "pip", "install", "-q", "-r", requirements]);
-  writeFileSync(join(dir, ".ready"), "");
+  // Made beside its place and renamed into it: two test files that start at once (vitest runs two at a time)
+  // each make one, and the first rename wins; the loser's copy goes.
+  const making = `${dir}.making-${process.pid}`;
+  const makingPython = join(making, "bin/python");
+  run("python3", ["-m", "venv", making]);
+  const version = run(makingPython, [
+    "-c",
+    "import sys; print(f'{sys.version_info[0]}.{sys.version_info[1]}')",
+  ]);
+  writeFileSync(join(making, `lib/python${version}/site-packages/trainer-venv.pth`), sitePackages + "\n");
+  run(makingPython, ["-m", "pip", "install", "-q", "-r", requirements]);
+  writeFileSync(join(making, ".ready"), "");
+  if (existsSync(dir) && !existsSync(join(dir, ".ready"))) rmSync(dir, { recursive: true, force: true }); // half-made
+  try {
+    renameSync(making, dir);
+  } catch {
+    rmSync(making, { recursive: true, force: true });
+  }
+  if (!existsSync(join(dir, ".ready"))) throw new Error(`${dir}: the serving venv was not made`);
   return python;
 }
 
