@@ -125,12 +125,30 @@ describe("malformed fixtures", () => {
   });
 });
 
+describe("worker threads", () => {
+  it("the built CLI's workers report what the main thread does", () => {
+    const files = [
+      "bom-crlf.jsonl",
+      "broken-line.jsonl",
+      "control-chars.jsonl",
+      "invalid-utf8.jsonl",
+      "unknown-role.jsonl",
+    ].map(fixture);
+    const serial = pipeline("dataset", "validate", ...files, "--workers", "0", "--json");
+    const threaded = pipeline("dataset", "validate", ...files, "--workers", "2", "--json");
+    expect(threaded.code).toBe(serial.code);
+    expect(reports(threaded.stdout)).toEqual(reports(serial.stdout));
+    expect(reports(serial.stdout)[0]!.rows).toBeGreaterThan(0);
+  });
+});
+
 describe("usage problems", () => {
   it.each([
     [["dataset", "validate", "missing.jsonl"], "unreadable-file"],
     [["dataset", "validate", fixture("bom-crlf.jsonl"), "--bogus"], "unknown option"],
     [["dataset", "validate", "data.csv"], "unknown-extension"],
     [["dataset", "validate", fixture("bom-crlf.jsonl"), "--max-tokens", "lots"], "invalid-option"],
+    [["dataset", "validate", fixture("bom-crlf.jsonl"), "--workers", "-1"], "invalid-option"],
   ])("%j exits 2 without a stack trace", (args, text) => {
     const { code, stdout, stderr } = pipeline(...args);
     expect(code).toBe(2);

@@ -22,6 +22,8 @@ export interface ParsedRow {
 }
 
 export interface ParsedSource {
+  /** The local file read. */
+  file: string;
   kind: LocationKind;
   layout: string;
   /** The format rows are read as; undefined when auto found none. */
@@ -29,6 +31,8 @@ export interface ParsedSource {
   /** How the format was chosen, for the report. */
   reason: string;
   batches: AsyncIterable<ParsedRow[]>;
+  /** Stops reading without reading the rest (the rows are then read another way). */
+  close(): Promise<void>;
 }
 
 /** Rows held back while auto-detection looks at the first ones; bounded so memory stays constant. */
@@ -56,11 +60,13 @@ export async function parseSource(source: RowSource, requested: DatasetFormat): 
       ? `auto: ${detection?.reason ?? "no row looks like a known format"}`
       : `--format ${requested}`;
   return {
+    file: source.file,
     kind: source.kind,
     layout: source.layout,
     format,
     reason,
     batches: parseBatches(held, iterator, format, reason),
+    close: async () => void (await iterator.return?.()),
   };
 }
 

@@ -6,6 +6,7 @@ interface Options {
   eval?: string;
   tokenizer?: string;
   maxTokens: string;
+  workers?: string;
   json?: boolean;
 }
 
@@ -18,6 +19,14 @@ export async function datasetValidate(files: string[], options: Options): Promis
       `--max-tokens must be a positive whole number, got "${options.maxTokens}"`,
     );
   }
+  const workers = options.workers === undefined ? undefined : Number(options.workers);
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0 && workers <= 64)) {
+    throw new UsageError(
+      "invalid-option",
+      `--workers must be a whole number from 0 to 64, got "${options.workers}"`,
+      { hint: "0 checks on the main thread only; leave it out for one worker per core" },
+    );
+  }
   // Check every path first, so a typo in the last file does not come after minutes of work.
   for (const file of [...files, ...(options.eval ? [options.eval] : [])]) await assertDatasetFile(file);
   let exitCode: number = ExitCode.ok;
@@ -27,6 +36,7 @@ export async function datasetValidate(files: string[], options: Options): Promis
       tokenizer: options.tokenizer,
       maxTokens,
       evalFile: options.eval,
+      workers,
     });
     process.stdout.write(options.json ? JSON.stringify(report) + "\n" : renderReport(report));
     if (!report.valid) exitCode = ExitCode.failed;

@@ -14,6 +14,10 @@ export function dataCommands(program: Command): void {
     .option("--eval <file>", "an eval split to check for overlap with the training files")
     .option("--tokenizer <path>", "a tokenizer.json or model directory for exact token counts")
     .option("--max-tokens <n>", "rows longer than this many tokens get a warning", "4096")
+    .option(
+      "--workers <n>",
+      "threads for a JSON Lines file (0: none; default: one per core, up to 4, from 8 MiB)",
+    )
     .option("--json", "print one JSON object per file")
     .action(lazy(() => import("../commands/dataset-validate.js"), "datasetValidate"));
   dataset

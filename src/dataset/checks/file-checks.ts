@@ -1,12 +1,9 @@
-import type { CanonicalRecord } from "../types.js";
 import type { DatasetWarning } from "../report.js";
 import { placeIssue, type LocationKind } from "../problems.js";
-import type { ParsedRow } from "../read-records.js";
 import { ErrorCollector } from "../collect-errors.js";
 import { FingerprintTable } from "./hash-table.js";
-import { findPlaceholder } from "./placeholders.js";
-import { RecordHasher } from "./record-hash.js";
-import { charCount, StatsCollector, trainedMessages } from "./stats.js";
+import type { FactsBatch } from "./row-facts.js";
+import { StatsCollector } from "./stats.js";
 import { Tally } from "./tally.js";
 import { plural } from "../plural.js";
 import type { CountTokens } from "./tokens.js";
@@ -20,13 +17,15 @@ export interface CheckOptions {
   evalSet?: { table: FingerprintTable; kind: LocationKind; file: string };
 }
 
-/** Every per-row check of one file, fed row by row; holds only counters, samples and fingerprints. */
+/**
+ * Every file-wide check of one file, fed batches of row facts (row-facts.ts) in file order; holds only
+ * counters, samples and fingerprints.
+ */
 export class FileChecks {
   rows = 0;
   validRows = 0;
   readonly errors = new ErrorCollector();
   readonly stats = new StatsCollector();
-  private readonly hasher = new RecordHasher();
   private readonly seen = new FingerprintTable();
   private distinctRepeated = 0;
   private readonly duplicates: Tally;
@@ -48,18 +47,37 @@ export class FileChecks {
     this.oddWhitespace = new Tally(kind);
   }
 
-  add(row: ParsedRow): void {
-    this.rows++;
-    for (const issue of row.issues) this.errors.add(placeIssue(issue, this.kind, row.location));
-    if (!row.record) return;
-    this.validRows++;
-    if (row.notes) this.oddWhitespace.add(row.location, row.notes.join("; "));
-    this.checkRecord(row.record, row.location);
+  /** Folds in a batch of row facts; batches must come in file order (first-seen locations, samples). */
+  addBatch(batch: FactsBatch, lineBase = 0): void {
+    const { kind } = this;
+    let issueAt = 0;
+    let noteAt = 0;
+    let placeholderAt = 0;
+    let pairAt = 0;
+    for (let i = 0; i < batch.rows; i++) {
+      const location = batch.locations[i]! + lineBase;
+      this.rows++;
+      if (batch.issues[issueAt]?.[0] === i) {
+        for (const issue of batch.issues[issueAt++]![1]) this.errors.add(placeIssue(issue, kind, location));
+      }
+      if (batch.valid[i] === 0) continue;
+      this.validRows++;
+      if (batch.notes[noteAt]?.[0] === i) this.oddWhitespace.add(location, batch.notes[noteAt++]![1]);
+      this.checkFingerprint(batch.high[i]!, batch.low[i]!, location);
+      if (batch.placeholders[placeholderAt]?.[0] === i)
+        this.placeholders.add(location, batch.placeholders[placeholderAt++]![1]);
+      if (batch.identicalPairs[pairAt] === i) {
+        pairAt++;
+        this.identicalPairs.add(location, "chosen equals rejected");
+      }
+      const tokens = batch.tokens[i]!;
+      this.stats.add(batch.turns[i]!, batch.chars[i]!, tokens, batch.roles.subarray(i * 4, i * 4 + 4));
+      if (tokens > this.options.maxTokens)
+        this.longRows.add(location, `${this.options.countTokens ? "" : "≈ "}${tokens} tokens`);
+    }
   }
 
-  private checkRecord(record: CanonicalRecord, location: number): void {
-    this.hasher.hash(record);
-    const { high, low } = this.hasher;
+  private checkFingerprint(high: number, low: number, location: number): void {
     const repeat = this.seen.add(high, low, location);
     if (repeat) {
       if (repeat.firstRepeat) this.distinctRepeated++;
@@ -72,30 +90,6 @@ export class FileChecks {
         location,
         `same as ${evalSet.kind === "line" ? `line ${inEval}` : `[${inEval}]`} of ${evalSet.file}`,
       );
-    const placeholder = findPlaceholder(record);
-    if (placeholder) this.placeholders.add(location, placeholder);
-    if (
-      record.kind === "preference" &&
-      charCount(record.chosen) === charCount(record.rejected) &&
-      sameAnswers(record)
-    ) {
-      this.identicalPairs.add(location, "chosen equals rejected");
-    }
-    this.measure(record, location);
-  }
-
-  private measure(record: CanonicalRecord, location: number): void {
-    const messages = trainedMessages(record);
-    const chars = record.kind === "text" ? record.text.length : charCount(messages);
-    const count = this.options.countTokens;
-    const text = count
-      ? record.kind === "text"
-        ? record.text
-        : messages.map((m) => m.content).join("\n")
-      : "";
-    const tokens = count ? count(text) : Math.ceil(chars / 4);
-    this.stats.add(record, chars, tokens);
-    if (tokens > this.options.maxTokens) this.longRows.add(location, `${count ? "" : "≈ "}${tokens} tokens`);
   }
 
   private where(location: number): string {
@@ -142,8 +136,4 @@ export class FileChecks {
     const message = `only ${plural(this.validRows, "valid example")}; a fine-tune usually needs at least ${MIN_EXAMPLES} to change behaviour reliably`;
     return [{ code: "few-examples", count: this.validRows, message, examples: [] }];
   }
-}
-
-function sameAnswers(record: Extract<CanonicalRecord, { kind: "preference" }>): boolean {
-  return JSON.stringify(record.chosen) === JSON.stringify(record.rejected);
 }

@@ -29,10 +29,12 @@ export class StatsCollector {
   private rows = 0;
   private readonly roles: Record<Role, number> = { system: 0, user: 0, assistant: 0, tool: 0 };
 
-  add(record: CanonicalRecord, chars: number, tokens: number): void {
-    const messages = trainedMessages(record);
-    const turns = record.kind === "text" ? 1 : messages.length;
-    for (const message of messages) this.roles[message.role]++;
+  /** One row: its trained turns, characters, tokens, and trained messages per role (system, user, assistant, tool). */
+  add(turns: number, chars: number, tokens: number, roles: ArrayLike<number>): void {
+    this.roles.system += roles[0]!;
+    this.roles.user += roles[1]!;
+    this.roles.assistant += roles[2]!;
+    this.roles.tool += roles[3]!;
     this.rows++;
     this.turnTotal += turns;
     this.turns.add(turns);

@@ -10,7 +10,7 @@ import { firstInvalidUtf8 } from "./utf8.js";
 export const CHUNK_BYTES = 256 << 10;
 const NEWLINE = 10;
 
-interface LineState {
+export interface LineState {
   line: number;
   first: boolean;
 }
@@ -38,7 +38,8 @@ export async function* readJsonLines(path: string): AsyncGenerator<RawRow[]> {
   if (pending.length > 0) yield splitLines(Buffer.concat(pending), state);
 }
 
-function splitLines(bytes: Buffer, state: LineState): RawRow[] {
+/** The rows of whole lines; `state.line` counts the lines passed (1-based numbers of the next). */
+export function splitLines(bytes: Buffer, state: LineState): RawRow[] {
   let from = 0;
   if (state.first) {
     state.first = false;

@@ -18,13 +18,16 @@ const SNIFF_BYTES = 64 * 1024;
 export async function openRows(location: string): Promise<RowSource> {
   const path = await assertDatasetFile(location);
   const extension = extname(path).toLowerCase();
-  if (extension === ".parquet") return { kind: "index", layout: "Parquet", batches: readParquet(path) };
-  if (extension === ".jsonl") return { kind: "line", layout: "JSON Lines", batches: readJsonLines(path) };
+  if (extension === ".parquet")
+    return { file: path, kind: "index", layout: "Parquet", batches: readParquet(path) };
+  if (extension === ".jsonl")
+    return { file: path, kind: "line", layout: "JSON Lines", batches: readJsonLines(path) };
   const { first, offset, firstLine } = await sniff(path);
-  if (first === "[") return { kind: "index", layout: "JSON array", batches: readArray(path, offset) };
+  if (first === "[")
+    return { file: path, kind: "index", layout: "JSON array", batches: readArray(path, offset) };
   if (first === "{" && firstLine === "{")
-    return { kind: "line", layout: "JSON object", batches: singleObject() };
-  return { kind: "line", layout: "JSON Lines", batches: readJsonLines(path) };
+    return { file: path, kind: "line", layout: "JSON object", batches: singleObject() };
+  return { file: path, kind: "line", layout: "JSON Lines", batches: readJsonLines(path) };
 }
 
 /**

@@ -12,6 +12,8 @@ export interface RawRow {
 }
 
 export interface RowSource {
+  /** The local file read (an hf:// location once fetched). */
+  file: string;
   kind: LocationKind;
   /** How the file was read, for the report: `JSON Lines` or `JSON array`. */
   layout: string;

@@ -1,0 +1,134 @@
+import { createReadStream } from "node:fs";
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import type { FileChecks } from "./checks/file-checks.js";
+import type { FactsBatch } from "./checks/row-facts.js";
+import { CHUNK_BYTES } from "./read/json-lines.js";
+import type { ChunkMessage, WorkerSetup } from "./validate-worker.js";
+
+/** Below this size a JSON Lines file is checked on the main thread: starting workers would cost more. */
+export const PARALLEL_MIN_BYTES = 8 << 20;
+/** Chunks sent but not yet folded in, per worker: enough to keep each busy, few enough to bound memory. */
+const IN_FLIGHT_PER_WORKER = 3;
+const NEWLINE = 10;
+
+/** Worker threads for a file of this size: one per core (at most 4), none for a small file or one core. */
+export function workersFor(bytes: number, cores = availableParallelism()): number {
+  return bytes < PARALLEL_MIN_BYTES || cores < 2 ? 0 : Math.min(cores, 4);
+}
+
+/**
+ * Checks a JSON Lines file on `count` worker threads: this thread reads the file in chunks of whole lines
+ * and hands them out; the workers parse and check the rows; their facts are folded into `checks` in file
+ * order, so the report is the same as a single-threaded pass.
+ */
+export async function checkInWorkers(
+  path: string,
+  setup: WorkerSetup,
+  checks: FileChecks,
+  count: number,
+  chunkBytes = CHUNK_BYTES,
+): Promise<void> {
+  const pool = new Pool(setup, count);
+  try {
+    let pending: Buffer[] = [];
+    let first = true;
+    const send = async (parts: Buffer[]) => {
+      const bytes = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
+      let at = 0;
+      for (const part of parts) {
+        bytes.set(part, at);
+        at += part.length;
+      }
+      await pool.send(bytes, first, checks);
+      first = false;
+    };
+    for await (const chunk of createReadStream(path, {
+      highWaterMark: chunkBytes,
+    }) as AsyncIterable<Buffer>) {
+      const end = chunk.lastIndexOf(NEWLINE);
+      if (end < 0) {
+        pending.push(chunk);
+        continue;
+      }
+      await send([...pending, chunk.subarray(0, end + 1)]);
+      pending = end + 1 < chunk.length ? [chunk.subarray(end + 1)] : [];
+    }
+    if (pending.length > 0) await send(pending);
+    await pool.drain(checks);
+  } finally {
+    await pool.close();
+  }
+}
+
+/** Workers that each take chunks in turn; their results are folded in the order the chunks were sent. */
+class Pool {
+  private readonly workers: Worker[] = [];
+  private readonly busy: number[] = [];
+  private readonly done = new Map<number, FactsBatch>();
+  private nextId = 0;
+  private nextFold = 0;
+  private lineBase = 0;
+  private failure?: Error;
+  private wake?: () => void;
+
+  constructor(setup: WorkerSetup, count: number) {
+    for (let i = 0; i < count; i++) {
+      const worker = startWorker(setup);
+      worker.on("message", ({ id, batch }: { id: number; batch: FactsBatch }) => {
+        this.busy[i]!--;
+        this.done.set(id, batch);
+        this.wake?.();
+      });
+      worker.on("error", (error) => this.fail(error));
+      worker.on("exit", (code) => {
+        if (code !== 0) this.fail(new Error(`a dataset validation worker stopped (exit ${code})`));
+      });
+      this.workers.push(worker);
+      this.busy.push(0);
+    }
+  }
+
+  /** Hands a chunk to the least busy worker, first folding in results while too many are out. */
+  async send(bytes: Uint8Array, first: boolean, checks: FileChecks): Promise<void> {
+    while (this.nextId - this.nextFold >= this.workers.length * IN_FLIGHT_PER_WORKER) await this.fold(checks);
+    const index = this.busy.indexOf(Math.min(...this.busy));
+    this.busy[index]!++;
+    const message: ChunkMessage = { id: this.nextId++, bytes, first };
+    this.workers[index]!.postMessage(message, [bytes.buffer as ArrayBuffer]);
+  }
+
+  async drain(checks: FileChecks): Promise<void> {
+    while (this.nextFold < this.nextId) await this.fold(checks);
+  }
+
+  /** Waits for the next chunk in file order, then folds in it and any after it that are done. */
+  private async fold(checks: FileChecks): Promise<void> {
+    while (!this.done.has(this.nextFold)) {
+      if (this.failure) throw this.failure;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = undefined;
+    }
+    for (let batch = this.done.get(this.nextFold); batch; batch = this.done.get(this.nextFold)) {
+      this.done.delete(this.nextFold++);
+      checks.addBatch(batch, this.lineBase);
+      this.lineBase += batch.lines;
+    }
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    this.wake?.();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+  }
+}
+
+/** From dist/ the worker is plain JavaScript; from src/ (tests, tsx) it is TypeScript, run through tsx. */
+function startWorker(setup: WorkerSetup): Worker {
+  const fromSource = import.meta.url.endsWith(".ts");
+  const file = new URL(fromSource ? "./validate-worker.ts" : "./validate-worker.js", import.meta.url);
+  return new Worker(file, { workerData: setup, ...(fromSource && { execArgv: ["--import", "tsx"] }) });
+}
