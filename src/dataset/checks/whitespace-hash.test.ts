@@ -45,6 +45,21 @@ describe("WhitespaceHash", () => {
     expect(digest(["a\u3000b"])).not.toBe(digest(["a b"]));
     expect(digest(["a\u00a0b"])).not.toBe(digest(["a b"]));
     expect(digest([""])).not.toBe(digest([]));
+    expect(digest(["a"])).not.toBe(digest(["a\0"]));
+    expect(digest(["abc"])).not.toBe(digest(["ab\0c"]));
+  });
+
+  it("spreads texts that differ only in the second unit of each pair of units", () => {
+    // Two units go into each step: a change in the upper half of the step's input must reach the whole hash.
+    const seen = new Set<string>();
+    for (let i = 0; i < 100_000; i++) {
+      const odd = [...String(i).padStart(6, "0")].map((digit) => `x${digit}`).join("");
+      seen.add(digest([odd]));
+    }
+    expect(seen.size).toBe(100_000);
+    const halves = new Set<string>();
+    for (let i = 0; i < 65_536; i++) halves.add(digest([`a${String.fromCharCode(i)}`]).split(":")[1]!);
+    expect(halves.size).toBeGreaterThan(65_000); // the low word alone, near one per input
   });
 
   it("spreads distinct texts over distinct fingerprints", () => {
