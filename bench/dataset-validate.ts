@@ -11,7 +11,8 @@
  * - tight baseline (bench/baseline-tight.mjs): 4 MiB byte chunks, newlines found in the Buffer, each
  *   line decoded and JSON.parse'd — the fastest honest way to read and parse the file;
  * - loose baseline (bench/baseline-split-parse.mjs): streamed as strings, split("\n"), JSON.parse;
- * - `pipeline dataset validate FILE --json`.
+ * - `pipeline dataset validate FILE --json` (worker threads, one per core up to 4: the default for a file this size);
+ * - the same with `--workers 0`, on the main thread alone; its report must be the same.
  *
  * Each round's ratio is validate's throughput over the tight baseline's in that round; the machine is
  * shared, so the median over rounds is the result. The same ratio in CPU seconds (user + system, all
@@ -25,18 +26,13 @@ import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { join } from "node:path";
 import { writeChatFile } from "./chat-rows.js";
+import { numberFlag, stringFlag } from "./flags.js";
 
 const root = join(import.meta.dirname, "..");
 const source = join(root, "../shared/real-datasets/llamafactory/alpaca_en_demo.json");
-const flag = (name: string, fallback: number) => {
-  const at = process.argv.indexOf(name);
-  return at >= 0 ? Number(process.argv[at + 1]) || fallback : fallback;
-};
-const mb = flag("--mb", 300);
-const runs = flag("--runs", 7);
-const bin = process.argv.includes("--bin")
-  ? process.argv[process.argv.indexOf("--bin") + 1]!
-  : "bin/pipeline.js";
+const mb = numberFlag("--mb", 300);
+const runs = numberFlag("--runs", 7);
+const bin = stringFlag("--bin", "bin/pipeline.js");
 
 async function dataFile(): Promise<string> {
   const file = join(root, "bench/out", `chat-${mb}mb.jsonl`);
@@ -107,14 +103,16 @@ const sides = {
   tight: ["bench/baseline-tight.mjs", file],
   loose: ["bench/baseline-split-parse.mjs", file],
   validate: [bin, "dataset", "validate", file, "--json"],
+  // The same on the main thread alone (worker threads are the default for a file this size).
+  serial: [bin, "dataset", "validate", file, "--json", "--workers", "0"],
 };
 type Side = keyof typeof sides;
-const results: Record<Side, Run[]> = { tight: [], loose: [], validate: [] };
+const results: Record<Side, Run[]> = { tight: [], loose: [], validate: [], serial: [] };
 for (let round = 1; round <= runs; round++) {
   for (const side of Object.keys(sides) as Side[]) results[side].push(await measure(sides[side]));
-  const [tight, validate] = [results.tight.at(-1)!, results.validate.at(-1)!];
+  const [tight, validate, serial] = [results.tight.at(-1)!, results.validate.at(-1)!, results.serial.at(-1)!];
   console.log(
-    `round ${round}: tight ${tight.seconds.toFixed(2)} s, loose ${results.loose.at(-1)!.seconds.toFixed(2)} s, validate ${validate.seconds.toFixed(2)} s (peak RSS ${validate.peakMb.toFixed(0)} MB): ratio ${(tight.seconds / validate.seconds).toFixed(2)}; CPU tight ${tight.cpuSeconds.toFixed(2)} s, validate ${validate.cpuSeconds.toFixed(2)} s: ratio ${(tight.cpuSeconds / validate.cpuSeconds).toFixed(2)}`,
+    `round ${round}: tight ${tight.seconds.toFixed(2)} s, loose ${results.loose.at(-1)!.seconds.toFixed(2)} s, validate ${validate.seconds.toFixed(2)} s (peak RSS ${validate.peakMb.toFixed(0)} MB): ratio ${(tight.seconds / validate.seconds).toFixed(2)}; main thread only ${serial.seconds.toFixed(2)} s: ratio ${(tight.seconds / serial.seconds).toFixed(2)}; CPU tight ${tight.cpuSeconds.toFixed(2)} s, validate ${validate.cpuSeconds.toFixed(2)} s: ratio ${(tight.cpuSeconds / validate.cpuSeconds).toFixed(2)}`,
   );
 }
 const report = JSON.parse(results.validate[0]!.stdout) as { rows: number; validRows: number };
@@ -128,8 +126,11 @@ for (const side of Object.keys(sides) as Side[]) {
 const ratios = results.validate.map((run, i) => results.tight[i]!.seconds / run.seconds);
 const loose = results.validate.map((run, i) => results.loose[i]!.seconds / run.seconds);
 const cpu = results.validate.map((run, i) => results.tight[i]!.cpuSeconds / run.cpuSeconds);
+const serial = results.serial.map((run, i) => results.tight[i]!.seconds / run.seconds);
+if (results.serial.some((run) => run.stdout !== results.validate[0]!.stdout))
+  throw new Error("validate on worker threads and on the main thread alone printed different reports");
 console.log(
-  `validate: exit ${results.validate[0]!.code}, ${report.validRows}/${report.rows} rows valid; ratio to the tight baseline: median ${median(ratios).toFixed(2)} of ${runs} rounds (min ${Math.min(...ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)}; target ≥ 0.6); to the loose baseline ${median(loose).toFixed(2)}; in CPU seconds to the tight baseline: median ${median(cpu).toFixed(2)} (min ${Math.min(...cpu).toFixed(2)}, max ${Math.max(...cpu).toFixed(2)})`,
+  `validate: exit ${results.validate[0]!.code}, ${report.validRows}/${report.rows} rows valid; ratio to the tight baseline: median ${median(ratios).toFixed(2)} of ${runs} rounds (min ${Math.min(...ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)}; target ≥ 0.6); to the loose baseline ${median(loose).toFixed(2)}; on the main thread alone (--workers 0) ${median(serial).toFixed(2)}; in CPU seconds to the tight baseline: median ${median(cpu).toFixed(2)} (min ${Math.min(...cpu).toFixed(2)}, max ${Math.max(...cpu).toFixed(2)})`,
 );
 const help: number[] = [];
 const bare: number[] = [];

@@ -13,11 +13,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { claimJob, enqueue, finishAttempt, immediate, openDb } from "../src/queue/index.js";
-
-const flag = (name: string, fallback: number) => {
-  const at = process.argv.indexOf(name);
-  return at > 0 ? Number(process.argv[at + 1]) : fallback;
-};
+import { numberFlag } from "./flags.js";
 
 if (process.argv[2] === "--child") {
   const [file, worker] = [process.argv[3]!, process.argv[4]!];
@@ -50,8 +46,8 @@ if (process.argv[2] === "--child") {
   db.close();
   process.stdout.write(JSON.stringify(latencies.slice(0, -1)));
 } else {
-  const jobs = flag("--jobs", 10_000);
-  const workers = flag("--workers", 4);
+  const jobs = numberFlag("--jobs", 10_000);
+  const workers = numberFlag("--workers", 4);
   const baseline = await measure(jobs, 1);
   const many = await measure(jobs, workers);
   const line = (name: string, r: Result) =>

@@ -13,13 +13,10 @@ import { join } from "node:path";
 import { startRayCluster, RAY_TOKEN } from "../test/helpers/ray-cluster.js";
 import { startS3 } from "../test/helpers/s3-server.js";
 import { workspace } from "../test/helpers/workspace.js";
+import { numberFlag } from "./flags.js";
 
-const flag = (name: string, fallback: number) => {
-  const at = process.argv.indexOf(name);
-  return at > 0 ? Number(process.argv[at + 1]) : fallback;
-};
-const steps = flag("--steps", 60);
-const rounds = flag("--rounds", 2);
+const steps = numberFlag("--steps", 60);
+const rounds = numberFlag("--rounds", 2);
 const root = join(import.meta.dirname, "..");
 
 const [s3, cluster] = await Promise.all([startS3(), startRayCluster(2)]);

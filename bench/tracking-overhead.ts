@@ -16,9 +16,9 @@ import { join } from "node:path";
 import { RunConfig } from "../src/config/index.js";
 import type { TrainerEvent } from "../src/launch/index.js";
 import { startTracking } from "../src/tracking/index.js";
+import { numberFlag } from "./flags.js";
 
-const at = process.argv.indexOf("--events");
-const count = at > 0 ? Number(process.argv[at + 1]) : 5000;
+const count = numberFlag("--events", 5000);
 
 const step = (n: number): TrainerEvent => ({
   ...{ v: 1, time: 1_700_000_000 + n, type: "step", step: n, total_steps: count, epoch: 0, loss: 1 / n },
