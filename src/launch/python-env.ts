@@ -35,9 +35,13 @@ export function venvPython(venvDir: string): string {
   return join(venvDir, "bin", "python");
 }
 
+/**
+ * Complete, with its bytecode compiled: scripts/make_venv.py writes "<hash> compiled" last. A venv marked with
+ * the hash alone (made before bytecode was compiled at install) goes back to make_venv.py, which compiles it.
+ */
 export function isVenvReady(venvDir: string, file = requirementsFile): boolean {
   const marker = join(venvDir, ".ready");
-  return existsSync(marker) && readFileSync(marker, "utf8").trim() === requirementsHash(file);
+  return existsSync(marker) && readFileSync(marker, "utf8").trim() === `${requirementsHash(file)} compiled`;
 }
 
 /** Returns the python executable to run the trainer with, creating the managed venv when needed. */
