@@ -1,3 +1,4 @@
+import { stat } from "node:fs/promises";
 import { FileChecks } from "./checks/file-checks.js";
 import { FingerprintTable } from "./checks/hash-table.js";
 import { RecordHasher } from "./checks/record-hash.js";
@@ -8,7 +9,6 @@ import { parseSource, type ParsedSource } from "./read-records.js";
 import { openRows } from "./read/open-rows.js";
 import type { ValidationReport } from "./report.js";
 import { checkInWorkers, workersFor } from "./validate-workers.js";
-import { stat } from "node:fs/promises";
 
 export interface ValidateOptions {
   format?: DatasetFormat;

@@ -1,16 +1,14 @@
-import { createReadStream } from "node:fs";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { FileChecks } from "./checks/file-checks.js";
 import type { FactsBatch } from "./checks/row-facts.js";
-import { CHUNK_BYTES } from "./read/json-lines.js";
+import { CHUNK_BYTES, wholeLineChunks } from "./read/json-lines.js";
 import type { ChunkMessage, WorkerSetup } from "./validate-worker.js";
 
 /** Below this size a JSON Lines file is checked on the main thread: starting workers would cost more. */
 export const PARALLEL_MIN_BYTES = 8 << 20;
 /** Chunks sent but not yet folded in, per worker: enough to keep each busy, few enough to bound memory. */
 const IN_FLIGHT_PER_WORKER = 3;
-const NEWLINE = 10;
 
 /** Worker threads for a file of this size: one per core (at most 4), none for a small file or one core. */
 export function workersFor(bytes: number, cores = availableParallelism()): number {
@@ -31,9 +29,9 @@ export async function checkInWorkers(
 ): Promise<void> {
   const pool = new Pool(setup, count);
   try {
-    let pending: Buffer[] = [];
     let first = true;
-    const send = async (parts: Buffer[]) => {
+    for await (const parts of wholeLineChunks(path, chunkBytes)) {
+      // A copy the worker owns: the stream's buffers cannot be transferred.
       const bytes = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
       let at = 0;
       for (const part of parts) {
@@ -42,19 +40,7 @@ export async function checkInWorkers(
       }
       await pool.send(bytes, first, checks);
       first = false;
-    };
-    for await (const chunk of createReadStream(path, {
-      highWaterMark: chunkBytes,
-    }) as AsyncIterable<Buffer>) {
-      const end = chunk.lastIndexOf(NEWLINE);
-      if (end < 0) {
-        pending.push(chunk);
-        continue;
-      }
-      await send([...pending, chunk.subarray(0, end + 1)]);
-      pending = end + 1 < chunk.length ? [chunk.subarray(end + 1)] : [];
     }
-    if (pending.length > 0) await send(pending);
     await pool.drain(checks);
   } finally {
     await pool.close();

@@ -21,21 +21,29 @@ export interface LineState {
  */
 export async function* readJsonLines(path: string): AsyncGenerator<RawRow[]> {
   const state: LineState = { line: 0, first: true };
+  for await (const parts of wholeLineChunks(path, CHUNK_BYTES))
+    yield splitLines(parts.length === 1 ? parts[0]! : Buffer.concat(parts), state);
+}
+
+/**
+ * A file in runs of whole lines (the last may lack its newline), each as the pieces read: the end of a line
+ * carried over from earlier chunks, then the chunk up to its last newline.
+ */
+export async function* wholeLineChunks(path: string, chunkBytes: number): AsyncGenerator<Buffer[]> {
   let pending: Buffer[] = [];
   // A stream rather than read() calls: it reads the next chunk while this one is parsed.
-  const stream = createReadStream(path, { highWaterMark: CHUNK_BYTES });
+  const stream = createReadStream(path, { highWaterMark: chunkBytes });
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     const end = chunk.lastIndexOf(NEWLINE);
     if (end < 0) {
       pending.push(chunk);
       continue;
     }
-    const complete = chunk.subarray(0, end + 1);
-    const head = pending.length > 0 ? Buffer.concat([...pending, complete]) : complete;
+    const parts = [...pending, chunk.subarray(0, end + 1)];
     pending = end + 1 < chunk.length ? [chunk.subarray(end + 1)] : [];
-    yield splitLines(head, state);
+    yield parts;
   }
-  if (pending.length > 0) yield splitLines(Buffer.concat(pending), state);
+  if (pending.length > 0) yield pending;
 }
 
 /** The rows of whole lines; `state.line` counts the lines passed (1-based numbers of the next). */
