@@ -91,6 +91,31 @@ describe("Feeder", () => {
     expect(await f.drain(Date.now() + 1000)).toBe(0);
   });
 
+  it("drain keeps trying a system that is down at the run's end until the deadline: one back in time gets everything", async () => {
+    const file = eventsFile(6);
+    const downUntil = Date.now() + 300; // several retry rounds of the quick policy
+    const { sink, received } = recordingSink(() =>
+      Date.now() < downUntil ? new Error("connect ECONNREFUSED") : undefined,
+    );
+    const { f, lines } = feeder(sink, file);
+    expect(await f.drain(Date.now() + 5000)).toBe(0);
+    expect(f.isDown).toBe(false);
+    expect(received).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(lines.warn).toHaveLength(1);
+    expect(lines.info).toEqual(["test system answers again; sending what it missed"]);
+  });
+
+  it("drain gives up on a system still down at the deadline, saying how much it lacks", async () => {
+    const file = eventsFile(5);
+    const { sink, received } = recordingSink(() => new Error("connect ECONNREFUSED"));
+    const { f } = feeder(sink, file);
+    const started = Date.now();
+    expect(await f.drain(started + 250)).toBe(5);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(f.isDown).toBe(true);
+    expect(received).toEqual([]);
+  });
+
   it("a refusal is not retried: one warning, and drain says what is missing", async () => {
     const file = eventsFile(4);
     const { sink, received, calls } = recordingSink(() => new SinkError("HTTP 401: unauthorized", true));

@@ -63,6 +63,7 @@ export class Feeder {
   private deadline = Infinity;
   /** Whether events.jsonl may hold events the system lacks and the queue does not (at start, after an outage). */
   private behind = true;
+  /** The system answered in this run (an event taken, or its channel's opening): its end waits longer for it. */
   everReached = false;
 
   constructor(
@@ -85,9 +86,13 @@ export class Feeder {
     this.deadline = deadline;
     this.behind = true;
     await this.pumping;
-    if (this.down !== "permanent") {
+    // A system down at the run's end (a server restarting) is tried again now and then until the deadline.
+    while (this.down !== "permanent") {
       this.down = false;
       await this.run();
+      const wait = Math.min(this.options.probeMs ?? 5000, deadline - Date.now());
+      if (!this.down || wait <= 0) break;
+      await sleep(wait);
     }
     const total = (await readEvents(this.options.eventsFile)).length;
     return Math.max(0, total - this.sent);

@@ -91,6 +91,12 @@ async function finishChannel(
 ): Promise<boolean> {
   // `runs sync` is asked for: it waits the full time for a server however it answered so far.
   const deadline = Date.now() + (channel.feeder.everReached || inputs.sync ? FINISH_MS : 5000);
+  if (channel.feeder.isDown) {
+    inputs.log.warn(
+      `${channel.label} does not answer yet; waiting up to ${Math.round((deadline - Date.now()) / 1000)} s ` +
+        "for it before the run ends",
+    );
+  }
   try {
     const missing = await channel.feeder.drain(deadline);
     if (!channel.feeder.isDown) await channel.finish(report, status, deadline);

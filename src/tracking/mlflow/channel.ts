@@ -46,7 +46,11 @@ export async function mlflowChannel(options: MlflowChannelOptions): Promise<Chan
     warn: log.warn,
     info: log.info,
   });
-  const opened = sink.open().then(() => undefined);
+  // Opening the run answered: the system was reached in this run, so the run's end waits for it (the full
+  // PIPELINE_TRACKING_FINISH_S) even when it goes down before any event is sent.
+  const opened = sink.open().then(() => {
+    feeder.everReached = true;
+  });
   const slow = new Promise<SinkError>((resolve) =>
     setTimeout(() => resolve(new SinkError("no answer within 5 s", false)), 5000).unref(),
   );
