@@ -59,7 +59,11 @@ function feeder(sink: Sink, file: string, sent = 0) {
   return { f, lines };
 }
 
-const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Polls until `done` holds (up to 10 s: a loaded machine delays the feeder's timers and reads). */
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(done()).toBe(true);
+}
 
 describe("Feeder", () => {
   it("first sends the events a system lacks from events.jsonl (a previous session's), then the live ones, in order", async () => {
@@ -78,13 +82,12 @@ describe("Feeder", () => {
     const { sink, received } = recordingSink(() => (down ? new Error("connect ECONNREFUSED") : undefined));
     const { f, lines } = feeder(sink, file);
     for (let index = 0; index < 6; index++) f.push({ index, event: step(index) });
-    await settle(60);
-    expect(f.isDown).toBe(true);
+    await until(() => f.isDown);
     expect(lines.warn).toHaveLength(1);
     expect(lines.warn[0]).toMatch(/test system is unreachable \(connect ECONNREFUSED\); training goes on/);
     for (let index = 6; index < 10; index++) f.push({ index, event: step(index) });
     down = false;
-    await settle(100);
+    await until(() => received.length >= 10);
     expect(received).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(lines.info).toEqual(["test system answers again; sending what it missed"]);
     expect(lines.warn).toHaveLength(1);
@@ -111,7 +114,7 @@ describe("Feeder", () => {
     const { f } = feeder(sink, file);
     const started = Date.now();
     expect(await f.drain(started + 250)).toBe(5);
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(3000);
     expect(f.isDown).toBe(true);
     expect(received).toEqual([]);
   });
