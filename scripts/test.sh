@@ -70,27 +70,16 @@ background writers node bin/pipeline.js setup --tracking
 echo "› in the background: the Ray test cluster's Python (ray[default] + boto3 over the trainer's venv; cached)"
 background ray bash scripts/ray-venv.sh
 
-# bootstrap.sh has just built the binary the integration and docker tests run: their global setup need not again.
-export PIPELINE_TEST_BUILT=1 PIPELINE_PYTHON="$python"
-vitest_status=0
-echo "› TypeScript unit tests (the installs go on beside them)"
-npx vitest run --project unit || vitest_status=$?
-
-echo "› waiting for the installs the integration tests need (S3 server, Ray, MLflow, tracking writers)"
+echo "› waiting for the background installs"
+finish image
 finish s3
 finish ray
 finish mlflow
 finish writers
 
-# The trainer image (several minutes, mostly disk: wheels installed in a layer, then copied) is only for the
-# Docker files: it goes on building beside the integration tests, and is waited for after them.
-echo "› integration and end-to-end tests (the trainer image and pytest go on beside them)"
-npx vitest run --project integration || vitest_status=$?
-
-echo "› waiting for the trainer image"
-finish image
-echo "› Docker tests"
-npx vitest run --project docker || vitest_status=$?
+echo "› TypeScript unit, integration and end-to-end tests (pytest still running beside them)"
+vitest_status=0
+PIPELINE_PYTHON="$python" npx vitest run || vitest_status=$?
 
 echo "› waiting for the Python trainer tests"
 pytest_status=0
