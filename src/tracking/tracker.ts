@@ -94,7 +94,7 @@ async function finishChannel(
   if (channel.feeder.isDown) {
     inputs.log.warn(
       `${channel.label} does not answer yet; waiting up to ${Math.round((deadline - Date.now()) / 1000)} s ` +
-        "for it before the run ends",
+        `for it (what it lacks after that, \`pipeline runs sync ${inputs.runId}\` sends later)`,
     );
   }
   try {
