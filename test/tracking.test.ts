@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allFiles } from "./helpers/docker.js";
+import { eventsSoFar, until } from "./helpers/faults.js";
 import { hasStackTrace, pipeline } from "./helpers/cli.js";
 import { type MlflowFixture, startMlflow } from "./helpers/mlflow-server.js";
 import { onlyRun, readEvents, startRun, trainingWorkspace, waitForStep } from "./helpers/run-workspace.js";
@@ -57,11 +58,6 @@ describe("experiment tracking (MLflow server, TensorBoard, W&B offline; real tra
     };
     return state.mlflow?.run_id;
   };
-  const until = async (done: () => boolean) => {
-    for (let i = 0; i < 1500 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(done()).toBe(true);
-  };
-
   async function trackedWorkspace(training: Record<string, number>, extra = "") {
     const cwd = await trainingWorkspace(training, { train: 256, eval: 8 });
     appendFileSync(
@@ -86,14 +82,11 @@ describe("experiment tracking (MLflow server, TensorBoard, W&B offline; real tra
     // Down once the MLflow run is open (tracking.json names it), before the trainer's first event (its
     // imports take seconds); back 5 s after the report is written, when the run's end already waits for it
     // (start() itself takes ~5-10 s): a server reached at the start gets the full PIPELINE_TRACKING_FINISH_S.
-    await until(() => trackedRunId(runsDir) !== undefined);
+    expect(await until(() => trackedRunId(runsDir) !== undefined)).toBe(true);
     mlflow.stop();
-    const early = onlyRun(runsDir).dir;
-    const steps = existsSync(join(early, "events.jsonl"))
-      ? readEvents(early).filter((e) => e.type === "step")
-      : [];
+    const steps = eventsSoFar(runsDir).filter((e) => e.type === "step");
     expect(steps, "the server went down after the first step: this test needs it down before").toEqual([]);
-    await until(() => existsSync(join(onlyRun(runsDir).dir, "report.json")));
+    expect(await until(() => existsSync(join(onlyRun(runsDir).dir, "report.json")))).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 5000));
     mlflow.start();
     expect(await exited, output()).toBe(0);
