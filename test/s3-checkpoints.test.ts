@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, readdirSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sha256File } from "../src/checkpoints/index.js";
 import { pipeline, root } from "./helpers/cli.js";
 import { readEvents, trainingWorkspace, waitForStep } from "./helpers/run-workspace.js";
+import { freePort } from "./helpers/net.js";
 import { startS3, type S3Fixture } from "./helpers/s3-server.js";
 
 // Checkpoints tracked to a real S3 server on loopback (scripts/s3-server.sh), through the built binary.
@@ -105,6 +106,55 @@ describe("checkpoints in an s3:// store (real S3 server on loopback)", () => {
       [6, "complete"],
       [4, "complete"],
       [2, "complete"],
+    ]);
+  });
+
+  it("a run stopped while its end waits for a tracking server has already stored its report", async () => {
+    const ws = await trainingWorkspace(
+      { max_steps: 2, logging_steps: 1, save_steps: 2, eval_steps: 2 },
+      {
+        train: 32,
+        eval: 4,
+      },
+    );
+    // Nothing listens on the port: MLflow never answers, so the run's end waits for it (5 s) and is stopped there.
+    const port = await freePort();
+    appendFileSync(
+      join(ws, "configs/run.yaml"),
+      `tracking:\n  mlflow: { uri: "http://127.0.0.1:${port}" }\n`,
+    );
+    const child = spawn(
+      process.execPath,
+      [
+        join(root, "bin/pipeline.js"),
+        "run",
+        "configs/run.yaml",
+        "--runs-dir",
+        "runs",
+        ...storeSets("waiting"),
+      ],
+      { cwd: ws, env: { ...s3.env, CI: "1" }, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<string | null>((resolve) =>
+      child.on("close", (_code, signal) => resolve(signal)),
+    );
+    while (!/MLflow at \S+ does not answer yet/.test(output) && child.exitCode === null)
+      await new Promise((r) => setTimeout(r, 50));
+    child.kill("SIGTERM");
+    expect(await exited, output).toBe("SIGTERM");
+    const { id } = onlyRun(join(ws, "runs"));
+    // The summary came before the wait, and the report is in the bucket, verified.
+    const summary = output.search(/uploaded\s+4\/4 to the store .*adapter, report/);
+    expect(summary, output).toBeGreaterThan(-1);
+    expect(summary).toBeLessThan(output.indexOf("does not answer yet"));
+    const report = await s3.store().verify(`waiting/${id}/report`);
+    expect(report.ok && report.manifest.files.map((f) => f.path).sort()).toEqual([
+      "report.html",
+      "report.json",
+      "report.md",
     ]);
   });
 

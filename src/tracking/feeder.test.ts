@@ -101,11 +101,42 @@ describe("Feeder", () => {
       Date.now() < downUntil ? new Error("connect ECONNREFUSED") : undefined,
     );
     const { f, lines } = feeder(sink, file);
-    expect(await f.drain(Date.now() + 5000)).toBe(0);
+    const waits: string[] = [];
+    expect(await f.drain(Date.now() + 5000, (reason, seconds) => waits.push(`${reason} ${seconds}`))).toBe(0);
     expect(f.isDown).toBe(false);
     expect(received).toEqual([0, 1, 2, 3, 4, 5]);
-    expect(lines.warn).toHaveLength(1);
+    // The drain's own line says it waits; the live "training goes on" warning is not repeated at the end.
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toMatch(/^connect ECONNREFUSED [45]$/);
+    expect(lines.warn).toEqual([]);
     expect(lines.info).toEqual(["test system answers again; sending what it missed"]);
+  });
+
+  it("drain begun while a send to a system gone down is still retrying says once that it waits, then waits", async () => {
+    const file = eventsFile(3);
+    const downUntil = Date.now() + 400;
+    const { sink, received } = recordingSink(() =>
+      Date.now() < downUntil ? new Error("connect ECONNREFUSED") : undefined,
+    );
+    // Slow retries: the first send is still in flight (the system not yet counted as down) when the run ends.
+    const f = new Feeder(sink, {
+      eventsFile: file,
+      sent: 0,
+      onSent: () => {},
+      warn: () => {},
+      info: () => {},
+      policy: { attempts: 3, baseMs: 60, maxDelayMs: 60, maxElapsedMs: 1000 },
+      lingerMs: 1,
+      probeMs: 20,
+    });
+    f.push({ index: 0, event: step(0) });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(f.isDown).toBe(false);
+    const waits: string[] = [];
+    expect(await f.drain(Date.now() + 5000, (reason, seconds) => waits.push(`${reason} ${seconds}`))).toBe(0);
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toMatch(/^connect ECONNREFUSED [45]$/);
+    expect(received).toEqual([0, 1, 2]);
   });
 
   it("drain gives up on a system still down at the deadline, saying how much it lacks", async () => {

@@ -65,6 +65,8 @@ export class Feeder {
   private behind = true;
   /** The system answered in this run (an event taken, or its channel's opening): its end waits longer for it. */
   everReached = false;
+  /** Why the system last failed to take a send. */
+  private reason = "";
 
   constructor(
     private readonly sink: Sink,
@@ -79,19 +81,31 @@ export class Feeder {
     this.schedule(this.options.lingerMs ?? 1000);
   }
 
-  /** After the run: everything still missing, within the deadline; the number of events not sent. */
-  async drain(deadline: number): Promise<number> {
+  /**
+   * After the run: everything still missing, within the deadline; the number of events not sent. `onWait` is
+   * told once (why, and the seconds left) when the system does not answer and the drain waits for it.
+   */
+  async drain(deadline: number, onWait?: (reason: string, seconds: number) => void): Promise<number> {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.deadline = deadline;
     this.behind = true;
+    let told = false;
+    const tell = () => {
+      if (told || Date.now() >= deadline) return;
+      told = true;
+      onWait?.(this.reason, Math.round((deadline - Date.now()) / 1000));
+    };
+    // A send still retrying (the system not yet counted as down) is waited for; then, if down, said at once.
     await this.pumping;
+    if (this.down === "transient") tell();
     // A system down at the run's end (a server restarting) is tried again now and then until the deadline.
     while (this.down !== "permanent") {
       this.down = false;
       await this.run();
       const wait = Math.min(this.options.probeMs ?? 5000, deadline - Date.now());
       if (!this.down || wait <= 0) break;
+      tell();
       await sleep(wait);
     }
     const total = (await readEvents(this.options.eventsFile)).length;
@@ -170,7 +184,9 @@ export class Feeder {
       return;
     }
     this.down = "transient";
-    if (!this.outage) {
+    this.reason = message;
+    // While draining, the drain's own line says it waits (and for how long) instead.
+    if (!this.outage && this.deadline === Infinity) {
       this.options.warn(
         `${this.sink.label} is unreachable (${message}); training goes on, and what it misses is sent from ` +
           "events.jsonl when it answers again",

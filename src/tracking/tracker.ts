@@ -91,14 +91,13 @@ async function finishChannel(
 ): Promise<boolean> {
   // `runs sync` is asked for: it waits the full time for a server however it answered so far.
   const deadline = Date.now() + (channel.feeder.everReached || inputs.sync ? FINISH_MS : 5000);
-  if (channel.feeder.isDown) {
+  const waiting = (reason: string, seconds: number) =>
     inputs.log.warn(
-      `${channel.label} does not answer yet; waiting up to ${Math.round((deadline - Date.now()) / 1000)} s ` +
-        `for it (what it lacks after that, \`pipeline runs sync ${inputs.runId}\` sends later)`,
+      `${channel.label} does not answer yet (${reason}); waiting up to ${seconds} s for it ` +
+        `(what it lacks after that, \`pipeline runs sync ${inputs.runId}\` sends later)`,
     );
-  }
   try {
-    const missing = await channel.feeder.drain(deadline);
+    const missing = await channel.feeder.drain(deadline, waiting);
     if (!channel.feeder.isDown) await channel.finish(report, status, deadline);
     if (missing > 0 || channel.feeder.isDown) {
       inputs.log.warn(

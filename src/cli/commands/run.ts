@@ -33,23 +33,29 @@ export async function run(configFile: string | undefined, options: RunOptions): 
   const state = await start(configFile, options);
   const json = Boolean(options.json);
   const release = acquireRunLock(state.setup.paths);
-  let uploads;
   try {
-    await runTasks(state, json).run();
+    let uploads;
+    try {
+      await runTasks(state, json).run();
+    } finally {
+      await pauseBeforeReport();
+      // A report after every run; failing to write it must not hide why the run itself failed.
+      await writeRunReport(state).catch((error: unknown) => {
+        process.stderr.write(`warning: the report could not be written: ${String(error)}\n`);
+      });
+      const report = await uploadReport(state.setup.config.checkpoints, state.setup.paths);
+      uploads = [...(state.get("train")?.uploads ?? []), ...(report ? [report] : [])];
+    }
+    const stored = state.get("train")?.uploads ? uploads : undefined;
+    printSummary(state, stored, json);
+    assertStored(state.setup.config.checkpoints, state.setup.paths, stored);
+    await publishAfterRun(state);
   } finally {
-    await pauseBeforeReport();
-    // A report after every run; failing to write it must not hide why the run itself failed.
-    await writeRunReport(state).catch((error: unknown) => {
-      process.stderr.write(`warning: the report could not be written: ${String(error)}\n`);
-    });
-    await finishTracking(state);
-    const report = await uploadReport(state.setup.config.checkpoints, state.setup.paths).finally(release);
-    uploads = [...(state.get("train")?.uploads ?? []), ...(report ? [report] : [])];
+    // Last: the wait for a tracking server (up to PIPELINE_TRACKING_FINISH_S) comes after everything the run
+    // keeps, so a run stopped while it waits has its report stored and its adapter published; tracking.json
+    // keeps what the server lacks for `pipeline runs sync`. The lock is held throughout.
+    await finishTracking(state).finally(release);
   }
-  const stored = state.get("train")?.uploads ? uploads : undefined;
-  printSummary(state, stored, json);
-  assertStored(state.setup.config.checkpoints, state.setup.paths, stored);
-  await publishAfterRun(state);
   return (state.get("evaluate")?.gates ?? []).every((gate) => gate.passed) ? 0 : 1;
 }
 
