@@ -220,6 +220,32 @@ describe("experiment tracking (MLflow server, TensorBoard, W&B offline; real tra
     expect(again.stdout).toContain("every tracking system has the whole run already");
   });
 
+  it("a server that goes down after the last event and restarts during the run's end gets the results: the end waits for it", async () => {
+    const cwd = await trackedWorkspace({ max_steps: 4, logging_steps: 1, eval_steps: 4, save_steps: 4 });
+    const runsDir = join(cwd, "runs");
+    // The pause comes after training and evaluation, before the report: every event is out by then.
+    const { exited, output } = startRun(cwd, { ...PLANTED, PIPELINE_TEST_PAUSE_BEFORE_REPORT_S: "5" });
+    expect(await until(() => output().includes("test pause:"))).toBe(true);
+    const { dir } = onlyRun(runsDir);
+    const delivered = () =>
+      (JSON.parse(readFileSync(join(dir, "tracking.json"), "utf8")) as { mlflow?: { sent: number } }).mlflow
+        ?.sent === readEvents(dir).length;
+    expect(await until(delivered)).toBe(true);
+    mlflow.stop();
+    // Back 10 s after the report: longer than a few retries of the results (~7.5 s), within the end's wait.
+    expect(await until(() => existsSync(join(dir, "report.json")))).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
+    mlflow.start();
+    expect(await exited, output()).toBe(0);
+    expect(
+      output().match(/MLflow at \S+ does not answer yet \(.+?\); waiting up to \d+ s/g),
+      output(),
+    ).toHaveLength(1);
+    const { run: got } = await mlflow.get<MlflowRunData>("runs/get", { run_id: tracked(dir).mlflow.run_id });
+    expect(got.info.status).toBe("FINISHED");
+    expect((got.data.metrics ?? []).map((m) => m.key)).toContain("heldout/loss/adapter");
+  });
+
   it("`runs compare`: config differences and metrics side by side, in the terminal and as HTML, secrets redacted", () => {
     expect(runs).toHaveLength(2);
     const runsDir = mkdtempSync(join(tmpdir(), "compare-"));

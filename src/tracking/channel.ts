@@ -7,8 +7,16 @@ export type RunStatus = "done" | "failed" | "interrupted";
 export interface Channel {
   label: string;
   feeder: Feeder;
-  /** Results, outcome and files of the finished run; `report` is missing when none was written. */
-  finish(report: Report | undefined, status: RunStatus, deadline: number): Promise<void>;
+  /**
+   * Results, outcome and files of the finished run; `report` is missing when none was written. A system that
+   * does not take them is tried again until the deadline; `onWait` is told (why, seconds left) when it waits.
+   */
+  finish(
+    report: Report | undefined,
+    status: RunStatus,
+    deadline: number,
+    onWait?: (reason: string, seconds: number) => void,
+  ): Promise<void>;
 }
 
 export interface Log {

@@ -91,14 +91,18 @@ async function finishChannel(
 ): Promise<boolean> {
   // `runs sync` is asked for: it waits the full time for a server however it answered so far.
   const deadline = Date.now() + (channel.feeder.everReached || inputs.sync ? FINISH_MS : 5000);
-  const waiting = (reason: string, seconds: number) =>
+  let told = false;
+  const waiting = (reason: string, seconds: number) => {
+    if (told || seconds <= 0) return; // once, for the events and the results together
+    told = true;
     inputs.log.warn(
       `${channel.label} does not answer yet (${reason}); waiting up to ${seconds} s for it ` +
         `(what it lacks after that, \`pipeline runs sync ${inputs.runId}\` sends later)`,
     );
+  };
   try {
     const missing = await channel.feeder.drain(deadline, waiting);
-    if (!channel.feeder.isDown) await channel.finish(report, status, deadline);
+    if (!channel.feeder.isDown) await channel.finish(report, status, deadline, waiting);
     if (missing > 0 || channel.feeder.isDown) {
       inputs.log.warn(
         `${channel.label} lacks ${missing} of this run's events and its results; \`pipeline runs sync ${inputs.runId}\` ` +

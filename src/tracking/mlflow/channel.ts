@@ -59,7 +59,7 @@ export async function mlflowChannel(options: MlflowChannelOptions): Promise<Chan
   return {
     label: sink.label,
     feeder,
-    async finish(report, status, deadline) {
+    async finish(report, status, deadline, onWait) {
       const files = runFiles(options.runDir).filter((file) => existsSync(file.path));
       const result = {
         step: report?.training?.steps ?? 0,
@@ -69,9 +69,20 @@ export async function mlflowChannel(options: MlflowChannelOptions): Promise<Chan
         files,
         status: STATUS[status],
       };
+      // Until the deadline, not LIVE_POLICY's few attempts: a server restarting while the run evaluated (no
+      // event to send then, so not known to be down) is waited for like one that missed events.
+      const attempt = () =>
+        sink.finish(result).catch((error: unknown) => {
+          if (!(error instanceof SinkError && error.permanent))
+            onWait?.(
+              error instanceof Error ? error.message : String(error),
+              Math.round((deadline - Date.now()) / 1000),
+            );
+          throw error;
+        });
       await retrying(
-        () => sink.finish(result),
-        { ...LIVE_POLICY, maxElapsedMs: deadline - Date.now() },
+        attempt,
+        { ...LIVE_POLICY, attempts: Infinity, maxElapsedMs: deadline - Date.now() },
         deadline,
       );
       await state.update((s) => s.mlflow && (s.mlflow.finished = true));
