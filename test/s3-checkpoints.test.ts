@@ -123,28 +123,13 @@ describe("checkpoints in an s3:// store (real S3 server on loopback)", () => {
       join(ws, "configs/run.yaml"),
       `tracking:\n  mlflow: { uri: "http://127.0.0.1:${port}" }\n`,
     );
-    const child = spawn(
-      process.execPath,
-      [
-        join(root, "bin/pipeline.js"),
-        "run",
-        "configs/run.yaml",
-        "--runs-dir",
-        "runs",
-        ...storeSets("waiting"),
-      ],
-      { cwd: ws, env: { ...s3.env, CI: "1" }, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let output = "";
-    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<string | null>((resolve) =>
-      child.on("close", (_code, signal) => resolve(signal)),
-    );
-    while (!/MLflow at \S+ does not answer yet/.test(output) && child.exitCode === null)
+    const run = startRun(ws, storeSets("waiting"));
+    while (!/MLflow at \S+ does not answer yet/.test(run.output()) && run.child.exitCode === null)
       await new Promise((r) => setTimeout(r, 50));
-    child.kill("SIGTERM");
-    expect(await exited, output).toBe("SIGTERM");
+    run.child.kill("SIGTERM");
+    expect(await run.exited, run.output()).toBe(null);
+    expect(run.child.signalCode).toBe("SIGTERM");
+    const output = run.output();
     const { id } = onlyRun(join(ws, "runs"));
     // The summary came before the wait, and the report is in the bucket, verified.
     const summary = output.search(/uploaded\s+4\/4 to the store .*adapter, report/);
@@ -244,33 +229,20 @@ describe("checkpoints in an s3:// store (real S3 server on loopback)", () => {
       { max_steps: 24, logging_steps: 2, save_steps: 4, eval_steps: 4 },
       { train: 256, eval: 4 },
     );
-    const child = spawn(
-      process.execPath,
-      [
-        join(root, "bin/pipeline.js"),
-        "run",
-        "configs/run.yaml",
-        "--runs-dir",
-        "runs",
-        ...storeSets("outage"),
-        // Retention while uploading: the newest 2, and never the best by the metric (max: the worst loss,
-        // so the best one is an old checkpoint that keep_last alone would prune).
-        ...["--set", "checkpoints.keep_last=2", "--set", "checkpoints.keep_best.metric=eval_loss"],
-        ...["--set", "checkpoints.keep_best.mode=max"],
-      ],
-      { cwd: ws, env: { ...s3.env, CI: "1" }, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let output = "";
-    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    const run = startRun(ws, [
+      ...storeSets("outage"),
+      // Retention while uploading: the newest 2, and never the best by the metric (max: the worst loss,
+      // so the best one is an old checkpoint that keep_last alone would prune).
+      ...["--set", "checkpoints.keep_last=2", "--set", "checkpoints.keep_best.metric=eval_loss"],
+      ...["--set", "checkpoints.keep_best.mode=max"],
+    ]);
     const checkpointsSeen = () => {
       const runs = existsSync(join(ws, "runs")) ? readdirSync(join(ws, "runs")) : [];
       if (runs.length === 0 || !existsSync(join(ws, "runs", runs[0]!, "events.jsonl"))) return [];
       return readEvents(join(ws, "runs", runs[0]!)).filter((e) => e.type === "checkpoint");
     };
     const waitFor = async (n: number) => {
-      while (checkpointsSeen().length < n && child.exitCode === null)
+      while (checkpointsSeen().length < n && run.child.exitCode === null)
         await new Promise((r) => setTimeout(r, 100));
     };
     await waitFor(1);
@@ -279,7 +251,8 @@ describe("checkpoints in an s3:// store (real S3 server on loopback)", () => {
     await waitFor(before + 2); // training carries on while nothing can reach the store
     const during = checkpointsSeen().length - before;
     await s3.up();
-    expect(await exited, output).toBe(0);
+    expect(await run.exited, run.output()).toBe(0);
+    const output = run.output();
     expect(during).toBeGreaterThanOrEqual(2);
     const { id } = onlyRun(join(ws, "runs"));
     expect(output).toMatch(/uploaded\s+9\/9 to the store/);
