@@ -44,7 +44,7 @@ describe("experiment tracking (MLflow server, TensorBoard, W&B offline; real tra
     (await mlflow.get<History>("metrics/get-history", { run_id: runId, metric_key: key })).metrics ?? [];
   const tracked = (runDir: string) =>
     JSON.parse(readFileSync(join(runDir, "tracking.json"), "utf8")) as {
-      mlflow: { run_id: string; experiment_id: string };
+      mlflow: { run_id: string; experiment_id: string; sent: number };
       local: { wandb_id: string };
     };
 
@@ -227,10 +227,7 @@ describe("experiment tracking (MLflow server, TensorBoard, W&B offline; real tra
     const { exited, output } = startRun(cwd, { ...PLANTED, PIPELINE_TEST_PAUSE_BEFORE_REPORT_S: "5" });
     expect(await until(() => output().includes("test pause:"))).toBe(true);
     const { dir } = onlyRun(runsDir);
-    const delivered = () =>
-      (JSON.parse(readFileSync(join(dir, "tracking.json"), "utf8")) as { mlflow?: { sent: number } }).mlflow
-        ?.sent === readEvents(dir).length;
-    expect(await until(delivered)).toBe(true);
+    expect(await until(() => tracked(dir).mlflow.sent === readEvents(dir).length)).toBe(true);
     mlflow.stop();
     // Back 10 s after the report: longer than a few retries of the results (~7.5 s), within the end's wait.
     expect(await until(() => existsSync(join(dir, "report.json")))).toBe(true);

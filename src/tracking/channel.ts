@@ -9,13 +9,13 @@ export interface Channel {
   feeder: Feeder;
   /**
    * Results, outcome and files of the finished run; `report` is missing when none was written. A system that
-   * does not take them is tried again until the deadline; `onWait` is told (why, seconds left) when it waits.
+   * does not take them is tried again until the deadline; `onWait` is told why when it waits.
    */
   finish(
     report: Report | undefined,
     status: RunStatus,
     deadline: number,
-    onWait?: (reason: string, seconds: number) => void,
+    onWait?: (reason: string) => void,
   ): Promise<void>;
 }
 

@@ -102,12 +102,12 @@ describe("Feeder", () => {
     );
     const { f, lines } = feeder(sink, file);
     const waits: string[] = [];
-    expect(await f.drain(Date.now() + 5000, (reason, seconds) => waits.push(`${reason} ${seconds}`))).toBe(0);
+    expect(await f.drain(Date.now() + 5000, (reason) => waits.push(reason))).toBe(0);
     expect(f.isDown).toBe(false);
     expect(received).toEqual([0, 1, 2, 3, 4, 5]);
     // The drain's own line says it waits; the live "training goes on" warning is not repeated at the end.
     expect(waits).toHaveLength(1);
-    expect(waits[0]).toMatch(/^connect ECONNREFUSED \d+$/);
+    expect(waits[0]).toBe("connect ECONNREFUSED");
     expect(lines.warn).toEqual([]);
     expect(lines.info).toEqual(["test system answers again; sending what it missed"]);
   });
@@ -140,12 +140,12 @@ describe("Feeder", () => {
     f.push({ index: 0, event: step(0) });
     await until(() => calls === 1);
     const waits: string[] = [];
-    const drained = f.drain(Date.now() + 5000, (reason, seconds) => waits.push(`${reason} ${seconds}`));
+    const drained = f.drain(Date.now() + 5000, (reason) => waits.push(reason));
     expect(f.isDown).toBe(false);
     failFirst(new Error("connect ECONNREFUSED"));
     expect(await drained).toBe(0);
     expect(waits).toHaveLength(1);
-    expect(waits[0]).toMatch(/^connect ECONNREFUSED \d+$/);
+    expect(waits[0]).toBe("connect ECONNREFUSED");
     expect(received).toEqual([0, 1, 2]);
   });
 

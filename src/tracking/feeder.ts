@@ -83,18 +83,17 @@ export class Feeder {
 
   /**
    * After the run: everything still missing, within the deadline; the number of events not sent. `onWait` is
-   * told once (why, and the seconds left) when the system does not answer and the drain waits for it.
+   * told once (why) when the system does not answer and the drain waits for it.
    */
-  async drain(deadline: number, onWait?: (reason: string, seconds: number) => void): Promise<number> {
+  async drain(deadline: number, onWait?: (reason: string) => void): Promise<number> {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.deadline = deadline;
     this.behind = true;
     let told = false;
     const tell = () => {
-      if (told || Date.now() >= deadline) return;
+      if (!told) onWait?.(this.reason);
       told = true;
-      onWait?.(this.reason, Math.round((deadline - Date.now()) / 1000));
     };
     // A send still retrying (the system not yet counted as down) is waited for; then, if down, said at once.
     await this.pumping;

@@ -92,7 +92,8 @@ async function finishChannel(
   // `runs sync` is asked for: it waits the full time for a server however it answered so far.
   const deadline = Date.now() + (channel.feeder.everReached || inputs.sync ? FINISH_MS : 5000);
   let told = false;
-  const waiting = (reason: string, seconds: number) => {
+  const waiting = (reason: string) => {
+    const seconds = Math.round((deadline - Date.now()) / 1000);
     if (told || seconds <= 0) return; // once, for the events and the results together
     told = true;
     inputs.log.warn(

@@ -74,10 +74,7 @@ export async function mlflowChannel(options: MlflowChannelOptions): Promise<Chan
       const attempt = () =>
         sink.finish(result).catch((error: unknown) => {
           if (!(error instanceof SinkError && error.permanent))
-            onWait?.(
-              error instanceof Error ? error.message : String(error),
-              Math.round((deadline - Date.now()) / 1000),
-            );
+            onWait?.(error instanceof Error ? error.message : String(error));
           throw error;
         });
       await retrying(
