@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -82,6 +82,13 @@ describe("dataset validation on worker threads", () => {
     const serial = await validateFile(file, { workers: 0, tokenizer });
     expect(serial.stats.tokens.exact).toBe(true);
     expect(await validateFile(file, { workers: 2, tokenizer })).toEqual(serial);
+  });
+
+  it("closes the file the workers read once they are done", { timeout: 60_000 }, async () => {
+    const open = () => readdirSync("/proc/self/fd").length;
+    const before = open();
+    await validateFile(file, { workers: 2 });
+    expect(open()).toBe(before);
   });
 
   it("uses workers only for large files on machines with more than one core", () => {

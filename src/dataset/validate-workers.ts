@@ -1,9 +1,10 @@
 import { availableParallelism } from "node:os";
+import { open } from "node:fs/promises";
 import { Worker } from "node:worker_threads";
 import type { FileChecks } from "./checks/file-checks.js";
 import type { FactsBatch } from "./checks/row-facts.js";
-import { CHUNK_BYTES, wholeLineChunks } from "./read/json-lines.js";
-import type { ChunkMessage, WorkerSetup } from "./validate-worker.js";
+import { CHUNK_BYTES } from "./read/json-lines.js";
+import type { RangeMessage, WorkerData, WorkerSetup } from "./validate-worker.js";
 
 /** Below this size a JSON Lines file is checked on the main thread: starting workers would cost more. */
 export const PARALLEL_MIN_BYTES = 8 << 20;
@@ -16,9 +17,11 @@ export function workersFor(bytes: number, cores = availableParallelism()): numbe
 }
 
 /**
- * Checks a JSON Lines file on `count` worker threads: this thread reads the file in chunks of whole lines
- * and hands them out; the workers parse and check the rows; their facts are folded into `checks` in file
- * order, so the report is the same as a single-threaded pass.
+ * Checks a JSON Lines file on `count` worker threads: the file is cut into byte ranges, and each worker
+ * reads, parses and checks the lines that start in the ranges it is sent (json-lines.ts' LineRangeReader);
+ * their facts are folded into `checks` in file order, so the report is the same as a single-threaded pass.
+ * This thread only hands out ranges and folds: reading here and sending the bytes on cost it more than
+ * the folding (a copy of every chunk, and the garbage of both).
  */
 export async function checkInWorkers(
   path: string,
@@ -27,23 +30,20 @@ export async function checkInWorkers(
   count: number,
   chunkBytes = CHUNK_BYTES,
 ): Promise<void> {
-  const pool = new Pool(setup, count);
+  // One descriptor for all the workers (a process's descriptors are its threads'), closed once they are done.
+  const file = await open(path, "r");
   try {
-    let first = true;
-    for await (const parts of wholeLineChunks(path, chunkBytes)) {
-      // A copy the worker owns: the stream's buffers cannot be transferred.
-      const bytes = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
-      let at = 0;
-      for (const part of parts) {
-        bytes.set(part, at);
-        at += part.length;
-      }
-      await pool.send(bytes, first, checks);
-      first = false;
+    const { size } = await file.stat();
+    const pool = new Pool({ ...setup, fd: file.fd, chunkBytes }, count);
+    try {
+      for (let start = 0; start < size; start += chunkBytes)
+        await pool.send({ start, end: Math.min(start + chunkBytes, size) }, checks);
+      await pool.drain(checks);
+    } finally {
+      await pool.close();
     }
-    await pool.drain(checks);
   } finally {
-    await pool.close();
+    await file.close();
   }
 }
 
@@ -58,7 +58,7 @@ class Pool {
   private failure?: Error;
   private wake?: () => void;
 
-  constructor(setup: WorkerSetup, count: number) {
+  constructor(setup: WorkerData, count: number) {
     for (let i = 0; i < count; i++) {
       const worker = startWorker(setup);
       worker.on("message", ({ id, batch }: { id: number; batch: FactsBatch }) => {
@@ -76,12 +76,12 @@ class Pool {
   }
 
   /** Hands a chunk to the least busy worker, first folding in results while too many are out. */
-  async send(bytes: Uint8Array, first: boolean, checks: FileChecks): Promise<void> {
+  async send(range: { start: number; end: number }, checks: FileChecks): Promise<void> {
     while (this.nextId - this.nextFold >= this.workers.length * IN_FLIGHT_PER_WORKER) await this.fold(checks);
     const index = this.busy.indexOf(Math.min(...this.busy));
     this.busy[index]!++;
-    const message: ChunkMessage = { id: this.nextId++, bytes, first };
-    this.workers[index]!.postMessage(message, [bytes.buffer as ArrayBuffer]);
+    const message: RangeMessage = { id: this.nextId++, ...range };
+    this.workers[index]!.postMessage(message);
   }
 
   async drain(checks: FileChecks): Promise<void> {
@@ -113,7 +113,7 @@ class Pool {
 }
 
 /** From dist/ the worker is plain JavaScript; from src/ (tests, tsx) it is TypeScript, run through tsx. */
-function startWorker(setup: WorkerSetup): Worker {
+function startWorker(setup: WorkerData): Worker {
   const fromSource = import.meta.url.endsWith(".ts");
   const file = new URL(fromSource ? "./validate-worker.ts" : "./validate-worker.js", import.meta.url);
   return new Worker(file, { workerData: setup, ...(fromSource && { execArgv: ["--import", "tsx"] }) });

@@ -1,5 +1,5 @@
 import { isUtf8 } from "node:buffer";
-import { createReadStream } from "node:fs";
+import { createReadStream, readSync } from "node:fs";
 import { invalidUtf8Row, parseRow, type RawRow } from "./raw-row.js";
 import { firstInvalidUtf8 } from "./utf8.js";
 
@@ -45,6 +45,69 @@ export async function* wholeLineChunks(path: string, chunkBytes: number): AsyncG
   }
   if (pending.length > 0) yield pending;
 }
+
+/**
+ * Reads the whole lines of a file that start in one byte range, so threads can each read their own ranges
+ * of a JSON Lines file without anyone splitting it for them: a line belongs to the range its first byte is
+ * in, so ranges that tile the file give every line once. The bytes returned are the reader's own buffer,
+ * valid until its next read.
+ */
+export class LineRangeReader {
+  private buffer: Buffer;
+  private readonly slack: number;
+
+  constructor(
+    private readonly fd: number,
+    rangeBytes: number,
+  ) {
+    this.slack = Math.min(rangeBytes, RANGE_SLACK);
+    this.buffer = Buffer.allocUnsafe(rangeBytes + this.slack);
+  }
+
+  /** The lines that start in [start, end): from the first line start at or after `start` to the end of the line holding byte end - 1. */
+  read(start: number, end: number): Buffer {
+    // From the byte before `start`: a newline there means a line starts at `start`.
+    const from = start > 0 ? start - 1 : 0;
+    let filled = this.fill(from, 0, end - from + this.slack);
+    let first = 0;
+    if (start > 0) {
+      const newline = this.buffer.subarray(0, Math.min(filled, end - from)).indexOf(NEWLINE);
+      if (newline < 0) return this.buffer.subarray(0, 0);
+      first = newline + 1;
+    }
+    // The last line is the one holding byte end - 1; it may run past the range, and past what was read.
+    let searched = end - 1 - from;
+    for (;;) {
+      const newline = this.buffer.subarray(0, filled).indexOf(NEWLINE, searched);
+      if (newline >= 0) return this.buffer.subarray(first, newline + 1);
+      searched = filled;
+      const more = this.fill(from + filled, filled, this.buffer.length);
+      if (more === filled) return this.buffer.subarray(first, filled); // the file's last line, without a newline
+      filled = more;
+    }
+  }
+
+  /** Reads from file offset `position` into the buffer at `at` (growing it if full), up to `want` bytes in all; returns the bytes held. */
+  private fill(position: number, at: number, want: number): number {
+    if (at >= this.buffer.length) {
+      const grown = Buffer.allocUnsafe(this.buffer.length * 2);
+      this.buffer.copy(grown, 0, 0, at);
+      this.buffer = grown;
+      want = grown.length;
+    }
+    let held = at;
+    const limit = Math.min(want, this.buffer.length);
+    while (held < limit) {
+      const read = readSync(this.fd, this.buffer, held, limit - held, position + held - at);
+      if (read === 0) break;
+      held += read;
+    }
+    return held;
+  }
+}
+
+/** Read past a range's end at once (up to the range's own size), so that its last line is usually whole without a second read. */
+const RANGE_SLACK = 64 << 10;
 
 /** The rows of whole lines; `state.line` counts the lines passed (1-based numbers of the next). */
 export function splitLines(bytes: Buffer, state: LineState): RawRow[] {

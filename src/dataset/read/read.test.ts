@@ -1,8 +1,9 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ArrayScanner } from "./array-scanner.js";
+import { LineRangeReader } from "./json-lines.js";
 import { openRows } from "./open-rows.js";
 import type { RawRow } from "./raw-row.js";
 
@@ -65,6 +66,54 @@ describe("JSON Lines", () => {
       [1, { a: 1 }],
       [2, { a: 2 }],
     ]);
+  });
+});
+
+describe("reading a JSON Lines file in byte ranges (the validation workers' share)", () => {
+  // Lines of 0 to 40 bytes (blank ones, CRLF ends), one far longer than a range and its read-ahead, and no
+  // newline at the end: every way a range's cut can fall.
+  const lines = Array.from(
+    { length: 400 },
+    (_, i) => "x".repeat((i * 7) % 41) + (i % 5 === 0 ? "\r\n" : "\n"),
+  );
+  lines[200] = "y".repeat(20_000) + "\n";
+  const content = Buffer.from(lines.join("") + "last");
+  const file = join(dir, "ranges.jsonl");
+  writeFileSync(file, content);
+
+  // Where each line starts and ends (past its newline), worked out the plain way, to check each range against.
+  const starts = [
+    0,
+    ...[...content.keys()].filter((i) => content[i] === 10 && i + 1 < content.length).map((i) => i + 1),
+  ];
+  const endOf = (lineStart: number) => {
+    const newline = content.indexOf(10, lineStart);
+    return newline < 0 ? content.length : newline + 1;
+  };
+
+  it("gives the lines that start in each range, whole, wherever the range is cut", () => {
+    const fd = openSync(file, "r");
+    try {
+      for (const size of [1, 2, 3, 16, 41, 1000, 5000]) {
+        const reader = new LineRangeReader(fd, size);
+        const pieces: Buffer[] = [];
+        let next = 0; // the first line not yet given
+        for (let start = 0; start < content.length; start += size) {
+          const end = Math.min(start + size, content.length);
+          const first = next;
+          while (next < starts.length && starts[next]! < end) next++;
+          const expected =
+            next === first ? "" : content.toString("latin1", starts[first], endOf(starts[next - 1]!));
+          const bytes = reader.read(start, end);
+          expect(bytes.toString("latin1")).toBe(expected);
+          pieces.push(Buffer.from(bytes));
+        }
+        // Ranges that tile the file give every line once.
+        expect(Buffer.concat(pieces).equals(content)).toBe(true);
+      }
+    } finally {
+      closeSync(fd);
+    }
   });
 });
 
