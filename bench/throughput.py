@@ -45,6 +45,26 @@ VARIANTS = {
     "sdpa+fused+liger+nodrop": {"fused_optimizer": True, "liger_kernels": True, "_dropout": 0.0},
     "sdpa+fused+liger+nodrop+b16": {"fused_optimizer": True, "liger_kernels": True, "_dropout": 0.0, "_batch": 16},
     "sdpa+fused+liger+b16": {"fused_optimizer": True, "liger_kernels": True, "_batch": 16},
+    "sdpa+fused+liger+nodrop+b32": {"fused_optimizer": True, "liger_kernels": True, "_dropout": 0.0, "_batch": 32},
+    # torch.compile without Liger, with all of it, and with only its fused loss (the next device run's questions:
+    # compile with Liger measured 0.36x on 2026-11-27, with dropout on and no reason logged)
+    "sdpa+fused+nodrop+b16+compile": {"fused_optimizer": True, "_dropout": 0.0, "_batch": 16, "compile": True},
+    "sdpa+fused+liger+nodrop+b16+compile": {
+        "fused_optimizer": True,
+        "liger_kernels": True,
+        "_dropout": 0.0,
+        "_batch": 16,
+        "compile": True,
+    },
+    "sdpa+fused+flce+nodrop+b16+compile": {
+        "fused_optimizer": True,
+        "liger_kernels": True,
+        "_liger_flce_only": True,
+        "_dropout": 0.0,
+        "_batch": 16,
+        "compile": True,
+    },
+    "sdpa+fused+nodrop+compile": {"fused_optimizer": True, "_dropout": 0.0, "compile": True},
 }
 
 
@@ -91,26 +111,43 @@ def profile_variant(work: Path, args, name: str) -> str:
     return out.read_text() if out.exists() else f"profile of {name} failed: {done.stderr.strip()[-2000:]}"
 
 
-PEFT_CAST = (  # docker/train.py with the trainer's keep_adapter_input_dtype undone
-    "import sys; sys.path.insert(0, sys.argv.pop(1)); import pipeline_trainer.model as m; "
-    "m.keep_adapter_input_dtype = lambda model: None; import train; sys.exit(train.main(sys.argv[1:]))"
-)
+# Variant keys that patch the trainer instead of its spec: docker/train.py run with these statements first.
+TRAINER_PATCHES = {
+    # peft's fp32 cast of each adapter's input, which the trainer drops under autocast (kernels.py)
+    "_peft_cast": "m.keep_adapter_input_dtype = lambda model: None",
+    # Liger's fused linear + cross-entropy only (the loss, outside the decoder layers), leaving RMSNorm, SwiGLU
+    # and RoPE to the compiled layers (inductor fuses them itself) instead of Liger's Triton functions
+    "_liger_flce_only": (
+        "from liger_kernel.transformers.monkey_patch import _apply_liger_kernel_to_instance as liger; "
+        "m.apply_liger = lambda model: liger(model=model, rope=False, rms_norm=False, swiglu=False)"
+    ),
+}
+
+
+def trainer_command(path: Path, switches: dict) -> list[str]:
+    patches = [code for key, code in TRAINER_PATCHES.items() if switches.get(key)]
+    if not patches:
+        return [sys.executable, str(packing.REPO / "docker" / "train.py"), "--spec", str(path)]
+    code = "; ".join(
+        ["import sys; sys.path.insert(0, sys.argv.pop(1)); import pipeline_trainer.model as m", *patches]
+        + ["import train; sys.exit(train.main(sys.argv[1:]))"]
+    )
+    return [sys.executable, "-c", code, str(packing.REPO / "docker"), "--spec", str(path)]
 
 
 def run_variant(work: Path, args, name: str, switches: dict) -> dict:
     path = variant_spec(work, args, name, switches)
-    cmd = [sys.executable, str(packing.REPO / "docker" / "train.py"), "--spec", str(path)]
-    if switches.get("_peft_cast"):
-        cmd = [sys.executable, "-c", PEFT_CAST, str(packing.REPO / "docker"), "--spec", str(path)]
+    cmd = trainer_command(path, switches)
     began = time.perf_counter()
     try:
         out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=args.timeout)
     except subprocess.TimeoutExpired:
         return {"error": f"timed out after {args.timeout}s"}
     events = [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
+    # Kept for every variant: with TORCH_LOGS=recompiles,graph_breaks it says why a compiled variant is slow.
+    (work / f"{name}.stderr.log").write_text(out.stderr)
     if out.returncode != 0:
         last = events[-1] if events else {"message": out.stderr.strip().splitlines()[-1:]}
-        (work / f"{name}.stderr.log").write_text(out.stderr)
         return {"error": f"exit {out.returncode}: {last.get('message', last)}"}
     start = next(e for e in events if e["type"] == "start")
     steps = [e for e in events if e["type"] == "step"]
