@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { UsageError } from "../errors/index.js";
+import { UsageError, messageOf } from "../errors/index.js";
 import type { AdapterConfigJson } from "./findings.js";
 import { readTensorShapes, type TensorShapes } from "./safetensors-header.js";
 
@@ -27,7 +27,7 @@ export async function readAdapter(dir: string): Promise<AdapterFiles> {
   try {
     config = JSON.parse(await readFile(file, "utf8"));
   } catch (error) {
-    throw new UsageError("not-an-adapter", `${file} is not valid JSON (${(error as Error).message})`);
+    throw new UsageError("not-an-adapter", `${file} is not valid JSON (${messageOf(error)})`);
   }
   if (!config || typeof config !== "object" || Array.isArray(config))
     throw new UsageError("not-an-adapter", `${file} is not a JSON object`);
@@ -42,7 +42,7 @@ async function readWeights(file: string): Promise<TensorShapes> {
   } catch (error) {
     throw new UsageError(
       "not-an-adapter",
-      `${file} has no readable safetensors header (${(error as Error).message})`,
+      `${file} has no readable safetensors header (${messageOf(error)})`,
       {
         hint: "save the adapter again with peft's save_pretrained, or restore it from the run's store (pipeline checkpoints pull <run> --folder adapter -o DIR)",
       },

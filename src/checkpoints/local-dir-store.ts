@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { copyFile, mkdir, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { UsageError } from "../errors/index.js";
+import { UsageError, messageOf } from "../errors/index.js";
 import { environmentError } from "../errors/environment.js";
 import { Manifest, readManifest, sha256File, verifyCheckpoint, type Verdict } from "./manifest.js";
 import { listCheckpoints } from "./local-store.js";
@@ -103,7 +103,7 @@ export class LocalDirStore implements CheckpointStore {
       const mapped = environmentError(error);
       throw new UsageError(
         mapped?.code ?? "store-unusable",
-        `the checkpoint store ${this.root} failed a test write: ${mapped?.message ?? (error as Error).message}`,
+        `the checkpoint store ${this.root} failed a test write: ${mapped?.message ?? messageOf(error)}`,
         {
           hint: "point checkpoints.store at a directory this user can write (a local or mounted disk); nothing was formatted or trained",
           cause: error,

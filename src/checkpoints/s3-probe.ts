@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { UsageError } from "../errors/index.js";
+import { UsageError, messageOf } from "../errors/index.js";
 import { environmentError } from "../errors/environment.js";
 import { withRetry, type RetryPolicy } from "./retry.js";
 import type { S3Store } from "./s3-store.js";
@@ -56,7 +56,7 @@ const ADVICE: Record<string, string> = {
 
 function failed(store: S3Store, error: unknown): never {
   const mapped = environmentError(error);
-  const why = mapped?.message ?? `${(error as Error).name}: ${(error as Error).message}`;
+  const why = mapped?.message ?? `${(error as Error).name}: ${messageOf(error)}`;
   const advice = (mapped && ADVICE[mapped.code]) ?? "check checkpoints.store and checkpoints.s3";
   throw new UsageError(
     mapped?.code ?? "store-unusable",

@@ -17,6 +17,7 @@ import { abortStaleUploads, fetchObject, listUploads, writeJson } from "./s3-obj
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from "./retry.js";
 import { type S3Location, joinKey } from "./s3-uri.js";
 import { STEP_DIR, stepName } from "./step-folder.js";
+import { messageOf } from "../errors/index.js";
 
 // With s3-multipart.ts (its uploads), the only code that talks to S3 (AWS, MinIO, R2, ...). Credentials
 // come from the SDK's default chain (env, shared profile, instance role), never from the run config.
@@ -281,7 +282,7 @@ export class S3Store {
   retrying<T>(what: string, work: () => Promise<T>): Promise<T> {
     return withRetry(work, this.retry, (error, attempt, delay) =>
       this.options.onRetry?.(
-        `${what}: ${(error as Error).name ?? "error"} ${(error as Error).message ?? ""} — retry ${attempt + 1} in ${(delay / 1000).toFixed(1)} s`,
+        `${what}: ${(error as Error).name ?? "error"} ${messageOf(error) ?? ""} — retry ${attempt + 1} in ${(delay / 1000).toFixed(1)} s`,
       ),
     );
   }

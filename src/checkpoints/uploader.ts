@@ -1,5 +1,6 @@
 import { prunable, type KeepBest } from "./retention.js";
 import type { CheckpointStore } from "./store.js";
+import { messageOf } from "../errors/index.js";
 
 export interface UploadJob {
   /** What the summary calls it, e.g. "checkpoint step 20" or "adapter". */
@@ -91,7 +92,7 @@ export class Uploader {
         this.options.log?.(`pruned checkpoint step ${old.step} from the store (keep_last ${keepLast})`);
       }
     } catch (error) {
-      this.options.log?.(`could not prune old checkpoints: ${(error as Error).message}`);
+      this.options.log?.(`could not prune old checkpoints: ${messageOf(error)}`);
     }
   }
 }
@@ -110,6 +111,6 @@ export async function storeFolder(
     const { bytes } = await store.push(runId, job.folder, job.dir, job.files);
     return { job, uri, ok: true, bytes, seconds: seconds() };
   } catch (error) {
-    return { job, uri, ok: false, error: (error as Error).message || String(error), seconds: seconds() };
+    return { job, uri, ok: false, error: messageOf(error) || String(error), seconds: seconds() };
   }
 }

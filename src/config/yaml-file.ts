@@ -3,6 +3,7 @@ import { type Document, LineCounter, isMap, isScalar, isSeq, parseDocument } fro
 import { type KeyPath, isPlainObject } from "./key-path.js";
 import { Origins } from "./origins.js";
 import { type ProblemList } from "./problems.js";
+import { messageOf } from "../errors/index.js";
 
 /** One config file, parsed: its plain value and the line of every key in it. */
 export interface ConfigLayer {
@@ -69,7 +70,7 @@ function plainValue(doc: Document, options: ReadOptions): unknown {
   try {
     return doc.toJS();
   } catch (error) {
-    if (!/alias/i.test((error as Error).message)) throw error;
+    if (!/alias/i.test(messageOf(error))) throw error;
     return new Error(
       "it expands too many aliases (*name), as an alias bomb does; write the repeated values out, or use fewer aliases",
       { cause: error },

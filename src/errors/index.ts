@@ -95,6 +95,11 @@ export class LostError extends PipelineError {
   }
 }
 
+/** What went wrong, for a message: an Error's own message, or the thrown value as text (a string, say). */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 export function isPipelineError(error: unknown): error is PipelineError {
   return error instanceof PipelineError;
 }

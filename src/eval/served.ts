@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { FailedError } from "../errors/index.js";
+import { FailedError, messageOf } from "../errors/index.js";
 
 /** One case where the served model and the pipeline's own generation with the adapter differ. */
 export interface ServedDisagreement {
@@ -66,7 +66,7 @@ async function complete(endpoint: { url: string; model: string; maxTokens: numbe
   } catch (error) {
     throw new FailedError(
       "endpoint-unreachable",
-      `${url} cannot be reached (${((error as Error).cause as Error | undefined)?.message ?? (error as Error).message})`,
+      `${url} cannot be reached (${((error as Error).cause as Error | undefined)?.message ?? messageOf(error)})`,
       {
         hint: "start the server first (e.g. transformers serve --port N <merged dir>), or check --endpoint",
       },

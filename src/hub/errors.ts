@@ -1,4 +1,4 @@
-import { FailedError, UsageError, type PipelineError } from "../errors/index.js";
+import { FailedError, UsageError, type PipelineError, messageOf } from "../errors/index.js";
 import { HubHttpError } from "./fetch.js";
 import { repoPage, type HubRef } from "./model-ref.js";
 
@@ -59,12 +59,9 @@ export function explainHubError(
   }
   const status = (error as { statusCode?: number }).statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
-    return new UsageError(
-      "hub-request",
-      `${hubUrl} answered ${status} for ${ref.id}: ${(error as Error).message}`,
-    );
+    return new UsageError("hub-request", `${hubUrl} answered ${status} for ${ref.id}: ${messageOf(error)}`);
   }
-  return new FailedError("hub-request", `the Hub call for ${ref.id} failed: ${(error as Error).message}`, {
+  return new FailedError("hub-request", `the Hub call for ${ref.id} failed: ${messageOf(error)}`, {
     cause: error,
   });
 }

@@ -11,6 +11,7 @@ import { hubCacheDir } from "./env.js";
 import { snapshotFetch } from "./local-fetch.js";
 import { trainingFiles } from "./select-files.js";
 import { formatBytes } from "./progress.js";
+import { messageOf } from "../errors/index.js";
 
 /** What a run records about a base model from the Hub. */
 export interface HubBaseModel {
@@ -58,7 +59,7 @@ export async function checkHubBaseModel(config: RunConfig, options: StageOptions
   const factsAccess = cached ? { ...access, fetch: snapshotFetch(cached) } : access;
   const facts = await modelFacts(model, factsAccess, memoryPlan(config)).catch((error: unknown) => {
     warnings.push(
-      `could not read the safetensors headers of ${ref.id} (${(error as Error).message}); no memory estimate`,
+      `could not read the safetensors headers of ${ref.id} (${messageOf(error)}); no memory estimate`,
     );
     return undefined;
   });

@@ -2,6 +2,7 @@ import { type IncomingMessage, type ServerResponse, createServer } from "node:ht
 import { type AddressInfo } from "node:net";
 import { METRICS_CONTENT_TYPE, renderMetrics } from "./render.js";
 import { type MetricsSnapshot } from "./snapshot.js";
+import { messageOf } from "../errors/index.js";
 
 export interface MetricsServerOptions {
   /** 0 picks a free port. */
@@ -56,11 +57,7 @@ async function answer(
     send(response, 200, body, METRICS_CONTENT_TYPE);
   } catch (error) {
     // The scraper sees a failed scrape (up == 0); the reason stays short and carries no stack.
-    send(
-      response,
-      500,
-      `cannot collect metrics: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
+    send(response, 500, `cannot collect metrics: ${messageOf(error)}\n`);
   }
 }
 

@@ -1,5 +1,5 @@
 import { Cron } from "croner";
-import { UsageError } from "../errors/index.js";
+import { UsageError, messageOf } from "../errors/index.js";
 
 /** The first occurrence of `cron` strictly after `after` (epoch ms), or undefined when it never fires again. */
 export function nextOccurrence(cron: string, timezone: string | null, after: number): number | undefined {
@@ -14,7 +14,7 @@ export function checkCron(cron: string, timezone: string | null, now: number): n
     next = nextOccurrence(cron, timezone, now);
   } catch (error) {
     const what = timezone && /timezone/i.test(String(error)) ? `timezone "${timezone}"` : `cron "${cron}"`;
-    throw new UsageError("bad-cron", `${what}: ${(error as Error).message.replace(/^\w+: /, "")}`, {
+    throw new UsageError("bad-cron", `${what}: ${messageOf(error).replace(/^\w+: /, "")}`, {
       hint: 'five fields: minute hour day-of-month month day-of-week, e.g. "0 3 * * *" (03:00 daily); time zones are IANA names such as Europe/Paris',
     });
   }

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { UsageError, locate, type Problem } from "../errors/index.js";
+import { UsageError, locate, type Problem, messageOf } from "../errors/index.js";
 import { renderHtml } from "./html/render-html.js";
 import { renderMarkdown } from "./markdown/render-markdown.js";
 import { Report } from "./schema.js";
@@ -47,7 +47,7 @@ export async function readReport(runDir: string): Promise<Report> {
   try {
     data = JSON.parse(await readFile(json, "utf8"));
   } catch (cause) {
-    throw new UsageError("report-invalid", `${json} is not valid JSON: ${(cause as Error).message}`, {
+    throw new UsageError("report-invalid", `${json} is not valid JSON: ${messageOf(cause)}`, {
       hint: "rerun the run's evaluation to write it again",
       cause,
     });

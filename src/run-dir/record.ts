@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { readFile, readdir, rename, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { z } from "zod";
-import { UsageError } from "../errors/index.js";
+import { UsageError, messageOf } from "../errors/index.js";
 import { runDirPaths, runPaths, type RunPaths } from "./paths.js";
 
 export const RunStatus = z.enum(["running", "done", "failed", "interrupted"]);
@@ -62,7 +62,7 @@ export async function readRecordFile(file: string): Promise<RunRecord> {
   try {
     value = JSON.parse(await readFile(file, "utf8"));
   } catch (error) {
-    throw new UsageError("bad-run-record", `${file} is not valid JSON (${(error as Error).message})`);
+    throw new UsageError("bad-run-record", `${file} is not valid JSON (${messageOf(error)})`);
   }
   const parsed = RunRecord.safeParse(value);
   if (parsed.success) return parsed.data;

@@ -1,6 +1,7 @@
 import type { TrainerEvent } from "../launch/index.js";
 import { readEvents } from "../run-dir/index.js";
 import { type RetryPolicy, backoffDelay, sleep } from "../retry/index.js";
+import { messageOf } from "../errors/index.js";
 
 /** An event with its position in events.jsonl. */
 export interface Indexed {
@@ -173,7 +174,7 @@ export class Feeder {
 
   /** The system did not take what was sent (or did not answer at the start): warn once, try again later. */
   fail(error: unknown): void {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     this.queue = [];
     this.backlog = [];
     this.behind = true;

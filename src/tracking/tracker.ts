@@ -10,6 +10,7 @@ import { configParams } from "./params.js";
 import { type RunFacts, runTags } from "./run-tags.js";
 import { trackingPlan } from "./settings.js";
 import { StateWriter, readState } from "./state.js";
+import { messageOf } from "../errors/index.js";
 
 export interface TrackerInputs extends RunFacts {
   runDir: string;
@@ -63,7 +64,7 @@ export async function startTracking(inputs: TrackerInputs): Promise<Tracker | un
   }
   if ((plan.tensorboard || plan.wandb) && !done("local")) {
     const local = await localChannel({ ...common, plan }).catch((error: unknown) => {
-      log.warn(`TensorBoard/W&B files are not written: ${(error as Error).message}`);
+      log.warn(`TensorBoard/W&B files are not written: ${messageOf(error)}`);
       return undefined;
     });
     if (local) channels.push(local);
@@ -114,7 +115,7 @@ async function finishChannel(
     return true;
   } catch (error) {
     inputs.log.warn(
-      `${channel.label}: the run's results were not recorded (${(error as Error).message}); ` +
+      `${channel.label}: the run's results were not recorded (${messageOf(error)}); ` +
         `\`pipeline runs sync ${inputs.runId}\` tries again`,
     );
     return false;

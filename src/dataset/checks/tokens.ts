@@ -1,6 +1,6 @@
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { UsageError } from "../../errors/index.js";
+import { UsageError, messageOf } from "../../errors/index.js";
 
 export type CountTokens = (text: string) => number;
 
@@ -36,9 +36,6 @@ async function readJson(file: string, required: boolean): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new UsageError(
-      "invalid-tokenizer",
-      `--tokenizer: ${file} is not valid JSON (${(error as Error).message})`,
-    );
+    throw new UsageError("invalid-tokenizer", `--tokenizer: ${file} is not valid JSON (${messageOf(error)})`);
   }
 }

@@ -1,5 +1,5 @@
 import { Template as Jinja } from "@huggingface/jinja";
-import { FailedError, UsageError } from "../../errors/index.js";
+import { FailedError, UsageError, messageOf } from "../../errors/index.js";
 import type { Message, Segment } from "../types.js";
 import { sha256Text } from "./hash.js";
 import { context, joinSegments, trained } from "./segments.js";
@@ -46,7 +46,7 @@ function compile(source: ChatTemplateSource): Jinja {
     return new Jinja(source.text);
   } catch (error) {
     throw new UsageError("chat-template-invalid", `${source.origin}: the chat template does not parse`, {
-      hint: `${(error as Error).message}. Fix the template or pick --template alpaca, chatml or llama3.`,
+      hint: `${messageOf(error)}. Fix the template or pick --template alpaca, chatml or llama3.`,
     });
   }
 }
@@ -110,7 +110,7 @@ function renderOrFail(render: () => string, origin: string): string {
     return render();
   } catch (error) {
     // A template's raise_exception (e.g. "roles must alternate") is about this row, not the template.
-    throw new FailedError("template-render-failed", `${origin}: ${(error as Error).message}`);
+    throw new FailedError("template-render-failed", `${origin}: ${messageOf(error)}`);
   }
 }
 

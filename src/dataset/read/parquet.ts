@@ -1,6 +1,6 @@
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from "hyparquet";
 import { compressors } from "hyparquet-compressors";
-import { UsageError } from "../../errors/index.js";
+import { UsageError, messageOf } from "../../errors/index.js";
 import type { RawRow } from "./raw-row.js";
 
 /**
@@ -11,13 +11,9 @@ import type { RawRow } from "./raw-row.js";
 export async function* readParquet(path: string): AsyncGenerator<RawRow[]> {
   const file = await asyncBufferFromFile(path);
   const metadata = await parquetMetadataAsync(file).catch((error: unknown) => {
-    throw new UsageError(
-      "not-parquet",
-      `${path}: not a readable Parquet file (${(error as Error).message})`,
-      {
-        hint: "check the file; a dataset is .jsonl, .json or .parquet",
-      },
-    );
+    throw new UsageError("not-parquet", `${path}: not a readable Parquet file (${messageOf(error)})`, {
+      hint: "check the file; a dataset is .jsonl, .json or .parquet",
+    });
   });
   let start = 0;
   for (const group of metadata.row_groups) {

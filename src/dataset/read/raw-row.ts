@@ -1,5 +1,6 @@
 import type { Issue, LocationKind } from "../problems.js";
 import { findControlCharacter, mayHoldControlEscape } from "./utf8.js";
+import { messageOf } from "../../errors/index.js";
 
 /** One row as read from the file: its parsed JSON value, or why it could not be parsed. */
 export interface RawRow {
@@ -38,7 +39,7 @@ export function parseRow(text: string, location: number, unit: string): RawRow {
         },
       };
     }
-    const detail = error instanceof Error ? error.message : String(error);
+    const detail = messageOf(error);
     return {
       location,
       value: undefined,

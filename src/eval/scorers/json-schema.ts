@@ -5,6 +5,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import { z } from "zod";
 import { parseJsonOutput } from "./json-valid.js";
 import type { ScorerDefinition } from "./types.js";
+import { messageOf } from "../../errors/index.js";
 
 const Options = z.strictObject({
   schema: z
@@ -44,7 +45,7 @@ function readSchema(file: string): Record<string, unknown> {
   try {
     return JSON.parse(text) as Record<string, unknown>;
   } catch (error) {
-    throw new Error(`schema file ${file} is not JSON: ${(error as Error).message}`, { cause: error });
+    throw new Error(`schema file ${file} is not JSON: ${messageOf(error)}`, { cause: error });
   }
 }
 
@@ -55,6 +56,6 @@ function compile(schema: Record<string, unknown>): ValidateFunction {
   try {
     return ajv.compile(schema);
   } catch (error) {
-    throw new Error(`invalid JSON Schema: ${(error as Error).message}`, { cause: error });
+    throw new Error(`invalid JSON Schema: ${messageOf(error)}`, { cause: error });
   }
 }

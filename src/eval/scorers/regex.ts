@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { ScorerDefinition } from "./types.js";
+import { messageOf } from "../../errors/index.js";
 
 const Options = z
   .strictObject({
@@ -23,7 +24,7 @@ function compileError(pattern: string, flags: string): string | undefined {
     new RegExp(pattern, flags);
     return undefined;
   } catch (error) {
-    return `invalid regular expression: ${(error as Error).message}`;
+    return `invalid regular expression: ${messageOf(error)}`;
   }
 }
 

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { ProblemList } from "../../config/index.js";
-import { locate } from "../../errors/index.js";
+import { locate, messageOf } from "../../errors/index.js";
 import type { Segment } from "../../dataset/types.js";
 
 /** A case from a suite's JSONL file: a plain prompt with its reference, or an already formatted row. */
@@ -46,7 +46,7 @@ function parseRow(line: string): CaseRow | RowProblem {
   try {
     value = JSON.parse(line);
   } catch (error) {
-    return { message: `invalid JSON (${(error as Error).message})` };
+    return { message: `invalid JSON (${messageOf(error)})` };
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return { message: 'expected an object: {"prompt", "reference"} or {"segments"}' };

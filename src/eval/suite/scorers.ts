@@ -2,6 +2,7 @@ import { z } from "zod";
 import { type ProblemList, type ConfigLayer, reportIssues, suggestKey } from "../../config/index.js";
 import { SCORER_NAMES, getScorer } from "../scorers/index.js";
 import type { CaseScorer, ScorerDefinition } from "../scorers/types.js";
+import { messageOf } from "../../errors/index.js";
 
 /** A scorer of a suite, ready to score: its definition and the per-case function built from its options. */
 export interface SuiteScorer {
@@ -48,7 +49,7 @@ export function buildScorers(
     try {
       scorers.push({ name, definition, score: definition.create(parsed.data, context) });
     } catch (error) {
-      problems.add(layer.origins.locate(path, shown), (error as Error).message);
+      problems.add(layer.origins.locate(path, shown), messageOf(error));
     }
   });
   return scorers;

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { FailedError, UsageError } from "../../errors/index.js";
+import { FailedError, UsageError, messageOf } from "../../errors/index.js";
 import { http } from "./http.js";
 
 /** A job as `GET /api/jobs/<id>` describes it (the fields this runtime reads). */
@@ -42,7 +42,7 @@ export class RayJobsApi {
       try {
         return await this.json<{ submission_id: string }>("POST", "/api/jobs/", body);
       } catch (error) {
-        if (!/try again later/.test((error as Error).message) || waited >= 120) throw error;
+        if (!/try again later/.test(messageOf(error)) || waited >= 120) throw error;
         await sleep(2_000);
       }
     }
@@ -98,13 +98,9 @@ export interface NodeSummary {
 }
 
 const unreachable = (address: string, error: unknown) =>
-  new UsageError(
-    "ray-unreachable",
-    `cannot reach the Ray cluster at ${address} (${(error as Error).message})`,
-    {
-      hint: "check runtime.address: the head node's dashboard address (ray start --head prints it; default port 8265)",
-    },
-  );
+  new UsageError("ray-unreachable", `cannot reach the Ray cluster at ${address} (${messageOf(error)})`, {
+    hint: "check runtime.address: the head node's dashboard address (ray start --head prints it; default port 8265)",
+  });
 
 const unauthorized = (address: string, hadToken: boolean) =>
   new UsageError(

@@ -2,7 +2,7 @@ import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { isS3Uri, joinKey, openStore as openCheckpointStore, parseS3Uri } from "../../checkpoints/index.js";
 import type { RunConfig } from "../../config/index.js";
-import { FailedError, UsageError } from "../../errors/index.js";
+import { FailedError, UsageError, messageOf } from "../../errors/index.js";
 
 type Checkpoints = RunConfig["checkpoints"];
 
@@ -55,7 +55,7 @@ export async function pushFiles(
     await store.push(runId, folder, dir, files);
   } catch (error) {
     throw new FailedError("ray-store", `uploading ${folder} of run ${runId} to ${store.uri} failed`, {
-      hint: (error as Error).message,
+      hint: messageOf(error),
     });
   } finally {
     store.close();

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import type { RunConfig } from "../../config/index.js";
 import type { TrainSpec } from "../../config/train-spec.js";
-import { UsageError } from "../../errors/index.js";
+import { UsageError, messageOf } from "../../errors/index.js";
 
 /** A config setting that names an adapter (a run id or a directory): its key, and its errors' code prefix. */
 export interface AdapterSetting {
@@ -40,7 +40,7 @@ export async function readAdapterConfig(
   try {
     value = JSON.parse(await readFile(file, "utf8"));
   } catch (error) {
-    throw notAnAdapter(source, `${file} is not readable JSON (${(error as Error).message})`, setting);
+    throw notAnAdapter(source, `${file} is not readable JSON (${messageOf(error)})`, setting);
   }
   const parsed = AdapterConfig.safeParse(value);
   if (parsed.success) return parsed.data;

@@ -1,5 +1,5 @@
 import { stampMetrics } from "../../checkpoints/index.js";
-import { ExitCode, InterruptedError, LostError } from "../../errors/index.js";
+import { ExitCode, InterruptedError, LostError, messageOf } from "../../errors/index.js";
 import { trainerFailure } from "./train-failure.js";
 import { followTrainer, progressLine, type TrainerEvent, type TrainOutcome } from "../../launch/index.js";
 import { writeRecord, type RunRecord } from "../../run-dir/index.js";
@@ -41,9 +41,7 @@ export const trainStage: Stage<"train"> = {
     // A run that stopped short says why; a run.json it cannot write then (a full disk) must not hide that.
     if (outcome.status === "done") await recorded;
     else
-      await recorded.catch((error: unknown) =>
-        warn(`could not update ${paths.record}: ${(error as Error).message}`),
-      );
+      await recorded.catch((error: unknown) => warn(`could not update ${paths.record}: ${messageOf(error)}`));
     const result = { outcome, baseEvalLoss: follower.baseEvalLoss(), uploads: uploaded };
     state.set("train", result);
     await assertTrained(outcome, state, follower.totalSteps());

@@ -5,6 +5,7 @@ import { resultTags, resultValues } from "../metrics.js";
 import type { StateWriter } from "../state.js";
 import { MlflowClient } from "./client.js";
 import { MlflowSink } from "./sink.js";
+import { messageOf } from "../../errors/index.js";
 
 const STATUS = { done: "FINISHED", failed: "FAILED", interrupted: "KILLED" } as const;
 
@@ -73,8 +74,7 @@ export async function mlflowChannel(options: MlflowChannelOptions): Promise<Chan
       // event to send then, so not known to be down) is waited for like one that missed events.
       const attempt = () =>
         sink.finish(result).catch((error: unknown) => {
-          if (!(error instanceof SinkError && error.permanent))
-            onWait?.(error instanceof Error ? error.message : String(error));
+          if (!(error instanceof SinkError && error.permanent)) onWait?.(messageOf(error));
           throw error;
         });
       await retrying(

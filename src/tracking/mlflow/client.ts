@@ -1,4 +1,5 @@
 import { SinkError } from "../feeder.js";
+import { messageOf } from "../../errors/index.js";
 
 /** An answer of the server that is not a success; `code` is MLflow's error_code (RESOURCE_DOES_NOT_EXIST, …). */
 export class MlflowError extends SinkError {
@@ -88,7 +89,7 @@ function networkReason(error: unknown, timeoutMs: number): string {
   if (error instanceof Error && error.name === "TimeoutError")
     return `no answer within ${timeoutMs / 1000} s`;
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.message ?? cause?.code ?? (error instanceof Error ? error.message : String(error));
+  return cause?.message ?? cause?.code ?? messageOf(error);
 }
 
 function parseError(text: string): { code?: string; message?: string } {
