@@ -46,6 +46,22 @@ VARIANTS = {
     "sdpa+fused+liger+nodrop+b16": {"fused_optimizer": True, "liger_kernels": True, "_dropout": 0.0, "_batch": 16},
     "sdpa+fused+liger+b16": {"fused_optimizer": True, "liger_kernels": True, "_batch": 16},
     "sdpa+fused+liger+nodrop+b32": {"fused_optimizer": True, "liger_kernels": True, "_dropout": 0.0, "_batch": 32},
+    # varlen: no work on the blocks between a packed row's examples (sdpa computes the whole 2048² block-diagonal)
+    "varlen+fused+liger+nodrop+b16": {
+        "attention": "varlen",
+        "fused_optimizer": True,
+        "liger_kernels": True,
+        "_dropout": 0.0,
+        "_batch": 16,
+    },
+    "varlen+fused+liger+nodrop+b32": {
+        "attention": "varlen",
+        "fused_optimizer": True,
+        "liger_kernels": True,
+        "_dropout": 0.0,
+        "_batch": 32,
+    },
+    "varlen+fused+nodrop": {"attention": "varlen", "fused_optimizer": True, "_dropout": 0.0},
     # torch.compile without Liger, with all of it, and with only its fused loss (the next device run's questions:
     # compile with Liger measured 0.36x on 2026-11-27, with dropout on and no reason logged)
     "sdpa+fused+nodrop+b16+compile": {"fused_optimizer": True, "_dropout": 0.0, "_batch": 16, "compile": True},

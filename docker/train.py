@@ -65,7 +65,7 @@ def train(spec: dict, events: Events, stop: StopFlag):
     # spec: device, precision, the processes of this run, and the seed (LoRA's initial weights come from it)
     t = spec["training"]
     device, precision = resolve_device(spec)
-    check_kernels(t, device)
+    check_kernels(t, device, precision)
     ranks = dist.join(spec, device)
     # On a cluster, rank 0 writes each checkpoint and the adapter to the store itself (no shared disk).
     store = Store(spec["store"]) if spec["store"] is not None and ranks.main else None

@@ -1,9 +1,9 @@
 """The speed switches of training.*: attention kernel, Liger's fused kernels, torch.compile, fused AdamW.
 
 Each one is off (or sdpa) unless the spec turns it on, and each keeps the plain path's loss within a small
-tolerance (docker/tests/test_kernels.py: fused AdamW and compile train on CPU; flex attention has no CPU
-backward and Liger's kernels are Triton GPU kernels, so their training parity runs on a GPU, through
-bench/gpu/check.sh).
+tolerance (docker/tests/test_kernels.py: fused AdamW, compile and varlen attention train on CPU; flex
+attention has no CPU backward and Liger's kernels are Triton GPU kernels, so their training parity runs on a
+GPU, through bench/gpu/check.sh).
 """
 
 from __future__ import annotations
@@ -11,8 +11,19 @@ from __future__ import annotations
 from .events import EXIT_INPUT, TrainerError
 
 
-def check_kernels(training: dict, device: str) -> None:
+def check_kernels(training: dict, device: str, precision: str = "fp32") -> None:
     """Fail before the model loads when a switch cannot work here."""
+    if training["attention"] == "varlen" and device == "cuda":
+        try:
+            from torch.nn.attention.varlen import varlen_attn  # noqa: F401
+        except ImportError as e:
+            raise TrainerError(
+                "environment", f"training.attention: varlen needs PyTorch 2.9 or later (torch.nn.attention.varlen: {e})", EXIT_INPUT
+            ) from e
+        if precision == "fp32":
+            raise TrainerError(
+                "bad-spec", "training.attention: varlen runs flash attention, which needs bf16 or fp16 on CUDA; set precision", EXIT_INPUT
+            )
     if training["attention"] == "flex_attention" and device != "cuda":
         raise TrainerError(
             "bad-spec", "training.attention: flex_attention trains on CUDA only (PyTorch has no CPU backward for it)", EXIT_INPUT
@@ -72,3 +83,85 @@ def make_optimizer(params, training: dict):
     if training["fused_optimizer"]:
         kwargs["fused"] = True  # CUDA and CPU kernels both exist (torch ≥ 2.4)
     return torch.optim.AdamW(params, **kwargs)
+
+
+VARLEN = "varlen"
+
+
+def register_varlen_attention() -> None:
+    """Makes `attn_implementation="varlen"` mean varlen_attention below. No mask function is registered for it,
+    so transformers builds no attention mask at all for such a model (masking_utils returns None for a kernel
+    it has no mask function for): the documents of a packed row are told apart by their position_ids alone."""
+    import torch
+    from transformers import AttentionInterface
+
+    # Left out of compiled layers (a graph break around it): its bounds are data-dependent Python ints.
+    AttentionInterface.register(VARLEN, torch.compiler.disable(varlen_attention))
+
+
+def varlen_attention(module, query, key, value, attention_mask, scaling=None, dropout=0.0, **kwargs):
+    """Causal attention within each example of a packed row, nothing across them, and no work spent on the
+    blocks between them: on CUDA one call of PyTorch's variable-length flash attention over every example of
+    the batch; on CPU (tests, small runs) SDPA example by example, the same arithmetic.
+
+    An example starts where its position_ids restart at 0 (data.py packs rows that way; the padding at a row's
+    end continues the last example's positions, and causal attention never lets a real token see it).
+    query: (batch, heads, seq, dim), key/value: (batch, kv_heads, seq, dim); returns (batch, seq, heads, dim).
+    """
+    import torch
+
+    if dropout:
+        raise ValueError("training.attention varlen has no attention dropout; this model's attention_dropout must be 0")
+    batch, heads, seq, dim = query.shape
+    if key.shape[1] != heads:  # grouped-query attention: each key/value head serves heads // kv_heads queries
+        key = key.repeat_interleave(heads // key.shape[1], dim=1)
+        value = value.repeat_interleave(heads // value.shape[1], dim=1)
+    starts, longest = example_bounds(kwargs.get("position_ids"), batch, seq, query.device)
+    q, k, v = (x.transpose(1, 2).reshape(batch * seq, heads, dim) for x in (query, key, value))
+    if q.is_cuda:
+        if q.dtype == torch.float32 and torch.is_autocast_enabled("cuda"):
+            q, k, v = (x.to(torch.get_autocast_dtype("cuda")) for x in (q, k, v))
+        out = _flash_varlen(q, k, v, starts, longest, scaling)
+    else:
+        bounds = starts.tolist()
+        out = torch.cat(
+            [
+                torch.nn.functional.scaled_dot_product_attention(
+                    q[a:b].transpose(0, 1), k[a:b].transpose(0, 1), v[a:b].transpose(0, 1), is_causal=True, scale=scaling
+                ).transpose(0, 1)
+                for a, b in zip(bounds, bounds[1:])
+            ]
+        )
+    return out.reshape(batch, seq, heads, dim), None
+
+
+_bounds_cache: list = [None, None]  # [position_ids of the last forward, its bounds]: every layer asks the same
+
+
+def example_bounds(position_ids, batch: int, seq: int, device):
+    """(cu_seqlens as int32 offsets into the flattened batch, the longest example's length), once per forward."""
+    import torch
+
+    if position_ids is not None and _bounds_cache[0] is position_ids:
+        return _bounds_cache[1]
+    if position_ids is None:  # no packing information: every row is one sequence
+        starts = torch.arange(0, batch * seq + 1, seq, device=device, dtype=torch.int32)
+    else:
+        begins = position_ids.reshape(batch, seq) == 0
+        begins[:, 0] = True  # a row always starts an example
+        flat = torch.nonzero(begins.reshape(-1)).flatten()
+        starts = torch.cat([flat, flat.new_tensor([batch * seq])]).to(device=device, dtype=torch.int32)
+    longest = int((starts[1:] - starts[:-1]).max())  # one device sync per forward, not per layer
+    if position_ids is not None:
+        _bounds_cache[:] = [position_ids, (starts, longest)]
+    return starts, longest
+
+
+def _flash_varlen(q, k, v, starts, longest: int, scale):
+    """torch.nn.attention.varlen.varlen_attn, causal: PyTorch 2.9-2.11 take is_causal, later ones window_size."""
+    import inspect
+
+    from torch.nn.attention.varlen import varlen_attn
+
+    causal = {"window_size": (-1, 0)} if "window_size" in inspect.signature(varlen_attn).parameters else {"is_causal": True}
+    return varlen_attn(q, k, v, starts, starts, longest, longest, scale=scale, **causal)

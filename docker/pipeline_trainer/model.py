@@ -6,7 +6,7 @@ from contextlib import nullcontext
 
 from .data import collate, trained_tokens
 from .events import TrainerError
-from .kernels import apply_liger, compile_layers, keep_adapter_input_dtype
+from .kernels import VARLEN, apply_liger, compile_layers, keep_adapter_input_dtype, register_varlen_attention
 
 REFERENCE = "reference"  # the frozen copy of init_adapter that DPO/KTO measure the policy against
 
@@ -21,6 +21,8 @@ def load_model(spec: dict, device: str, precision: str):
     t = spec["training"]
     try:
         tokenizer = AutoTokenizer.from_pretrained(spec["base_model"])
+        if t["attention"] == VARLEN:
+            register_varlen_attention()
         model = AutoModelForCausalLM.from_pretrained(spec["base_model"], dtype=dtype, attn_implementation=t["attention"])
     except Exception as e:  # noqa: BLE001 — any failure here is the model's or tokenizer's files
         first = (str(e).splitlines() or [type(e).__name__])[0]

@@ -1,7 +1,8 @@
 """The speed switches keep the plain path's losses: each run trains the same steps with one switch on and
 compares every logged loss against a run with it off (fp32 on CPU). PyTorch's flex attention has no CPU
 backward and Liger's kernels are Triton GPU kernels, so their training parity tests run on a GPU
-(bench/gpu/check.sh); on CPU, flex attention's forward is checked here and in test_data.py."""
+(bench/gpu/check.sh); on CPU, flex attention's forward is checked here and in test_data.py. varlen attention
+trains on CPU example by example (checked here against sdpa); its flash kernel is checked on the GPU."""
 
 import json
 import subprocess
@@ -61,6 +62,44 @@ def test_bf16_adapters_take_their_input_uncast_with_the_same_losses(make_spec, m
         assert uncast == pytest.approx(cast, rel=1e-2)  # dropout's scale rounds in bf16
 
 
+def test_varlen_attention_trains_as_sdpa_does_on_packed_rows(make_spec):
+    # Packed rows of several examples each: sdpa keeps them apart with a block-diagonal mask, varlen by running
+    # each example on its own; the losses of every step (backward included) must agree.
+    sdpa = losses(make_spec, "sdpa")
+    varlen = losses(make_spec, "varlen", training={"attention": "varlen"})
+    assert varlen == pytest.approx(sdpa, rel=1e-5)
+
+
+def test_varlen_bounds_follow_the_restarts_of_position_ids():
+    from pipeline_trainer.kernels import example_bounds
+
+    # Row 0: examples of 3 and 2 tokens, then padding that continues the last one; row 1: one of 4, one of 3.
+    positions = torch.tensor([[0, 1, 2, 0, 1, 2, 3], [0, 1, 2, 3, 0, 1, 2]])
+    starts, longest = example_bounds(positions, 2, 7, "cpu")
+    assert starts.tolist() == [0, 3, 7, 11, 14] and starts.dtype == torch.int32
+    assert longest == 4
+    # Without position_ids every row is one sequence; a row whose positions do not start at 0 still starts one.
+    assert example_bounds(None, 2, 7, "cpu")[0].tolist() == [0, 7, 14]
+    assert example_bounds(torch.tensor([[5, 6, 0, 1]]), 1, 4, "cpu")[0].tolist() == [0, 2, 4]
+
+
+def test_varlen_attention_matches_sdpa_with_grouped_query_heads_and_leaves_rows_apart():
+    from pipeline_trainer.kernels import varlen_attention
+
+    torch.manual_seed(0)
+    q = torch.randn(2, 4, 7, 8)
+    k, v = torch.randn(2, 2, 7, 8), torch.randn(2, 2, 7, 8)  # 2 key/value heads for 4 query heads
+    positions = torch.tensor([[0, 1, 2, 0, 1, 2, 3], [0, 1, 2, 3, 4, 5, 6]])
+    got, _ = varlen_attention(None, q, k, v, None, scaling=0.5, position_ids=positions)
+    # Reference: one SDPA per example, with the key/value heads repeated.
+    kr, vr = k.repeat_interleave(2, dim=1), v.repeat_interleave(2, dim=1)
+    sdpa = torch.nn.functional.scaled_dot_product_attention
+    for row, spans in ((0, [(0, 3), (3, 7)]), (1, [(0, 7)])):
+        for a, b in spans:
+            want = sdpa(q[row : row + 1, :, a:b], kr[row : row + 1, :, a:b], vr[row : row + 1, :, a:b], is_causal=True, scale=0.5)
+            assert torch.allclose(got[row, a:b], want[0].transpose(0, 1), atol=1e-6)
+
+
 def test_flex_attention_forward_matches_sdpa_on_packed_batches(tiny_model, data):
     from transformers import AutoModelForCausalLM
 
@@ -87,7 +126,13 @@ def test_gpu_only_switches_are_refused_on_cpu_before_the_model_loads(make_spec, 
 
 @needs_gpu
 @pytest.mark.parametrize(
-    "switches", [{"attention": "flex_attention"}, {"liger_kernels": True}, {"attention": "flex_attention", "compile": True}]
+    "switches",
+    [
+        {"attention": "flex_attention"},
+        {"attention": "varlen"},
+        {"liger_kernels": True},
+        {"attention": "flex_attention", "compile": True},
+    ],
 )
 def test_gpu_switches_match_the_plain_path_on_gpu(make_spec, switches):
     cuda = {"precision": "bf16", "fused_optimizer": True}

@@ -147,6 +147,17 @@ describe("loadConfig", () => {
     expect(await problemsOf({ "configs/run.yaml": liger })).toEqual([
       "configs/run.yaml:6 › training.liger_kernels: Liger's kernels are Triton GPU kernels; on device cpu set liger_kernels: false",
     ]);
+    const varlen = withTraining("  attention: varlen\n  precision: fp32") + "device: cuda\n";
+    expect(await problemsOf({ "configs/run.yaml": varlen })).toEqual([
+      "configs/run.yaml:6 › training.attention: varlen runs flash attention, which needs bf16 or fp16 on a GPU; set precision: bf16 (or auto)",
+    ]);
+    // On a CPU, varlen runs example by example, in any precision.
+    const cwd = await workspace({
+      ...MINIMAL,
+      "configs/run.yaml": withTraining("  attention: varlen\n  precision: fp32") + "device: cpu\n",
+    });
+    const { config } = await loadConfig("configs/run.yaml", { cwd, env: {} });
+    expect(config.training.attention).toBe("varlen");
   });
 
   it("rejects an unknown builtin model and an unknown runtime type", async () => {

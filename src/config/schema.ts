@@ -20,7 +20,7 @@ export const DATASET_FORMATS = [
   "kto",
 ] as const;
 export const TEMPLATES = ["alpaca", "chatml", "llama3", "model"] as const;
-export const ATTENTION_KERNELS = ["sdpa", "flex_attention", "eager"] as const;
+export const ATTENTION_KERNELS = ["sdpa", "flex_attention", "varlen", "eager"] as const;
 
 const Dataset = z.strictObject({
   path: z.string().min(1).describe("a JSONL or JSON-array file, relative to this config file"),
@@ -132,8 +132,9 @@ const Training = z
       .enum(ATTENTION_KERNELS)
       .default("sdpa")
       .describe(
-        "attention kernel: sdpa (PyTorch's); flex_attention: block-sparse document masks, so packed rows " +
-          "skip the attention between their examples (compiled on first use); eager: plain matmuls",
+        "attention kernel: sdpa (PyTorch's); varlen: PyTorch's variable-length flash attention, each " +
+          "example of a packed row attended on its own, no mask built (bf16/fp16 on CUDA; example by example " +
+          "on CPU); flex_attention: block-sparse document masks (compiled on first use); eager: plain matmuls",
       ),
     liger_kernels: z
       .boolean()
@@ -296,6 +297,19 @@ export const RunConfig = z
         path: ["training", "attention"],
         message:
           "flex_attention trains on CUDA only (PyTorch has no CPU backward for it); on device cpu use sdpa",
+      });
+    }
+    if (
+      ctx.value.device === "cuda" &&
+      ctx.value.training.attention === "varlen" &&
+      ctx.value.training.precision === "fp32"
+    ) {
+      ctx.issues.push({
+        code: "custom",
+        input: "varlen",
+        path: ["training", "attention"],
+        message:
+          "varlen runs flash attention, which needs bf16 or fp16 on a GPU; set precision: bf16 (or auto)",
       });
     }
     if (ctx.value.device === "cpu" && ctx.value.training.liger_kernels) {

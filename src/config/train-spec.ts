@@ -33,7 +33,9 @@ const TrainingSpec = z.strictObject({
     .enum(["auto", "bf16", "fp16", "fp32"])
     .describe("auto: bf16 where supported, else fp16 on GPU, fp32 on CPU"),
   gradient_checkpointing: z.boolean(),
-  attention: z.enum(["sdpa", "flex_attention", "eager"]).describe("the attention kernel transformers uses"),
+  attention: z
+    .enum(["sdpa", "flex_attention", "varlen", "eager"])
+    .describe("the attention kernel transformers uses"),
   liger_kernels: z.boolean().describe("Liger's fused linear cross-entropy, RMSNorm, SwiGLU and RoPE (CUDA)"),
   fused_optimizer: z.boolean().describe("AdamW(fused=True)"),
   compile: z.boolean().describe("torch.compile each decoder layer"),
