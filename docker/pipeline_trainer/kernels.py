@@ -158,10 +158,18 @@ def example_bounds(position_ids, batch: int, seq: int, device):
 
 
 def _flash_varlen(q, k, v, starts, longest: int, scale):
-    """torch.nn.attention.varlen.varlen_attn, causal: PyTorch 2.9-2.11 take is_causal, later ones window_size."""
+    """torch.nn.attention.varlen.varlen_attn, causal, whichever its version: PyTorch 2.9-era versions take
+    `is_causal` and no `scale` (their scale is 1/sqrt(head_dim), so another one is folded into the query),
+    later ones `window_size=(-1, 0)` and `scale`."""
     import inspect
+    import math
 
     from torch.nn.attention.varlen import varlen_attn
 
-    causal = {"window_size": (-1, 0)} if "window_size" in inspect.signature(varlen_attn).parameters else {"is_causal": True}
-    return varlen_attn(q, k, v, starts, starts, longest, longest, scale=scale, **causal)
+    params = inspect.signature(varlen_attn).parameters
+    kwargs: dict = {"window_size": (-1, 0)} if "window_size" in params else {"is_causal": True}
+    if "scale" in params:
+        kwargs["scale"] = scale
+    elif scale is not None and not math.isclose(scale * math.sqrt(q.shape[-1]), 1.0, rel_tol=1e-6):
+        q = q * (scale * math.sqrt(q.shape[-1]))
+    return varlen_attn(q, k, v, starts, starts, longest, longest, **kwargs)

@@ -100,6 +100,48 @@ def test_varlen_attention_matches_sdpa_with_grouped_query_heads_and_leaves_rows_
             assert torch.allclose(got[row, a:b], want[0].transpose(0, 1), atol=1e-6)
 
 
+def _per_example_reference(q, k, v, cu, scale):
+    """What varlen_attn computes, on CPU: causal SDPA over each example of the flattened batch."""
+    bounds = cu.tolist()
+    sdpa = torch.nn.functional.scaled_dot_product_attention
+    return torch.cat(
+        [
+            sdpa(q[a:b].transpose(0, 1), k[a:b].transpose(0, 1), v[a:b].transpose(0, 1), is_causal=True, scale=scale).transpose(0, 1)
+            for a, b in zip(bounds, bounds[1:])
+        ]
+    )
+
+
+@pytest.mark.parametrize("api", ["is_causal, no scale", "window_size and scale"])
+def test_varlen_calls_each_pytorch_version_of_varlen_attn_as_it_expects(monkeypatch, api):
+    # A contract test: the flash kernel needs CUDA, so PyTorch's two signatures of varlen_attn are stood in for by
+    # functions with those signatures that compute what the kernel computes; the call must give the same result.
+    import torch.nn.attention.varlen as varlen_module
+    from pipeline_trainer.kernels import _flash_varlen
+
+    seen = {}
+    if api == "is_causal, no scale":
+
+        def fake(query, key, value, cu_seq_q, cu_seq_k, max_q, max_k, is_causal=False, return_aux=None):
+            seen.update(is_causal=is_causal)
+            return _per_example_reference(query, key, value, cu_seq_q, None)
+
+    else:
+
+        def fake(query, key, value, cu_seq_q, cu_seq_k, max_q, max_k, *, return_aux=None, scale=None, window_size=(-1, -1)):
+            seen.update(window_size=window_size)
+            return _per_example_reference(query, key, value, cu_seq_q, scale)
+
+    monkeypatch.setattr(varlen_module, "varlen_attn", fake)
+    torch.manual_seed(1)
+    q, k, v = (torch.randn(10, 2, 8) for _ in range(3))
+    cu = torch.tensor([0, 4, 10], dtype=torch.int32)
+    for scale in (None, 8**-0.5, 0.2):  # the default, the same given, and another one
+        got = _flash_varlen(q, k, v, cu, 6, scale)
+        assert torch.allclose(got, _per_example_reference(q, k, v, cu, scale), atol=1e-6), scale
+    assert seen in ({"is_causal": True}, {"window_size": (-1, 0)})
+
+
 def test_flex_attention_forward_matches_sdpa_on_packed_batches(tiny_model, data):
     from transformers import AutoModelForCausalLM
 
