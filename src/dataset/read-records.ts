@@ -10,7 +10,7 @@ import {
 } from "./parsers/index.js";
 import { placeIssue, type Issue, type LocationKind, type RowProblem } from "./problems.js";
 import { openRows } from "./read/open-rows.js";
-import type { RawRow, RowSource } from "./read/raw-row.js";
+import type { ByteCount, RawRow, RowSource } from "./read/raw-row.js";
 import type { CanonicalRecord } from "./types.js";
 
 export interface ParsedRow {
@@ -31,6 +31,8 @@ export interface ParsedSource {
   /** How the format was chosen, for the report. */
   reason: string;
   batches: AsyncIterable<ParsedRow[]>;
+  /** Bytes of the file read so far, for progress; absent where unknown (Parquet). */
+  read?: ByteCount;
   /** Stops reading without reading the rest (the rows are then read another way). */
   close(): Promise<void>;
 }
@@ -66,6 +68,7 @@ export async function parseSource(source: RowSource, requested: DatasetFormat): 
     format,
     reason,
     batches: parseBatches(held, iterator, format, reason),
+    read: source.read,
     close: async () => void (await iterator.return?.()),
   };
 }

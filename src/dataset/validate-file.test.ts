@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -15,6 +15,17 @@ function jsonl(name: string, rows: unknown[]): string {
 const alpaca = (i: number, output = `answer ${i}`) => ({ instruction: `question ${i}`, input: "", output });
 
 describe("validateFile", () => {
+  it("reports progress through a JSON array up to its whole size", async () => {
+    const file = join(dir, "array.json");
+    const rows = Array.from({ length: 4000 }, (_, i) => alpaca(i, "lorem ipsum ".repeat(20)));
+    writeFileSync(file, JSON.stringify(rows, null, 1));
+    const seen: number[] = [];
+    await validateFile(file, { onProgress: (bytes) => seen.push(bytes) });
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expect(seen.at(-1)).toBe(statSync(file).size);
+  });
+
   it("detects the format, counts rows and warns about duplicates and a small dataset", async () => {
     const file = jsonl("dups.jsonl", [
       alpaca(1),

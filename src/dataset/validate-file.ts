@@ -23,6 +23,8 @@ export interface ValidateOptions {
    * file of 8 MiB or more. The report is the same either way.
    */
   workers?: number;
+  /** Called as the file is checked, with the bytes covered so far and the file's size (not for Parquet). */
+  onProgress?: (bytes: number, total: number) => void;
 }
 
 export const DEFAULT_MAX_TOKENS = 4096;
@@ -40,15 +42,20 @@ export async function validateFile(path: string, options: ValidateOptions = {}):
     countTokens,
     evalSet,
   });
-  const workers =
-    source.layout === "JSON Lines" ? (options.workers ?? workersFor((await stat(source.file)).size)) : 0;
+  const { size } = await stat(source.file);
+  const workers = source.layout === "JSON Lines" ? (options.workers ?? workersFor(size)) : 0;
+  const progress = options.onProgress;
   if (workers > 0) {
     await source.close();
     const { format, reason } = source;
-    await checkInWorkers(source.file, { format, reason, tokenizer: options.tokenizer }, checks, workers);
+    const setup = { format, reason, tokenizer: options.tokenizer };
+    await checkInWorkers(source.file, setup, checks, workers, progress && ((bytes) => progress(bytes, size)));
   } else {
     const facts = new RowFacts(countTokens);
-    for await (const batch of source.batches) checks.addBatch(facts.batch(batch));
+    for await (const batch of source.batches) {
+      checks.addBatch(facts.batch(batch));
+      if (progress && source.read) progress(source.read.bytes, size);
+    }
   }
   return report(path, source, checks, countTokens !== undefined);
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -83,6 +83,24 @@ describe("dataset validation on worker threads", () => {
     expect(serial.stats.tokens.exact).toBe(true);
     expect(await validateFile(file, { workers: 2, tokenizer })).toEqual(serial);
   });
+
+  it(
+    "reports its progress in bytes of the file, in order, up to the whole file",
+    { timeout: 60_000 },
+    async () => {
+      const size = statSync(file).size;
+      for (const workers of [0, 2]) {
+        const seen: number[] = [];
+        await validateFile(file, {
+          workers,
+          onProgress: (bytes, total) => seen.push(total === size ? bytes : NaN),
+        });
+        expect(seen.length, `workers ${workers}`).toBeGreaterThan(5); // ~3 MB in 256 KiB steps
+        expect(seen).toEqual([...seen].sort((a, b) => a - b));
+        expect(seen.at(-1)).toBe(size);
+      }
+    },
+  );
 
   it("closes the file the workers read once they are done", { timeout: 60_000 }, async () => {
     const open = () => readdirSync("/proc/self/fd").length;

@@ -28,13 +28,14 @@ export async function checkInWorkers(
   setup: WorkerSetup,
   checks: FileChecks,
   count: number,
+  onProgress?: (bytes: number) => void,
   chunkBytes = CHUNK_BYTES,
 ): Promise<void> {
   // One descriptor for all the workers (a process's descriptors are its threads'), closed once they are done.
   const file = await open(path, "r");
   try {
     const { size } = await file.stat();
-    const pool = new Pool({ ...setup, fd: file.fd, chunkBytes }, count);
+    const pool = new Pool({ ...setup, fd: file.fd, chunkBytes }, count, onProgress);
     try {
       for (let start = 0; start < size; start += chunkBytes)
         await pool.send({ start, end: Math.min(start + chunkBytes, size) }, checks);
@@ -52,13 +53,19 @@ class Pool {
   private readonly workers: Worker[] = [];
   private readonly busy: number[] = [];
   private readonly done = new Map<number, FactsBatch>();
+  /** Where each range sent ends in the file, for progress once it is folded in. */
+  private readonly ends = new Map<number, number>();
   private nextId = 0;
   private nextFold = 0;
   private lineBase = 0;
   private failure?: Error;
   private wake?: () => void;
 
-  constructor(setup: WorkerData, count: number) {
+  constructor(
+    setup: WorkerData,
+    count: number,
+    private readonly onProgress?: (bytes: number) => void,
+  ) {
     for (let i = 0; i < count; i++) {
       const worker = startWorker(setup);
       worker.on("message", ({ id, batch }: { id: number; batch: FactsBatch }) => {
@@ -81,6 +88,7 @@ class Pool {
     const index = this.busy.indexOf(Math.min(...this.busy));
     this.busy[index]!++;
     const message: RangeMessage = { id: this.nextId++, ...range };
+    this.ends.set(message.id, range.end);
     this.workers[index]!.postMessage(message);
   }
 
@@ -96,9 +104,11 @@ class Pool {
       this.wake = undefined;
     }
     for (let batch = this.done.get(this.nextFold); batch; batch = this.done.get(this.nextFold)) {
-      this.done.delete(this.nextFold++);
+      this.done.delete(this.nextFold);
       checks.addBatch(batch, this.lineBase);
       this.lineBase += batch.lines;
+      this.onProgress?.(this.ends.get(this.nextFold)!);
+      this.ends.delete(this.nextFold++);
     }
   }
 

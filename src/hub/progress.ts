@@ -12,11 +12,13 @@ export class ByteProgress {
   private done = 0;
   private samples: { at: number; done: number }[] = [];
 
+  /** `startedAt`: when the work began, if before this meter was made (when the total became known). */
   constructor(
     readonly total: number,
     private readonly now: () => number = Date.now,
+    startedAt = now(),
   ) {
-    this.samples.push({ at: now(), done: 0 });
+    this.samples.push({ at: startedAt, done: 0 });
   }
 
   add(bytes: number): void {
@@ -59,4 +61,30 @@ export function formatProgress(p: ProgressSnapshot): string {
   const rate = p.rate > 0 ? `, ${formatBytes(p.rate)}/s` : "";
   const eta = p.eta !== undefined && p.done < p.total ? `, ${formatSeconds(p.eta)} left` : "";
   return `${formatBytes(p.done)} of ${formatBytes(p.total)} (${percent}%)${rate}${eta}`;
+}
+
+/**
+ * Progress lines for work over bytes whose total is known once it starts (`validating FILE: 1.20 GB of 4.50 GB
+ * (27%), 210 MB/s, 16 s left`): undefined while the work is younger than `showAfterMs` (quick work prints nothing
+ * extra) and between redraws less than `everyMs` apart, except for the last one.
+ */
+export function progressLine(
+  label: string,
+  now: () => number = Date.now,
+  showAfterMs = 1000,
+  everyMs = 100,
+): (done: number, total: number) => string | undefined {
+  const started = now();
+  let meter: ByteProgress | undefined;
+  let counted = 0;
+  let drawnAt = -Infinity;
+  return (done, total) => {
+    meter ??= new ByteProgress(total, now, started);
+    meter.add(done - counted);
+    counted = done;
+    const at = now();
+    if (at - started < showAfterMs || (at - drawnAt < everyMs && done < total)) return undefined;
+    drawnAt = at;
+    return `${label}: ${formatProgress(meter.snapshot())}`;
+  };
 }

@@ -1,5 +1,7 @@
 import { assertDatasetFile, renderReport, validateFile, type DatasetFormat } from "../../dataset/index.js";
 import { ExitCode, UsageError } from "../../errors/index.js";
+import { progressLine } from "../../hub/progress.js";
+import { progressWriter } from "../progress-writer.js";
 
 interface Options {
   format: DatasetFormat;
@@ -31,15 +33,33 @@ export async function datasetValidate(files: string[], options: Options): Promis
   for (const file of [...files, ...(options.eval ? [options.eval] : [])]) await assertDatasetFile(file);
   let exitCode: number = ExitCode.ok;
   for (const file of files) {
+    const progress = validationProgress(file, process.stderr);
     const report = await validateFile(file, {
       format: options.format,
       tokenizer: options.tokenizer,
       maxTokens,
       evalFile: options.eval,
       workers,
-    });
+      onProgress: progress.update,
+    }).finally(progress.done);
     process.stdout.write(options.json ? JSON.stringify(report) + "\n" : renderReport(report));
     if (!report.valid) exitCode = ExitCode.failed;
   }
   return exitCode;
+}
+
+/**
+ * The progress of one file's check on `stream` (stderr: stdout holds the report), once it has taken a second:
+ * rewritten in place on a terminal, a line every few seconds off one.
+ */
+export function validationProgress(file: string, stream: NodeJS.WriteStream, now: () => number = Date.now) {
+  const writer = progressWriter(stream, 5000, now);
+  const line = progressLine(`validating ${file}`, now);
+  return {
+    update(bytes: number, total: number): void {
+      const text = line(bytes, total);
+      if (text) writer.update(text);
+    },
+    done: writer.done,
+  };
 }

@@ -1,6 +1,6 @@
 import { isUtf8 } from "node:buffer";
 import { createReadStream, readSync } from "node:fs";
-import { invalidUtf8Row, parseRow, type RawRow } from "./raw-row.js";
+import { invalidUtf8Row, parseRow, type ByteCount, type RawRow } from "./raw-row.js";
 import { firstInvalidUtf8 } from "./utf8.js";
 
 /**
@@ -19,10 +19,13 @@ export interface LineState {
  * Reads a JSON Lines file in batches of parsed rows, holding at most one chunk plus one partial line.
  * Line numbers are 1-based and count blank lines, so they match what an editor shows.
  */
-export async function* readJsonLines(path: string): AsyncGenerator<RawRow[]> {
+export async function* readJsonLines(path: string, read: ByteCount = { bytes: 0 }): AsyncGenerator<RawRow[]> {
   const state: LineState = { line: 0, first: true };
-  for await (const parts of wholeLineChunks(path, CHUNK_BYTES))
-    yield splitLines(parts.length === 1 ? parts[0]! : Buffer.concat(parts), state);
+  for await (const parts of wholeLineChunks(path, CHUNK_BYTES)) {
+    const bytes = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    read.bytes += bytes.length;
+    yield splitLines(bytes, state);
+  }
 }
 
 /**

@@ -4,7 +4,7 @@ import { extname } from "node:path";
 import { UsageError } from "../../errors/index.js";
 import { ArrayScanner } from "./array-scanner.js";
 import { CHUNK_BYTES, readJsonLines } from "./json-lines.js";
-import type { RawRow, RowSource } from "./raw-row.js";
+import type { ByteCount, RawRow, RowSource } from "./raw-row.js";
 import { readParquet } from "./parquet.js";
 import { localFile } from "./local-file.js";
 
@@ -20,14 +20,15 @@ export async function openRows(location: string): Promise<RowSource> {
   const extension = extname(path).toLowerCase();
   if (extension === ".parquet")
     return { file: path, kind: "index", layout: "Parquet", batches: readParquet(path) };
+  const read: ByteCount = { bytes: 0 };
   if (extension === ".jsonl")
-    return { file: path, kind: "line", layout: "JSON Lines", batches: readJsonLines(path) };
+    return { file: path, kind: "line", layout: "JSON Lines", batches: readJsonLines(path, read), read };
   const { first, offset, firstLine } = await sniff(path);
   if (first === "[")
-    return { file: path, kind: "index", layout: "JSON array", batches: readArray(path, offset) };
+    return { file: path, kind: "index", layout: "JSON array", batches: readArray(path, offset, read), read };
   if (first === "{" && firstLine === "{")
     return { file: path, kind: "line", layout: "JSON object", batches: singleObject() };
-  return { file: path, kind: "line", layout: "JSON Lines", batches: readJsonLines(path) };
+  return { file: path, kind: "line", layout: "JSON Lines", batches: readJsonLines(path, read), read };
 }
 
 /**
@@ -86,10 +87,12 @@ async function sniff(path: string): Promise<{ first: string; offset: number; fir
   }
 }
 
-async function* readArray(path: string, offset: number): AsyncGenerator<RawRow[]> {
+async function* readArray(path: string, offset: number, read: ByteCount): AsyncGenerator<RawRow[]> {
   const scanner = new ArrayScanner();
+  read.bytes = offset;
   for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES, start: offset })) {
     const rows = scanner.push(chunk as Buffer);
+    read.bytes += (chunk as Buffer).length;
     if (rows.length > 0) yield rows;
   }
   const rest = scanner.finish();

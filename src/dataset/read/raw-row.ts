@@ -19,6 +19,12 @@ export interface RowSource {
   /** How the file was read, for the report: `JSON Lines` or `JSON array`. */
   layout: string;
   batches: AsyncIterable<RawRow[]>;
+  /** Bytes of the file the batches have covered so far, for progress; absent where unknown (Parquet). */
+  read?: ByteCount;
+}
+
+export interface ByteCount {
+  bytes: number;
 }
 
 /** JSON.parse with the failure turned into a row issue that says what to fix. */
