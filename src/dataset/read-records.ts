@@ -1,3 +1,4 @@
+import { stat } from "node:fs/promises";
 import { findControls } from "./checks/control.js";
 import { DETECT_ROWS, detectFormat, type Detection } from "./detect.js";
 import { describe, isObject } from "./parsers/fields.js";
@@ -133,14 +134,16 @@ export interface RecordRow {
 /** Streams every row of a dataset file as a canonical record, in constant memory. */
 export async function* readRecords(
   path: string,
-  options: { format?: DatasetFormat } = {},
+  options: { format?: DatasetFormat; onProgress?: (bytes: number, total: number) => void } = {},
 ): AsyncGenerator<RecordRow> {
   const source = await parseSource(await openRows(path), options.format ?? "auto");
+  const total = options.onProgress && source.read ? (await stat(source.file)).size : 0;
   for await (const batch of source.batches) {
     for (const row of batch) {
       const problems = row.issues.map((issue) => placeIssue(issue, source.kind, row.location));
       yield { location: row.location, record: row.record ?? null, problems };
     }
+    if (source.read) options.onProgress?.(source.read.bytes, total);
   }
 }
 

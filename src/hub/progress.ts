@@ -71,10 +71,10 @@ export function formatProgress(p: ProgressSnapshot): string {
 export function progressLine(
   label: string,
   now: () => number = Date.now,
+  started = now(),
   showAfterMs = 1000,
   everyMs = 100,
 ): (done: number, total: number) => string | undefined {
-  const started = now();
   let meter: ByteProgress | undefined;
   let counted = 0;
   let drawnAt = -Infinity;
@@ -86,5 +86,25 @@ export function progressLine(
     if (at - started < showAfterMs || (at - drawnAt < everyMs && done < total)) return undefined;
     drawnAt = at;
     return `${label}: ${formatProgress(meter.snapshot())}`;
+  };
+}
+
+/**
+ * progressLine for each step of the work on one file (`validating FILE`, then `formatting FILE`), each step timed
+ * from its own start (the first from this call, a later one from the previous step's last report); `show` gets
+ * the lines to print.
+ */
+export function stepProgress(
+  file: string,
+  show: (line: string) => void,
+  now: () => number = Date.now,
+): (step: string, done: number, total: number) => void {
+  let current: { step: string; line: (done: number, total: number) => string | undefined } | undefined;
+  let lastAt = now();
+  return (step, done, total) => {
+    if (current?.step !== step) current = { step, line: progressLine(`${step} ${file}`, now, lastAt) };
+    const text = current.line(done, total);
+    lastAt = now();
+    if (text) show(text);
   };
 }

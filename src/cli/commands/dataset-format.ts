@@ -1,5 +1,7 @@
 import type { DatasetFormat, ReasoningMode } from "../../dataset/format/index.js";
 import { ExitCode } from "../../errors/index.js";
+import { stepProgress } from "../../hub/progress.js";
+import { progressWriter } from "../progress-writer.js";
 
 interface Options {
   format: string;
@@ -22,18 +24,22 @@ export async function datasetFormat(file: string, options: Options): Promise<num
     options.model === undefined ? {} : { modelDir: options.model },
   );
   const reader = await import("../../dataset/index.js");
-  const outcome = await format.formatFile(
-    {
-      file,
-      format: options.format as DatasetFormat,
-      template,
-      evalFraction,
-      seed,
-      outDir: options.output,
-      reasoning: options.reasoning as ReasoningMode,
-    },
-    { validateFile: reader.validateFile, readRecords: reader.readRecords },
-  );
+  const writer = progressWriter(process.stderr);
+  const outcome = await format
+    .formatFile(
+      {
+        file,
+        format: options.format as DatasetFormat,
+        template,
+        evalFraction,
+        seed,
+        outDir: options.output,
+        reasoning: options.reasoning as ReasoningMode,
+        onProgress: stepProgress(file, writer.update),
+      },
+      { validateFile: reader.validateFile, readRecords: reader.readRecords },
+    )
+    .finally(writer.done);
   process.stdout.write(
     options.json
       ? JSON.stringify({ ...outcome.manifest, reused: outcome.reused }) + "\n"

@@ -1,6 +1,6 @@
 import { assertDatasetFile, renderReport, validateFile, type DatasetFormat } from "../../dataset/index.js";
 import { ExitCode, UsageError } from "../../errors/index.js";
-import { progressLine } from "../../hub/progress.js";
+import { stepProgress } from "../../hub/progress.js";
 import { progressWriter } from "../progress-writer.js";
 
 interface Options {
@@ -54,12 +54,6 @@ export async function datasetValidate(files: string[], options: Options): Promis
  */
 export function validationProgress(file: string, stream: NodeJS.WriteStream, now: () => number = Date.now) {
   const writer = progressWriter(stream, 5000, now);
-  const line = progressLine(`validating ${file}`, now);
-  return {
-    update(bytes: number, total: number): void {
-      const text = line(bytes, total);
-      if (text) writer.update(text);
-    },
-    done: writer.done,
-  };
+  const step = stepProgress(file, writer.update, now);
+  return { update: (bytes: number, total: number) => step("validating", bytes, total), done: writer.done };
 }

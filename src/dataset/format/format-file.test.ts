@@ -202,3 +202,32 @@ describe("formatFile", () => {
     });
   });
 });
+
+describe("formatFile with the real reader", () => {
+  it("reports its progress through the file: validating it, then formatting it, each up to its size", async () => {
+    const { readRecords, validateFile } = await import("../index.js");
+    const file = join(dir, "big.jsonl");
+    const row = (i: number) =>
+      JSON.stringify({ instruction: `q${i} ${"word ".repeat(40)}`, input: "", output: `a${i}` });
+    await writeFile(file, Array.from({ length: 6000 }, (_, i) => row(i)).join("\n") + "\n");
+    const size = (await readFile(file)).length;
+    const seen: [string, number][] = [];
+    await formatFile(
+      {
+        ...options,
+        file,
+        onProgress: (step, bytes, total) => seen.push([step, total === size ? bytes : NaN]),
+      },
+      { validateFile, readRecords },
+    );
+    const steps = seen.map(([step]) => step);
+    expect(steps.indexOf("formatting")).toBeGreaterThan(0);
+    expect(steps.lastIndexOf("validating")).toBeLessThan(steps.indexOf("formatting"));
+    for (const step of ["validating", "formatting"]) {
+      const bytes = seen.filter(([s]) => s === step).map(([, b]) => b);
+      expect(bytes.length, step).toBeGreaterThan(1); // ~1.4 MB in 256 KiB chunks
+      expect(bytes).toEqual([...bytes].sort((a, b) => a - b));
+      expect(bytes.at(-1)).toBe(size);
+    }
+  });
+});

@@ -26,10 +26,16 @@ export interface RowError {
 export interface DatasetReader {
   validateFile(
     path: string,
-    options: { format: DatasetFormat },
+    options: { format: DatasetFormat; onProgress?: ByteProgressCallback },
   ): Promise<{ format: string | null; errors: readonly RowError[] }>;
-  readRecords(path: string, options: { format: DatasetFormat }): AsyncIterable<SourceRow>;
+  readRecords(
+    path: string,
+    options: { format: DatasetFormat; onProgress?: ByteProgressCallback },
+  ): AsyncIterable<SourceRow>;
 }
+
+/** Bytes of the file covered so far, and its size. */
+type ByteProgressCallback = (bytes: number, total: number) => void;
 
 export interface FormatFileOptions {
   file: string;
@@ -39,6 +45,8 @@ export interface FormatFileOptions {
   seed: number;
   outDir: string;
   reasoning?: ReasoningMode;
+  /** The file's progress through each step: validating it, then reading it to format (not for Parquet). */
+  onProgress?: (step: "validating" | "formatting", bytes: number, total: number) => void;
 }
 
 export interface FormatOutcome {
@@ -60,9 +68,16 @@ export async function formatFile(options: FormatFileOptions, reader: DatasetRead
   const previous = await findReusable(options.outDir, contentHash(key));
   if (previous) return { manifest: previous, reused: true };
 
-  const report = await reader.validateFile(options.file, { format: options.format });
+  const progress = options.onProgress;
+  const report = await reader.validateFile(options.file, {
+    format: options.format,
+    onProgress: progress && ((bytes, total) => progress("validating", bytes, total)),
+  });
   if (report.errors.length > 0) throw invalidRows(options.file, report.errors);
-  const rows = reader.readRecords(options.file, { format: options.format });
+  const rows = reader.readRecords(options.file, {
+    format: options.format,
+    onProgress: progress && ((bytes, total) => progress("formatting", bytes, total)),
+  });
   const manifest = await formatDataset(rows, {
     ...key,
     outDir: options.outDir,

@@ -12,6 +12,7 @@ import {
   type TemplateName,
 } from "../../dataset/index.js";
 import { UsageError } from "../../errors/index.js";
+import { stepProgress } from "../../hub/progress.js";
 import type { Progress, Splits, Stage } from "../state.js";
 
 /** Formats each dataset into the run directory, then concatenates the splits the trainer reads. */
@@ -32,11 +33,16 @@ export async function formatData(
     const common = { format: dataset.format, template, seed: dataset.seed, reasoning: dataset.reasoning };
     progress.output(`formatting ${dataset.path}`);
     const evalFraction = dataset.eval_path ? 0 : dataset.eval_split;
-    await formatFile({ ...common, file: dataset.path, evalFraction, outDir }, reader);
+    const onProgress = stepProgress(dataset.path, progress.output);
+    await formatFile({ ...common, file: dataset.path, evalFraction, outDir, onProgress }, reader);
     trainParts.push(join(outDir, "train.jsonl"));
     if (dataset.eval_path) {
       const evalDir = join(dataDir, `${i}-eval`);
-      await formatFile({ ...common, file: dataset.eval_path, evalFraction: 0, outDir: evalDir }, reader);
+      const onEvalProgress = stepProgress(dataset.eval_path, progress.output);
+      await formatFile(
+        { ...common, file: dataset.eval_path, evalFraction: 0, outDir: evalDir, onProgress: onEvalProgress },
+        reader,
+      );
       evalParts.push(join(evalDir, "train.jsonl"));
     } else if (dataset.eval_split > 0) {
       evalParts.push(join(outDir, "eval.jsonl"));

@@ -1,5 +1,5 @@
 import { validateFile } from "../../dataset/index.js";
-import { progressLine } from "../../hub/progress.js";
+import { stepProgress } from "../../hub/progress.js";
 import { FailedError, locate, type Problem } from "../../errors/index.js";
 import type { RunConfig } from "../../config/index.js";
 import type { Progress, Stage } from "../state.js";
@@ -13,13 +13,10 @@ export async function validateData(config: RunConfig, progress: Progress): Promi
   for (const dataset of config.datasets) {
     for (const file of [dataset.path, dataset.eval_path].filter((f): f is string => Boolean(f))) {
       progress.output(`validating ${file}`);
-      const line = progressLine(`validating ${file}`);
+      const step = stepProgress(file, progress.output);
       const report = await validateFile(file, {
         format: dataset.format,
-        onProgress: (bytes, total) => {
-          const text = line(bytes, total);
-          if (text) progress.output(text);
-        },
+        onProgress: (bytes, total) => step("validating", bytes, total),
       });
       rows += report.validRows;
       for (const error of report.errors) {
