@@ -39,7 +39,11 @@ export interface InitAdapter extends InitAdapterRecord {
 
 /** Each stage's typed result, by stage. */
 export interface StageResults {
-  validate: { rows: number };
+  validate: {
+    rows: number;
+    /** The format each dataset file was read as, by path: the format step does not validate them again. */
+    formats: Record<string, string | null>;
+  };
   /** The checkpoint store proven by a test write, read and delete (a store of its own: s3:// or a directory). */
   store: { proven: string };
   model: {

@@ -9,6 +9,7 @@ import {
   loadTemplate,
   readRecords,
   validateFile,
+  type DatasetReader,
   type TemplateName,
 } from "../../dataset/index.js";
 import { UsageError } from "../../errors/index.js";
@@ -21,8 +22,9 @@ export async function formatData(
   dataDir: string,
   model: { baseModel: string; modelDir: string | undefined },
   progress: Progress,
+  validated: Record<string, string | null> = {},
 ): Promise<Splits> {
-  const reader = { validateFile, readRecords };
+  const reader = afterValidation(validated, { validateFile, readRecords });
   const trainParts: string[] = [];
   const evalParts: string[] = [];
   for (const [i, dataset] of config.datasets.entries()) {
@@ -51,6 +53,22 @@ export async function formatData(
   return {
     train: await concatenate(trainParts, join(dataDir, "train.jsonl")),
     eval: evalParts.length ? await concatenate(evalParts, join(dataDir, "eval.jsonl")) : null,
+  };
+}
+
+/**
+ * The reader formatFile uses in a run: a file the validate step has just checked in full (with the same format
+ * option, and stopped the run had it any invalid row) is not checked again — a run would otherwise read every
+ * dataset twice before formatting it.
+ */
+export function afterValidation(
+  validated: Record<string, string | null>,
+  reader: DatasetReader,
+): DatasetReader {
+  return {
+    validateFile: async (path, options) =>
+      path in validated ? { format: validated[path]!, errors: [] } : reader.validateFile(path, options),
+    readRecords: (path, options) => reader.readRecords(path, options),
   };
 }
 
@@ -91,5 +109,11 @@ export const formatStage: Stage<"format"> = {
   title: "Format",
   when: (state) => !state.setup.resume,
   run: (state, progress) =>
-    formatData(state.setup.config, state.setup.paths.data, state.need("model"), progress),
+    formatData(
+      state.setup.config,
+      state.setup.paths.data,
+      state.need("model"),
+      progress,
+      state.get("validate")?.formats,
+    ),
 };

@@ -6,9 +6,13 @@ import type { Progress, Stage } from "../state.js";
 import { checkMethodData } from "./method-data.js";
 
 /** Every dataset file (and eval file) is validated in full before any environment or GPU is touched. */
-export async function validateData(config: RunConfig, progress: Progress): Promise<{ rows: number }> {
+export async function validateData(
+  config: RunConfig,
+  progress: Progress,
+): Promise<{ rows: number; formats: Record<string, string | null> }> {
   await checkMethodData(config);
   const problems: Problem[] = [];
+  const formats: Record<string, string | null> = {};
   let rows = 0;
   for (const dataset of config.datasets) {
     for (const file of [dataset.path, dataset.eval_path].filter((f): f is string => Boolean(f))) {
@@ -19,6 +23,7 @@ export async function validateData(config: RunConfig, progress: Progress): Promi
         onProgress: (bytes, total) => step("validating", bytes, total),
       });
       rows += report.validRows;
+      formats[file] = report.format;
       for (const error of report.errors) {
         problems.push({
           location: locate(file, error.line ?? error.index, error.path),
@@ -38,7 +43,7 @@ export async function validateData(config: RunConfig, progress: Progress): Promi
     );
   }
   progress.title(`Validate data (${rows} valid rows)`);
-  return { rows };
+  return { rows, formats };
 }
 
 export const validateStage: Stage<"validate"> = {
