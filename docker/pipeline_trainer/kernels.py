@@ -8,6 +8,8 @@ GPU, through bench/gpu/check.sh).
 
 from __future__ import annotations
 
+import functools
+
 from .events import EXIT_INPUT, TrainerError
 
 
@@ -161,15 +163,23 @@ def _flash_varlen(q, k, v, starts, longest: int, scale):
     """torch.nn.attention.varlen.varlen_attn, causal, whichever its version: PyTorch 2.9-era versions take
     `is_causal` and no `scale` (their scale is 1/sqrt(head_dim), so another one is folded into the query),
     later ones `window_size=(-1, 0)` and `scale`."""
-    import inspect
     import math
 
     from torch.nn.attention.varlen import varlen_attn
 
-    params = inspect.signature(varlen_attn).parameters
-    kwargs: dict = {"window_size": (-1, 0)} if "window_size" in params else {"is_causal": True}
-    if "scale" in params:
+    takes_window, takes_scale = _varlen_parameters(varlen_attn)
+    kwargs: dict = {"window_size": (-1, 0)} if takes_window else {"is_causal": True}
+    if takes_scale:
         kwargs["scale"] = scale
     elif scale is not None and not math.isclose(scale * math.sqrt(q.shape[-1]), 1.0, rel_tol=1e-6):
         q = q * (scale * math.sqrt(q.shape[-1]))
     return varlen_attn(q, k, v, starts, starts, longest, longest, **kwargs)
+
+
+@functools.lru_cache(maxsize=4)
+def _varlen_parameters(varlen_attn) -> tuple[bool, bool]:
+    """(takes window_size, takes scale): looked up once, not in every layer's every call."""
+    import inspect
+
+    params = inspect.signature(varlen_attn).parameters
+    return "window_size" in params, "scale" in params

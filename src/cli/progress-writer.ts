@@ -1,3 +1,5 @@
+import { stepProgress } from "../hub/progress.js";
+
 /**
  * A progress line on a terminal (rewritten in place) or, off one, a plain line every few seconds, so logs
  * and CI show progress without thousands of lines.
@@ -25,4 +27,13 @@ export function progressWriter(
       else if (last && last !== printed) stream.write(`${last}\n`);
     },
   };
+}
+
+/**
+ * The progress of the steps of the work on one file (`validating FILE`, `formatting FILE`) on `stream` (stderr:
+ * stdout holds the command's result), once a step has taken a second.
+ */
+export function fileProgress(file: string, stream: NodeJS.WriteStream, now: () => number = Date.now) {
+  const writer = progressWriter(stream, 5000, now);
+  return { report: stepProgress(file, writer.update, now), done: writer.done };
 }

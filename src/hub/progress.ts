@@ -63,17 +63,18 @@ export function formatProgress(p: ProgressSnapshot): string {
   return `${formatBytes(p.done)} of ${formatBytes(p.total)} (${percent}%)${rate}${eta}`;
 }
 
+/** Work quicker than this prints no progress; a line is redrawn at most this often (the last one always). */
+const SHOW_AFTER_MS = 1000;
+const REDRAW_MS = 100;
+
 /**
  * Progress lines for work over bytes whose total is known once it starts (`validating FILE: 1.20 GB of 4.50 GB
- * (27%), 210 MB/s, 16 s left`): undefined while the work is younger than `showAfterMs` (quick work prints nothing
- * extra) and between redraws less than `everyMs` apart, except for the last one.
+ * (27%), 210 MB/s, 16 s left`): undefined while the work is younger than SHOW_AFTER_MS and between redraws.
  */
-export function progressLine(
+function progressLine(
   label: string,
-  now: () => number = Date.now,
-  started = now(),
-  showAfterMs = 1000,
-  everyMs = 100,
+  now: () => number,
+  started: number,
 ): (done: number, total: number) => string | undefined {
   let meter: ByteProgress | undefined;
   let counted = 0;
@@ -83,7 +84,7 @@ export function progressLine(
     meter.add(done - counted);
     counted = done;
     const at = now();
-    if (at - started < showAfterMs || (at - drawnAt < everyMs && done < total)) return undefined;
+    if (at - started < SHOW_AFTER_MS || (at - drawnAt < REDRAW_MS && done < total)) return undefined;
     drawnAt = at;
     return `${label}: ${formatProgress(meter.snapshot())}`;
   };

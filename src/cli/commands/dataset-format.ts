@@ -1,7 +1,6 @@
 import type { DatasetFormat, ReasoningMode } from "../../dataset/format/index.js";
 import { ExitCode } from "../../errors/index.js";
-import { stepProgress } from "../../hub/progress.js";
-import { progressWriter } from "../progress-writer.js";
+import { fileProgress } from "../progress-writer.js";
 
 interface Options {
   format: string;
@@ -24,7 +23,7 @@ export async function datasetFormat(file: string, options: Options): Promise<num
     options.model === undefined ? {} : { modelDir: options.model },
   );
   const reader = await import("../../dataset/index.js");
-  const writer = progressWriter(process.stderr);
+  const progress = fileProgress(file, process.stderr);
   const outcome = await format
     .formatFile(
       {
@@ -35,11 +34,11 @@ export async function datasetFormat(file: string, options: Options): Promise<num
         seed,
         outDir: options.output,
         reasoning: options.reasoning as ReasoningMode,
-        onProgress: stepProgress(file, writer.update),
+        onProgress: progress.report,
       },
       { validateFile: reader.validateFile, readRecords: reader.readRecords },
     )
-    .finally(writer.done);
+    .finally(progress.done);
   process.stdout.write(
     options.json
       ? JSON.stringify({ ...outcome.manifest, reused: outcome.reused }) + "\n"

@@ -1,7 +1,6 @@
 import { assertDatasetFile, renderReport, validateFile, type DatasetFormat } from "../../dataset/index.js";
 import { ExitCode, UsageError } from "../../errors/index.js";
-import { stepProgress } from "../../hub/progress.js";
-import { progressWriter } from "../progress-writer.js";
+import { fileProgress } from "../progress-writer.js";
 
 interface Options {
   format: DatasetFormat;
@@ -33,27 +32,17 @@ export async function datasetValidate(files: string[], options: Options): Promis
   for (const file of [...files, ...(options.eval ? [options.eval] : [])]) await assertDatasetFile(file);
   let exitCode: number = ExitCode.ok;
   for (const file of files) {
-    const progress = validationProgress(file, process.stderr);
+    const progress = fileProgress(file, process.stderr);
     const report = await validateFile(file, {
       format: options.format,
       tokenizer: options.tokenizer,
       maxTokens,
       evalFile: options.eval,
       workers,
-      onProgress: progress.update,
+      onProgress: (bytes, total) => progress.report("validating", bytes, total),
     }).finally(progress.done);
     process.stdout.write(options.json ? JSON.stringify(report) + "\n" : renderReport(report));
     if (!report.valid) exitCode = ExitCode.failed;
   }
   return exitCode;
-}
-
-/**
- * The progress of one file's check on `stream` (stderr: stdout holds the report), once it has taken a second:
- * rewritten in place on a terminal, a line every few seconds off one.
- */
-export function validationProgress(file: string, stream: NodeJS.WriteStream, now: () => number = Date.now) {
-  const writer = progressWriter(stream, 5000, now);
-  const step = stepProgress(file, writer.update, now);
-  return { update: (bytes: number, total: number) => step("validating", bytes, total), done: writer.done };
 }

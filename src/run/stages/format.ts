@@ -66,9 +66,9 @@ export function afterValidation(
   reader: DatasetReader,
 ): DatasetReader {
   return {
+    ...reader,
     validateFile: async (path, options) =>
       path in validated ? { format: validated[path]!, errors: [] } : reader.validateFile(path, options),
-    readRecords: (path, options) => reader.readRecords(path, options),
   };
 }
 

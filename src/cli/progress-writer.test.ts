@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { validationProgress } from "./dataset-validate.js";
+import { fileProgress } from "./progress-writer.js";
 
 /** A stream that keeps what is written, as a terminal or as a log file. */
 function sink(isTTY: boolean) {
@@ -13,10 +13,10 @@ describe("dataset validate's progress line", () => {
   it("says nothing for a file checked within a second", () => {
     let clock = 0;
     const out = sink(true);
-    const progress = validationProgress("data/a.jsonl", out as unknown as NodeJS.WriteStream, () => clock);
+    const progress = fileProgress("data/a.jsonl", out as unknown as NodeJS.WriteStream, () => clock);
     for (const bytes of [2, 4, 6]) {
       clock += 300;
-      progress.update(bytes * MB, 6 * MB);
+      progress.report("validating", bytes * MB, 6 * MB);
     }
     progress.done();
     expect(out.text).toBe("");
@@ -25,10 +25,10 @@ describe("dataset validate's progress line", () => {
   it("shows bytes, rate and time left for a longer one, and ends at 100%", () => {
     let clock = 0;
     const out = sink(false); // a log: a line every 5 s and the last one
-    const progress = validationProgress("data/big.jsonl", out as unknown as NodeJS.WriteStream, () => clock);
+    const progress = fileProgress("data/big.jsonl", out as unknown as NodeJS.WriteStream, () => clock);
     for (let second = 1; second <= 12; second++) {
       clock = second * 1000;
-      progress.update(second * 100 * MB, 1200 * MB);
+      progress.report("validating", second * 100 * MB, 1200 * MB);
     }
     progress.done();
     expect(out.text.split("\n").filter(Boolean)).toEqual([
